@@ -1,0 +1,1 @@
+"""tfsync: notices AWS resources created outside Terraform and closes the loop in Slack."""

@@ -1,0 +1,153 @@
+"""The shape of a catalog entry and the small helpers every service module uses to fill one."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from bot.events import CloudTrailRecord
+
+_IDENT_BAD = re.compile(r"[^a-z0-9_]+")
+_MAX_TF_NAME = 64
+
+
+class ExtractError(Exception):
+    """A creation record lacks the field a resource's identity comes from."""
+
+
+class NotACreation(Exception):
+    """The event is one of the type's create events, but this call changed an existing resource."""
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One resource a creation record made, as the catalog entry identified it."""
+
+    import_id: str
+    name: str
+    arn: str
+    console_url: str
+    tags: Mapping[str, str] = field(default_factory=dict)
+    # Where the record does not decide it (e.g. the entry's default), None.
+    loses_data: bool | None = None
+
+
+Resolver = Callable[[CloudTrailRecord], list[Found]]
+StateId = Callable[[Mapping[str, Any]], str | None]
+
+
+def _state_id(attributes: Mapping[str, Any]) -> str | None:
+    value = attributes.get("id")
+    return value if isinstance(value, str) and value else None
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogEntry:
+    """Everything tfsync knows about one Terraform resource type, declared once."""
+
+    tf_type: str
+    service: str  # boto3 service name
+    event_source: str  # CloudTrail eventSource
+    create_events: tuple[str, ...]
+    resolve: Resolver
+    # The import ID as the AWS provider's documentation gives it in the Import section, with its example.
+    import_id_format: str
+    loses_data: bool
+    delete_events: tuple[str, ...] = ()
+    # Maps a resource's attributes in a Terraform state file to the import ID resolve() returns.
+    state_import_id: StateId = _state_id
+    label: str = ""  # what a person calls it: "EC2 instance", "S3 bucket"
+
+
+def dig(obj: Any, *path: str | int) -> Any:
+    """obj[path[0]][path[1]]..., or None where any step is missing or of the wrong kind."""
+    for step in path:
+        if isinstance(step, int):
+            if not isinstance(obj, list) or not -len(obj) <= step < len(obj):
+                return None
+        elif not isinstance(obj, dict):
+            return None
+        obj = obj[step] if isinstance(step, int) else obj.get(step)
+    return obj
+
+
+def text(value: Any) -> str:
+    """A string field's value, or '' for anything else."""
+    return value if isinstance(value, str) else ""
+
+
+def need(value: Any, what: str) -> str:
+    """A required identity field: a non-empty string, or an ExtractError naming what was missing."""
+    if isinstance(value, str) and value:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise ExtractError(f"the record has no {what}")
+
+
+def tags_from_pairs(items: Any, key: str = "key", value: str = "value") -> dict[str, str]:
+    """Tags from a list of {key, value} pairs, whatever the pair's field names are."""
+    tags: dict[str, str] = {}
+    if isinstance(items, dict):  # some APIs nest the list one level down: {"items": [...]} or {"member": [...]}
+        items = items.get("items") or items.get("member") or items.get("Tag") or items.get("tag") or []
+    if not isinstance(items, list):
+        return tags
+    for item in items:
+        if isinstance(item, dict):
+            k = item.get(key, item.get(key.capitalize()))
+            v = item.get(value, item.get(value.capitalize()))
+            if isinstance(k, str):
+                tags[k] = v if isinstance(v, str) else ("" if v is None else str(v))
+    return tags
+
+
+def tags_from_map(mapping: Any) -> dict[str, str]:
+    """Tags from a {key: value} object."""
+    if not isinstance(mapping, dict):
+        return {}
+    return {str(k): v if isinstance(v, str) else ("" if v is None else str(v)) for k, v in mapping.items()}
+
+
+def name_tag(tags: Mapping[str, str]) -> str:
+    """The value of the Name tag, matched case-insensitively as people type it."""
+    for key, value in tags.items():
+        if key.lower() == "name" and value:
+            return value
+    return ""
+
+
+def suggest_tf_name(*candidates: str, fallback: str = "this") -> str:
+    """A valid Terraform identifier from the first usable candidate (Name tag, resource name, id)."""
+    for candidate in candidates:
+        if not candidate:
+            continue
+        ident = _IDENT_BAD.sub("_", candidate.lower()).strip("_")
+        ident = re.sub(r"_+", "_", ident)[:_MAX_TF_NAME].rstrip("_")
+        if ident:
+            return ident if not ident[0].isdigit() else f"r_{ident}"[:_MAX_TF_NAME]
+    return fallback
+
+
+def console(region: str, path: str) -> str:
+    """A console URL for a region; path is everything after the host, already shaped for that console."""
+    host = f"{region}.console.aws.amazon.com" if region else "console.aws.amazon.com"
+    return f"https://{host}/{path}"
+
+
+def q(value: str) -> str:
+    """URL-quote a path or fragment component."""
+    return quote(value, safe="")
+
+
+def region_of(record: CloudTrailRecord) -> str:
+    return record.aws_region or "us-east-1"
+
+
+def first(values: Iterable[str]) -> str:
+    for value in values:
+        if value:
+            return value
+    return ""

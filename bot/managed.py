@@ -1,0 +1,153 @@
+"""What Terraform already manages: resources read from state files (format version 4) in S3 backends."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.catalog import CATALOG
+from bot.errors import InputError
+
+logger = logging.getLogger(__name__)
+
+SUPPORTED_STATE_VERSION = 4
+
+
+@dataclass(frozen=True, slots=True)
+class ManagedResource:
+    address: str  # module.net.aws_vpc.main["a"]
+    state: str  # where the state lives: s3://bucket/key
+
+
+@dataclass(slots=True)
+class ManagedIndex:
+    """Lookup of managed resources by (Terraform type, import ID) and by ARN."""
+
+    by_id: dict[tuple[str, str], ManagedResource] = field(default_factory=dict)
+    by_arn: dict[str, ManagedResource] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+    def find(self, tf_type: str, import_id: str, arn: str = "") -> ManagedResource | None:
+        hit = self.by_id.get((tf_type, import_id))
+        if hit is None and arn:
+            hit = self.by_arn.get(arn)
+        return hit
+
+    def add_state(self, document: Any, state: str) -> None:
+        """Index every managed resource in one state document; raises InputError for what is not a v4 state."""
+        if not isinstance(document, dict) or "resources" not in document:
+            raise InputError(state, "not a Terraform state file (no 'resources')")
+        version = document.get("version")
+        if version != SUPPORTED_STATE_VERSION:
+            raise InputError(state, f"state format version {version!r}; tfsync reads version 4 (Terraform >= 0.12)")
+        resources = document["resources"]
+        if not isinstance(resources, list):
+            raise InputError(state, "'resources' must be an array")
+        for resource in resources:
+            if not isinstance(resource, dict) or resource.get("mode") != "managed":
+                continue
+            tf_type = resource.get("type")
+            entry = CATALOG.get(tf_type) if isinstance(tf_type, str) else None
+            instances = resource.get("instances")
+            if not isinstance(instances, list):
+                continue
+            base = ".".join(p for p in (resource.get("module"), f"{tf_type}.{resource.get('name')}") if p)
+            for instance in instances:
+                attributes = instance.get("attributes") if isinstance(instance, dict) else None
+                if not isinstance(attributes, dict):
+                    continue
+                key = instance.get("index_key")
+                address = base if key is None else f"{base}[{json.dumps(key)}]"
+                managed = ManagedResource(address, state)
+                arn = attributes.get("arn")
+                if isinstance(arn, str) and arn:
+                    self.by_arn[arn] = managed
+                import_id = (
+                    entry.state_import_id(attributes) if entry else attributes.get("id")
+                )
+                if isinstance(import_id, str) and import_id and isinstance(tf_type, str):
+                    self.by_id[(tf_type, import_id)] = managed
+
+    @classmethod
+    def from_states(cls, states: Iterable[tuple[str, Any]]) -> ManagedIndex:
+        index = cls()
+        for location, document in states:
+            index.add_state(document, location)
+        return index
+
+
+def parse_location(location: str) -> tuple[str, str]:
+    """s3://bucket/key-or-prefix -> (bucket, key-or-prefix)."""
+    bucket, _, key = location.removeprefix("s3://").partition("/")
+    return bucket, key
+
+
+class StateReader:
+    """Reads Terraform states from S3 backends, downloading only the objects whose ETag changed."""
+
+    def __init__(self, s3: Any, locations: Iterable[str], max_bytes: int) -> None:
+        self._s3 = s3
+        self._locations = tuple(locations)
+        self._max_bytes = max_bytes
+        self._cache: dict[tuple[str, str], tuple[str, Any]] = {}  # (bucket, key) -> (etag, document)
+        self.errors: list[InputError] = []
+        self.downloads = 0
+
+    def _objects(self, bucket: str, key: str) -> list[tuple[str, str]]:
+        """(key, etag) of each state object a location names: one key, or every *.tfstate under a prefix."""
+        if key and not key.endswith("/"):
+            head = self._s3.head_object(Bucket=bucket, Key=key)
+            return [(key, head["ETag"])]
+        found = []
+        for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=key):
+            for obj in page.get("Contents", []):
+                if obj["Key"].endswith(".tfstate"):
+                    found.append((obj["Key"], obj["ETag"]))
+        return found
+
+    def load(self) -> ManagedIndex:
+        """A fresh index over every location; unreadable states are recorded in `errors` and skipped."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        self.errors = []
+        index = ManagedIndex()
+        seen: set[tuple[str, str]] = set()
+        for location in self._locations:
+            bucket, key = parse_location(location)
+            try:
+                objects = self._objects(bucket, key)
+            except (ClientError, BotoCoreError) as exc:
+                self.errors.append(InputError(location, f"cannot list or read the state location ({exc})"))
+                continue
+            for obj_key, etag in objects:
+                where = f"s3://{bucket}/{obj_key}"
+                seen.add((bucket, obj_key))
+                cached = self._cache.get((bucket, obj_key))
+                try:
+                    if cached is None or cached[0] != etag:
+                        body = self._s3.get_object(Bucket=bucket, Key=obj_key)["Body"].read(self._max_bytes + 1)
+                        self.downloads += 1
+                        if len(body) > self._max_bytes:
+                            raise InputError(where, f"state is over the {self._max_bytes}-byte limit")
+                        try:
+                            document = json.loads(body)
+                        except ValueError as exc:
+                            raise InputError(where, f"state is not JSON ({exc})") from None
+                        cached = (etag, document)
+                        self._cache[(bucket, obj_key)] = cached
+                    index.add_state(cached[1], where)
+                except InputError as exc:
+                    self.errors.append(exc)
+                except (ClientError, BotoCoreError) as exc:
+                    self.errors.append(InputError(where, f"cannot read the state ({exc})"))
+        for stale in set(self._cache) - seen:
+            del self._cache[stale]
+        for error in self.errors:
+            logger.warning("Terraform state skipped: %s", error)
+        return index
+
