@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from bot.catalog import BY_EVENT, CatalogEntry, ExtractError
-from bot.catalog.base import NotACreation, name_tag, suggest_tf_name
+from bot.catalog.base import NotACreation, OtherType, name_tag, suggest_tf_name
 from bot.errors import InputError
 from bot.events import CloudTrailRecord, Envelope
 from bot.filters import actor_of, is_create_event, record_filter
 from bot.managed import ManagedIndex
 from bot.rules import IgnoreRule, first_match
+
+logger = logging.getLogger(__name__)
 
 VerdictName = Literal["detected", "ignored", "unsupported", "error"]
 
@@ -134,8 +137,20 @@ class Classifier:
             found = entry.resolve(record)
         except NotACreation as exc:
             return verdict("ignored", "not-a-create", f"not-a-create: {exc}")
+        except OtherType as exc:
+            return verdict(
+                "unsupported",
+                "unsupported",
+                f"unsupported: {record.event_name} made a {exc.tf_type} ({exc.why}), which the catalog does not cover",
+            )
         except ExtractError as exc:
             return verdict("error", "incomplete", f"incomplete: {entry.tf_type}: {exc}")
+        except Exception as exc:
+            # One entry failing on an odd record must not stop the stream; it is reported and logged loudly.
+            logger.exception("catalog entry %s failed on %r", entry.tf_type, record)
+            return verdict(
+                "error", "internal-error", f"internal-error: {entry.tf_type} could not read the record ({exc!r})"
+            )
         if not found:
             return verdict(
                 "unsupported", "unsupported", f"unsupported: {record.event_name} made no {entry.tf_type}"

@@ -14,6 +14,8 @@ READ_ONLY_PREFIXES = (
 )  # fmt: skip
 # Event names that start a new resource; a successful one of a type outside the catalog is `unsupported`.
 CREATE_PREFIXES = ("Create", "Run", "Allocate", "Import", "Register", "Restore", "Launch", "Request", "Copy", "Clone")
+# Create-named calls that change an existing resource rather than making a new one.
+NOT_CREATING = frozenset({"CreateTags", "CreateLaunchTemplateVersion", "CreatePolicyVersion"})
 # invokedBy values that still mean a person at the console, not a service acting on its own.
 HUMAN_INVOKERS = frozenset({"signin.amazonaws.com", "console.amazonaws.com", "AWS Internal"})
 CLOUDFORMATION = "cloudformation.amazonaws.com"
@@ -50,7 +52,7 @@ def is_read_only(record: CloudTrailRecord) -> bool:
 
 
 def is_create_event(event_name: str) -> bool:
-    return event_name.startswith(CREATE_PREFIXES)
+    return event_name.startswith(CREATE_PREFIXES) and event_name not in NOT_CREATING
 
 
 def record_filter(record: CloudTrailRecord, own_roles: Sequence[str] = ()) -> Verdict | None:
@@ -84,9 +86,14 @@ def record_filter(record: CloudTrailRecord, own_roles: Sequence[str] = ()) -> Ve
         return Verdict("aws-service", f"userIdentity.type=AWSService ({invoked_by or 'unknown service'})")
     if invoked_by and invoked_by not in HUMAN_INVOKERS:
         return Verdict("aws-service", f"invokedBy={invoked_by}")
-    for arn in principal_arns(record):
-        if ":role/aws-service-role/" in arn:
-            return Verdict("aws-service", f"service-linked role {arn}")
+    arns = principal_arns(record)
+    # The role's path names it best; session ARNs drop the path, but service-linked role names always start
+    # with AWSServiceRoleFor, which is all there is when a record lacks its sessionContext.
+    linked = next((arn for arn in arns if ":role/aws-service-role/" in arn), None) or next(
+        (arn for arn in arns if ":assumed-role/AWSServiceRoleFor" in arn), None
+    )
+    if linked:
+        return Verdict("aws-service", f"service-linked role {linked}")
     if source_ip.endswith(".amazonaws.com") and source_ip not in HUMAN_INVOKERS and not source_ip.startswith(
         ("console.", "signin.")
     ):

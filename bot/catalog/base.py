@@ -18,6 +18,15 @@ class ExtractError(Exception):
     """A creation record lacks the field a resource's identity comes from."""
 
 
+class OtherType(Exception):
+    """The event is one of this type's create events, but it made a resource of another Terraform type."""
+
+    def __init__(self, tf_type: str, why: str) -> None:
+        super().__init__(f"{tf_type} ({why})")
+        self.tf_type = tf_type
+        self.why = why
+
+
 class NotACreation(Exception):
     """The event is one of the type's create events, but this call changed an existing resource."""
 

@@ -1,0 +1,54 @@
+"""Amazon CloudWatch Logs log groups."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.catalog import _arn
+from bot.catalog.base import CatalogEntry, Found, console, need, q, region_of, tags_from_map
+from bot.events import CloudTrailRecord
+
+
+def _console_fragment(name: str) -> str:
+    # The CloudWatch console reads the log group from its fragment URL-encoded twice, with '%' written as '$'.
+    return q(q(name)).replace("%", "$")
+
+
+def _log_group(record: CloudTrailRecord) -> list[Found]:
+    # CreateLogGroup returns nothing, so the request is the only source.
+    name = need(record.request.get("logGroupName"), "requestParameters.logGroupName")
+    region = region_of(record)
+    return [
+        Found(
+            import_id=name,
+            name=name,
+            # Without the ":*" suffix the API adds, as the provider's `arn` attribute has it.
+            arn=_arn.build(record, "logs", f"log-group:{name}"),
+            console_url=console(
+                region, f"cloudwatch/home?region={q(region)}#logsV2:log-groups/log-group/{_console_fragment(name)}"
+            ),
+            tags=tags_from_map(record.request.get("tags")),
+        )
+    ]
+
+
+def _state_id(attributes: Mapping[str, Any]) -> str | None:
+    value = attributes.get("name") or attributes.get("id")
+    return value if isinstance(value, str) and value else None
+
+
+ENTRIES = (
+    CatalogEntry(
+        tf_type="aws_cloudwatch_log_group",
+        label="CloudWatch log group",
+        service="logs",
+        event_source="logs.amazonaws.com",
+        create_events=("CreateLogGroup",),
+        delete_events=("DeleteLogGroup",),
+        resolve=_log_group,
+        import_id_format="log group name: `terraform import aws_cloudwatch_log_group.test_group yada`",
+        loses_data=True,
+        state_import_id=_state_id,
+    ),
+)
