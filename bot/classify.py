@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Literal
 
 from bot.catalog import BY_EVENT, CatalogEntry, ExtractError
@@ -78,6 +79,23 @@ class Classification:
         }
 
 
+def _verdict(
+    record: CloudTrailRecord, name: VerdictName, code: str | None, reason: str | None, resources: Any = ()
+) -> Classification:
+    return Classification(
+        source=record.source,
+        verdict=name,
+        reason_code=code,
+        reason=reason,
+        event_id=record.event_id or None,
+        event_name=record.event_name,
+        event_source=record.event_source,
+        event_time=record.event_time or None,
+        resources=tuple(resources),
+        record=record,
+    )
+
+
 def error(exc: InputError) -> Classification:
     return Classification(source=exc.source, verdict="error", reason_code="malformed", reason=exc.problem)
 
@@ -101,27 +119,15 @@ class Classifier:
     def classify_envelope(self, envelope: Envelope) -> list[Classification]:
         """Every record and every error in an envelope, in input order of kind (records, then errors)."""
         results = [self.classify(record) for record in envelope.records]
-        results.extend(error(exc) for exc in envelope.errors)
+        if envelope.errors:
+            results.extend(error(exc) for exc in envelope.errors)
         return results
 
     def classify(self, record: CloudTrailRecord) -> Classification:
-        def verdict(name: VerdictName, code: str | None, reason: str | None, resources=()) -> Classification:
-            return Classification(
-                source=record.source,
-                verdict=name,
-                reason_code=code,
-                reason=reason,
-                event_id=record.event_id or None,
-                event_name=record.event_name,
-                event_source=record.event_source,
-                event_time=record.event_time or None,
-                resources=tuple(resources),
-                record=record,
-            )
-
         filtered = record_filter(record, self.own_roles)
-        if filtered is not None:
-            return verdict("ignored", filtered.code, f"{filtered.code}: {filtered.detail}")
+        if filtered is not None:  # most of the stream ends here, so nothing is set up before it
+            return _verdict(record, "ignored", filtered.code, f"{filtered.code}: {filtered.detail}")
+        verdict = partial(_verdict, record)
 
         entry = BY_EVENT.get((record.event_source, record.event_name))
         if entry is None:

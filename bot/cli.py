@@ -41,7 +41,7 @@ def cmd_classify(args: argparse.Namespace, settings: Settings, out: TextIO, stdi
     s3 = None
     malformed = False
     for path in args.paths:
-        source = "<stdin>" if path == "-" else path
+        source = path  # the spec names inputs as given; `-` is standard input
         try:
             data = _read_input(path, stdin)
         except OSError as exc:
@@ -57,6 +57,10 @@ def cmd_classify(args: argparse.Namespace, settings: Settings, out: TextIO, stdi
             envelope = expand(envelope, s3, settings.max_log_file_bytes)
         for note in envelope.notes:
             logger.info("%s", note)
+        for event in envelope.service_events:
+            # Not CloudTrail records, so no output line; said here so the input is not dropped silently.
+            logger.info("%s: %s event, not a CloudTrail record; classify reads CloudTrail only", event.source,
+                        event.kind)
         for result in classifier.classify_envelope(envelope):
             malformed |= result.verdict == "error"
             out.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")

@@ -12,6 +12,7 @@ from bot.errors import ConfigError
 MIB = 1024 * 1024
 DEFAULT_MAX_MESSAGE_BYTES = 1 * MIB  # SQS's largest message
 DEFAULT_MAX_LOG_FILE_BYTES = 256 * MIB
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Secret(str):
@@ -84,8 +85,11 @@ class Settings:
         }
         rules_file = env.get("TFSYNC_IGNORE_RULES_FILE", "").strip()
         for location in (locations := _csv(env.get("TFSYNC_STATE_LOCATIONS", ""))):
-            if not location.startswith("s3://") or len(location) <= len("s3://"):
+            if not location.startswith("s3://") or not location[len("s3://") :].partition("/")[0]:
                 raise ConfigError(f"TFSYNC_STATE_LOCATIONS: {location!r} is not an s3://bucket/key or prefix")
+        log_level = (env.get("TFSYNC_LOG_LEVEL") or "INFO").strip().upper()
+        if log_level not in _LOG_LEVELS:
+            raise ConfigError(f"TFSYNC_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, got {log_level!r}")
         return cls(
             aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
             aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
@@ -96,7 +100,7 @@ class Settings:
             max_message_bytes=_int(env, "TFSYNC_MAX_MESSAGE_BYTES", DEFAULT_MAX_MESSAGE_BYTES),
             max_log_file_bytes=_int(env, "TFSYNC_MAX_LOG_FILE_BYTES", DEFAULT_MAX_LOG_FILE_BYTES),
             queue_url=env.get("TFSYNC_QUEUE_URL") or None,
-            log_level=(env.get("TFSYNC_LOG_LEVEL") or "INFO").upper(),
+            log_level=log_level,
             slack_bot_token=Secret(env.get("SLACK_BOT_TOKEN", "")),
             slack_app_token=Secret(env.get("SLACK_APP_TOKEN", "")),
         )

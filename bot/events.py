@@ -31,6 +31,7 @@ SKIPPED_DETAIL_TYPES = frozenset(
 )
 _MAX_NESTING = 4
 _GZIP_MAGIC = b"\x1f\x8b"
+_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,20 +79,34 @@ class CloudTrailRecord:
     )
 
     def __init__(self, raw: dict[str, Any], source: str) -> None:
+        # Every record of the stream passes here, most of them read-only noise: each field takes the inline
+        # well-typed path, and only a field that fails it goes through the helper that explains the problem.
         self.raw = raw
         self.source = source
-        self.event_source = _require_str(raw, "eventSource", source)
-        self.event_name = _require_str(raw, "eventName", source)
-        self.event_id = _optional_str(raw, "eventID", source)
-        self.event_time = _optional_str(raw, "eventTime", source)
-        self.event_type = _optional_str(raw, "eventType", source)
-        self.aws_region = _optional_str(raw, "awsRegion", source)
-        self.error_code = _optional_str(raw, "errorCode", source)
-        self.user_agent = _optional_str(raw, "userAgent", source)
-        self.user_identity = _optional_dict(raw, "userIdentity", source)
-        self.request = _optional_dict(raw, "requestParameters", source)
-        self.response = _optional_dict(raw, "responseElements", source)
-        read_only = raw.get("readOnly")
+        get = raw.get
+        v = get("eventSource")
+        self.event_source = v if type(v) is str and v else _require_str(raw, "eventSource", source)
+        v = get("eventName")
+        self.event_name = v if type(v) is str and v else _require_str(raw, "eventName", source)
+        v = get("eventID")
+        self.event_id = v if type(v) is str else _optional_str(raw, "eventID", source)
+        v = get("eventTime")
+        self.event_time = v if type(v) is str else _optional_str(raw, "eventTime", source)
+        v = get("eventType")
+        self.event_type = v if type(v) is str else _optional_str(raw, "eventType", source)
+        v = get("awsRegion")
+        self.aws_region = v if type(v) is str else _optional_str(raw, "awsRegion", source)
+        v = get("errorCode")
+        self.error_code = v if type(v) is str else _optional_str(raw, "errorCode", source)
+        v = get("userAgent")
+        self.user_agent = v if type(v) is str else _optional_str(raw, "userAgent", source)
+        v = get("userIdentity")
+        self.user_identity = v if type(v) is dict else _optional_dict(raw, "userIdentity", source)
+        v = get("requestParameters")
+        self.request = v if type(v) is dict else _optional_dict(raw, "requestParameters", source)
+        v = get("responseElements")
+        self.response = v if type(v) is dict else _optional_dict(raw, "responseElements", source)
+        read_only = get("readOnly")
         if isinstance(read_only, str):  # some producers stringify booleans
             read_only = read_only.lower() == "true"
         self.read_only = read_only if isinstance(read_only, bool) else None
@@ -172,18 +187,29 @@ def load_json(data: bytes | str, source: str, max_bytes: int) -> Any:
     size = len(data)
     if size > max_bytes:
         raise InputError(source, f"body is {size} bytes, over the {max_bytes}-byte limit")
-    if isinstance(data, bytes) and data[:2] == _GZIP_MAGIC:
-        data = gunzip(data, source, max_bytes)
-    if not data or not data.strip():
+    if isinstance(data, (bytes, bytearray)):
+        if data[:2] == _GZIP_MAGIC:
+            data = gunzip(data, source, max_bytes)
+        if data[:3] == _UTF8_BOM:
+            data = data[3:]
+        try:
+            # Decoded here, strictly: json.loads(bytes) would also take UTF-16/32 and encoded lone surrogates.
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(source, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    else:
+        text = data
+    # Only a body that starts with whitespace can be all whitespace; strip() would copy every large body.
+    if not text or (text[0] in " \t\r\n" and not text.strip(" \t\r\n")):
         raise InputError(source, "body is empty")
     try:
-        return json.loads(data)
-    except UnicodeDecodeError as exc:
-        raise InputError(source, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(source, f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except RecursionError:
         raise InputError(source, "JSON is nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer literal past Python's digit limit
+        raise InputError(source, f"not JSON tfsync can read: {exc}") from None
 
 
 def parse_body(data: bytes | str, source: str, max_bytes: int) -> Envelope:
@@ -194,6 +220,15 @@ def parse_body(data: bytes | str, source: str, max_bytes: int) -> Envelope:
     except InputError as exc:
         envelope.errors.append(exc)
         return envelope
+    # The real-time path is almost all EventBridge CloudTrail events: read those without the general dispatch.
+    if type(document) is dict and document.get("detail-type") == CLOUDTRAIL_DETAIL_TYPE:
+        detail = document.get("detail")
+        if type(detail) is dict:
+            try:
+                envelope.records.append(CloudTrailRecord(detail, source))
+            except InputError as exc:
+                envelope.errors.append(exc)
+            return envelope
     _walk(document, source, envelope, depth=0, max_bytes=max_bytes)
     return envelope
 
@@ -281,6 +316,8 @@ def _sns(doc: dict[str, Any], source: str, out: Envelope, depth: int, max_bytes:
 def _records(records: Any, source: str, out: Envelope) -> None:
     if not isinstance(records, list):
         raise InputError(source, f"'Records' must be an array, got {_type_name(records)}")
+    if not records:
+        out.notes.append(f"{source}: 'Records' is empty, nothing to read")
     for index, item in enumerate(records):
         item_source = f"{source}#Records[{index}]"
         if isinstance(item, dict) and item.get("eventSource") == "aws:s3" and "s3" in item:
@@ -329,7 +366,10 @@ def _s3_notification(item: dict[str, Any], source: str, out: Envelope) -> None:
 
 
 def _log_file(bucket: str, key: str, source: str, out: Envelope) -> None:
-    if "/CloudTrail-Digest/" in key or not key.endswith((".json.gz", ".json")):
-        out.notes.append(f"{source}: s3://{bucket}/{key} is not a CloudTrail log file")
+    if "/CloudTrail-Digest/" in key or key.startswith("CloudTrail-Digest/"):
+        out.notes.append(f"{source}: s3://{bucket}/{key} is a CloudTrail digest file, skipped (it holds no records)")
+        return
+    if not key.endswith((".json.gz", ".json")):
+        out.notes.append(f"{source}: s3://{bucket}/{key} is not a CloudTrail log file, skipped")
         return
     out.log_files.append(LogFileRef(bucket, key, source))

@@ -15,13 +15,19 @@ def fetch_log_file(s3: Any, ref: LogFileRef, max_bytes: int) -> Envelope:
     envelope = Envelope(ref.uri)
     try:
         response = s3.get_object(Bucket=ref.bucket, Key=ref.key)
-        data = response["Body"].read(max_bytes + 1)
+        # Closed even when only the first max_bytes + 1 bytes are read, so the connection is not left hanging.
+        with response["Body"] as body:
+            data = body.read(max_bytes + 1)
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "error")
         envelope.errors.append(InputError(ref.uri, f"cannot fetch the log file ({code}), named by {ref.source}"))
         return envelope
     except BotoCoreError as exc:
         envelope.errors.append(InputError(ref.uri, f"cannot fetch the log file ({exc}), named by {ref.source}"))
+        return envelope
+    if len(data) > max_bytes:
+        size = response.get("ContentLength") or f"more than {max_bytes}"
+        envelope.errors.append(InputError(ref.uri, f"log file is {size} bytes, over the {max_bytes}-byte limit"))
         return envelope
     parsed = parse_body(data, ref.uri, max_bytes)
     if parsed.log_files or parsed.service_events:

@@ -40,14 +40,15 @@ class ManagedIndex:
 
     def add_state(self, document: Any, state: str) -> None:
         """Index every managed resource in one state document; raises InputError for what is not a v4 state."""
-        if not isinstance(document, dict) or "resources" not in document:
-            raise InputError(state, "not a Terraform state file (no 'resources')")
+        if not isinstance(document, dict) or not ("resources" in document or "version" in document):
+            raise InputError(state, "not a Terraform state file (no 'version' or 'resources')")
+        # Checked first: a version 3 state (Terraform < 0.12) keeps its resources under 'modules' instead.
         version = document.get("version")
         if version != SUPPORTED_STATE_VERSION:
             raise InputError(state, f"state format version {version!r}; tfsync reads version 4 (Terraform >= 0.12)")
-        resources = document["resources"]
+        resources = document.get("resources")
         if not isinstance(resources, list):
-            raise InputError(state, "'resources' must be an array")
+            raise InputError(state, "a version 4 state needs a 'resources' array")
         for resource in resources:
             if not isinstance(resource, dict) or resource.get("mode") != "managed":
                 continue
@@ -56,7 +57,9 @@ class ManagedIndex:
             instances = resource.get("instances")
             if not isinstance(instances, list):
                 continue
-            base = ".".join(p for p in (resource.get("module"), f"{tf_type}.{resource.get('name')}") if p)
+            module = resource.get("module")
+            name = f"{tf_type}.{resource.get('name')}"
+            base = f"{module}.{name}" if isinstance(module, str) and module else name
             for instance in instances:
                 attributes = instance.get("attributes") if isinstance(instance, dict) else None
                 if not isinstance(attributes, dict):
@@ -67,9 +70,12 @@ class ManagedIndex:
                 arn = attributes.get("arn")
                 if isinstance(arn, str) and arn:
                     self.by_arn[arn] = managed
-                import_id = (
-                    entry.state_import_id(attributes) if entry else attributes.get("id")
-                )
+                try:
+                    import_id = entry.state_import_id(attributes) if entry else attributes.get("id")
+                except Exception:
+                    # One entry failing on odd attributes must not hide the rest of the state.
+                    logger.exception("%s: cannot work out the import ID of %s", state, address)
+                    import_id = None
                 if isinstance(import_id, str) and import_id and isinstance(tf_type, str):
                     self.by_id[(tf_type, import_id)] = managed
 
@@ -94,7 +100,7 @@ class StateReader:
         self._s3 = s3
         self._locations = tuple(locations)
         self._max_bytes = max_bytes
-        self._cache: dict[tuple[str, str], tuple[str, Any]] = {}  # (bucket, key) -> (etag, document)
+        self._cache: dict[tuple[str, str], tuple[str, Any]] = {}  # (bucket, key) -> (etag, document or error)
         self.errors: list[InputError] = []
         self.downloads = 0
 
@@ -109,6 +115,20 @@ class StateReader:
                 if obj["Key"].endswith(".tfstate"):
                     found.append((obj["Key"], obj["ETag"]))
         return found
+
+    def _download(self, bucket: str, key: str, where: str) -> Any:
+        """The parsed state, or the InputError saying why it is unreadable (cached like a state, by ETag)."""
+        with self._s3.get_object(Bucket=bucket, Key=key)["Body"] as stream:
+            body = stream.read(self._max_bytes + 1)
+        self.downloads += 1
+        if len(body) > self._max_bytes:
+            return InputError(where, f"state is over the {self._max_bytes}-byte limit")
+        try:
+            return json.loads(body)
+        except ValueError as exc:
+            return InputError(where, f"state is not JSON ({exc})")
+        except RecursionError:
+            return InputError(where, "state is not JSON tfsync can read (nested too deeply)")
 
     def load(self) -> ManagedIndex:
         """A fresh index over every location; unreadable states are recorded in `errors` and skipped."""
@@ -125,22 +145,19 @@ class StateReader:
                 self.errors.append(InputError(location, f"cannot list or read the state location ({exc})"))
                 continue
             for obj_key, etag in objects:
+                if (bucket, obj_key) in seen:  # named by two locations: read and reported once
+                    continue
                 where = f"s3://{bucket}/{obj_key}"
                 seen.add((bucket, obj_key))
                 cached = self._cache.get((bucket, obj_key))
                 try:
                     if cached is None or cached[0] != etag:
-                        body = self._s3.get_object(Bucket=bucket, Key=obj_key)["Body"].read(self._max_bytes + 1)
-                        self.downloads += 1
-                        if len(body) > self._max_bytes:
-                            raise InputError(where, f"state is over the {self._max_bytes}-byte limit")
-                        try:
-                            document = json.loads(body)
-                        except ValueError as exc:
-                            raise InputError(where, f"state is not JSON ({exc})") from None
-                        cached = (etag, document)
+                        cached = (etag, self._download(bucket, obj_key, where))
                         self._cache[(bucket, obj_key)] = cached
-                    index.add_state(cached[1], where)
+                    if isinstance(cached[1], InputError):
+                        self.errors.append(cached[1])
+                    else:
+                        index.add_state(cached[1], where)
                 except InputError as exc:
                     self.errors.append(exc)
                 except (ClientError, BotoCoreError) as exc:

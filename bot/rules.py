@@ -87,10 +87,17 @@ def rule_from_dict(raw: Any, where: str) -> IgnoreRule:
         value = raw.get(name)
         if value is not None and not isinstance(value, str):
             raise ConfigError(f"{where}: {name} must be a string")
+        # An empty scope field would only match resources lacking that value: almost surely a mistake.
+        if value == "" and name in RULE_FIELDS:
+            raise ConfigError(f"{where}: {name} is empty; leave it out to match any value")
         values[name] = value
     if not any(values[name] for name in RULE_FIELDS):
         raise ConfigError(f"{where}: a rule needs at least one of {', '.join(RULE_FIELDS)}")
+    if values["tag"] is not None and values["tag"].startswith("="):
+        raise ConfigError(f"{where}: tag {values['tag']!r} has no key; write key or key=value-pattern")
     rule_id = raw.get("id")
+    if rule_id is not None and (not isinstance(rule_id, str) or not rule_id):
+        raise ConfigError(f"{where}: id must be a non-empty string")
     return IgnoreRule(
         id=rule_id if isinstance(rule_id, str) and rule_id else where,
         expires_at=_parse_time(raw.get("expires_at"), where),

@@ -1,0 +1,149 @@
+"""CloudTrail log files in (moto) S3, reached through CloudTrail's SNS delivery notice and S3 event notifications."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bot.classify import Classifier
+from bot.events import LogFileRef, parse_body
+from bot.logfiles import expand, fetch_log_file
+from tests.conftest import CORPUS, corpus_record, corpus_records
+from tests.shapes import LOG_BUCKET, cloudtrail_delivery, digest_key, dumps, log_file, log_key, s3_event, sns
+
+MSG = 1 << 20
+LIMIT = 64 << 20
+FILES = sorted(row["file"] for row in corpus_records())
+
+
+@pytest.fixture
+def s3(aws_client):
+    client = aws_client("s3")
+    client.create_bucket(Bucket=LOG_BUCKET)
+    return client
+
+
+def upload(s3: Any, key: str, data: bytes) -> None:
+    s3.put_object(Bucket=LOG_BUCKET, Key=key, Body=data, ContentType="application/json", ContentEncoding="gzip")
+
+
+def direct(name: str):
+    """The verdict a corpus file gets on its own, to compare the log-file path against."""
+    [result] = Classifier().classify_envelope(parse_body((CORPUS / name).read_bytes(), name, MSG))
+    return result
+
+
+def summary(result) -> tuple:
+    return (result.event_id, result.event_name, result.verdict, result.reason_code,
+            [(r.tf_type, r.import_id) for r in result.resources])
+
+
+@pytest.mark.parametrize("via", ["sns-delivery", "s3-event", "s3-event-in-sns"])
+def test_every_record_of_a_log_file_is_classified(s3, via):
+    key = log_key()
+    upload(s3, key, log_file([corpus_record(name) for name in FILES]))
+    notice = {
+        "sns-delivery": sns(cloudtrail_delivery([key]), message_id="cc3a0b6e-1f0e-5c5e-9bd5-5ad1f5b7d0e4"),
+        "s3-event": s3_event(key),
+        "s3-event-in-sns": sns(s3_event(key), message_id="cc3a0b6e-1f0e-5c5e-9bd5-5ad1f5b7d0e4"),
+    }[via]
+    envelope = parse_body(dumps(notice), "sqs-message-1", MSG)
+    assert [ref.uri for ref in envelope.log_files] == [f"s3://{LOG_BUCKET}/{key}"]
+
+    expanded = expand(envelope, s3, LIMIT)
+    assert expanded.errors == [] and expanded.log_files == []
+    assert len(expanded.records) == len(FILES)
+    results = Classifier().classify_envelope(expanded)
+    assert [r.source for r in results] == [f"s3://{LOG_BUCKET}/{key}#Records[{i}]" for i in range(len(FILES))]
+    # Each record gets the verdict it gets when read on its own.
+    assert [summary(r) for r in results] == [summary(direct(name)) for name in FILES]
+    by_event = {r.event_id: r for r in results}
+    bucket = by_event[corpus_record("s3__CreateBucket__4.json")["eventID"]]
+    assert bucket.verdict == "detected"
+    assert [(r.tf_type, r.import_id) for r in bucket.resources] == [("aws_s3_bucket", "bucket-test-iad")]
+    assert by_event[corpus_record("ec2__DescribeInstances__1.json")["eventID"]].reason_code == "read-only"
+    assert by_event[corpus_record("s3__CreateBucket__5.json")["eventID"]].reason_code == "terraform"
+
+
+def test_several_keys_in_one_delivery_notice(s3):
+    first, second = log_key(stamp="20240501T1205Z"), log_key(region="eu-west-1", stamp="20240501T1210Z")
+    upload(s3, first, log_file([corpus_record("s3__CreateBucket__1.json")]))
+    two = [corpus_record("s3__CreateBucket__2.json"), corpus_record("sts__GetCallerIdentity__1.json")]
+    upload(s3, second, log_file(two))
+    envelope = expand(parse_body(dumps(sns(cloudtrail_delivery([first, second]))), "m", MSG), s3, LIMIT)
+    assert [r.source for r in envelope.records] == [
+        f"s3://{LOG_BUCKET}/{first}#Records[0]",
+        f"s3://{LOG_BUCKET}/{second}#Records[0]",
+        f"s3://{LOG_BUCKET}/{second}#Records[1]",
+    ]
+
+
+def test_plain_json_log_file(s3):
+    key = log_key().removesuffix(".gz")
+    upload(s3, key, log_file([corpus_record("s3__CreateBucket__3.json")], compress=False))
+    [result] = Classifier().classify_envelope(expand(parse_body(dumps(s3_event(key)), "m", MSG), s3, LIMIT))
+    assert [(r.tf_type, r.import_id) for r in result.resources] == [("aws_s3_bucket", "cloudtrailwatcher-000000000000")]
+
+
+def test_missing_object_is_an_error_naming_it(s3):
+    good, absent = log_key(stamp="20240501T1205Z"), log_key(stamp="20240501T1300Z")
+    upload(s3, good, log_file([corpus_record("s3__CreateBucket__1.json")]))
+    envelope = parse_body(dumps(sns(cloudtrail_delivery([absent, good]), message_id="n-7")), "sqs-message-2", MSG)
+    expanded = expand(envelope, s3, LIMIT)
+    assert [str(e) for e in expanded.errors] == [
+        f"s3://{LOG_BUCKET}/{absent}: cannot fetch the log file (NoSuchKey), named by sqs-message-2 (SNS n-7)"
+    ]
+    # The other file in the same notice is still read.
+    results = Classifier().classify_envelope(expanded)
+    assert [(r.verdict, r.source) for r in results] == [
+        ("detected", f"s3://{LOG_BUCKET}/{good}#Records[0]"),
+        ("error", f"s3://{LOG_BUCKET}/{absent}"),
+    ]
+    assert results[1].reason == "cannot fetch the log file (NoSuchKey), named by sqs-message-2 (SNS n-7)"
+
+
+def test_missing_bucket_is_an_error_naming_it(s3):
+    ref = LogFileRef("no-such-trail-bucket", log_key(), "m")
+    [error] = fetch_log_file(s3, ref, LIMIT).errors
+    assert str(error) == f"s3://no-such-trail-bucket/{log_key()}: cannot fetch the log file (NoSuchBucket), named by m"
+
+
+def test_truncated_gzip_object(s3):
+    key = log_key()
+    data = log_file([corpus_record(name) for name in FILES[:20]])
+    upload(s3, key, data[: len(data) // 2])
+    expanded = expand(parse_body(dumps(s3_event(key)), "m", MSG), s3, LIMIT)
+    assert expanded.records == []
+    assert [str(e) for e in expanded.errors] == [
+        f"s3://{LOG_BUCKET}/{key}: truncated gzip data: the stream ends before its end marker"
+    ]
+
+
+def test_log_file_over_the_limit(s3):
+    key = log_key()
+    data = log_file([corpus_record(name) for name in FILES])
+    upload(s3, key, data)
+    [error] = expand(parse_body(dumps(s3_event(key)), "m", MSG), s3, 4096).errors
+    assert str(error) == f"s3://{LOG_BUCKET}/{key}: log file is {len(data)} bytes, over the 4096-byte limit"
+    # Under the limit compressed, past it inflated: the gzip limit applies.
+    [error] = expand(parse_body(dumps(s3_event(key)), "m", MSG), s3, len(data) + 10).errors
+    assert str(error) == f"s3://{LOG_BUCKET}/{key}: gzip data inflates past the {len(data) + 10}-byte limit"
+
+
+def test_object_that_is_not_a_log_file(s3):
+    key = log_key()
+    upload(s3, key, json.dumps(cloudtrail_delivery([log_key(stamp="20240501T1300Z")])).encode())
+    expanded = expand(parse_body(dumps(s3_event(key)), "m", MSG), s3, LIMIT)
+    assert [str(e) for e in expanded.errors] == [
+        f"s3://{LOG_BUCKET}/{key}: a log file must hold CloudTrail records, not notifications"
+    ]
+    assert expanded.log_files == []
+
+
+def test_digest_in_a_notice_is_noted_and_not_fetched(s3):
+    envelope = parse_body(dumps(s3_event(digest_key())), "m", MSG)
+    expanded = expand(envelope, s3, LIMIT)
+    assert expanded is envelope and not expanded.errors and not expanded.records
+    assert len(expanded.notes) == 1 and "digest" in expanded.notes[0]
