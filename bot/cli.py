@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     classify.add_argument("paths", nargs="+", metavar="PATH", help="input file, or - for standard input")
     classify.add_argument("--ignore-rules", type=Path, help="JSON file of ignore rules")
+    from bot.codegen.cli import add_parser as add_codegen_parser
+
+    add_codegen_parser(sub)
     return parser
 
 
@@ -95,6 +98,11 @@ def main(argv: Sequence[str] | None = None, env: dict[str, str] | None = None, o
     try:
         if args.command == "classify":
             return cmd_classify(args, settings, out, stdin)
+        if args.command == "codegen":
+            from bot.codegen.cli import cmd_codegen
+
+            classifier = _build_classifier(settings, settings.ignore_rules_file)
+            return cmd_codegen(args, settings, classifier, out, stdin)
     except ConfigError as exc:
         print(f"tfsync: {exc}", file=sys.stderr)
         return 2

@@ -1,0 +1,128 @@
+"""`python -m bot codegen EVENT_FILE`: the Terraform code that would adopt what a CloudTrail input created."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from botocore.exceptions import BotoCoreError
+
+from bot.classify import Classifier
+from bot.codegen import (
+    CodeGenerator,
+    CodegenError,
+    GeneratedFile,
+    check_with_terraform,
+    parse_module_path,
+    write,
+)
+from bot.config import Settings
+from bot.errors import InputError
+from bot.events import Envelope, parse_body
+
+logger = logging.getLogger(__name__)
+
+
+def add_parser(sub: Any) -> None:
+    """Register the codegen subcommand on the CLI's subparsers."""
+    parser = sub.add_parser(
+        "codegen",
+        help="print (or write) the Terraform code that adopts the resources an input created",
+        description="Read a CloudTrail input in any shape classify accepts and print, for every detected resource, "
+        "the files that adopt it: a resource block and an import block. With --out, write them there instead.",
+    )
+    parser.add_argument("path", metavar="EVENT_FILE", help="input file, or - for standard input")
+    parser.add_argument("--name", help="the resource's Terraform name (sanitised, made unique)")
+    parser.add_argument("--module", help="target child module, e.g. network or module.network.module.subnets")
+    parser.add_argument("--describe", action="store_true",
+                        help="read the live configuration through the configured AWS endpoint")
+    parser.add_argument("--out", type=Path, metavar="DIR", help="root module folder to write the files into")
+
+
+def _read(path: str, stdin: Any) -> bytes:
+    if path == "-":
+        return stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
+    return Path(path).read_bytes()
+
+
+def _envelope(path: str, settings: Settings, stdin: Any) -> Envelope:
+    source = "<stdin>" if path == "-" else path
+    try:
+        data = _read(path, stdin)
+    except OSError as exc:
+        return Envelope(source, errors=[InputError(source, f"cannot read: {exc.strerror}")])
+    envelope = parse_body(data, source, settings.max_log_file_bytes)
+    if envelope.log_files:
+        from bot import aws
+        from bot.logfiles import expand
+
+        envelope = expand(envelope, aws.client(settings, "s3"), settings.max_log_file_bytes)
+    return envelope
+
+
+def print_files(files: list[GeneratedFile], out: TextIO) -> None:
+    for generated in files:
+        out.write(f"==> {generated.path} <==\n{generated.content}\n")
+
+
+def cmd_codegen(args: argparse.Namespace, settings: Settings, classifier: Classifier, out: TextIO, stdin: Any) -> int:
+    """Exit 0 when code was generated for every detected resource, 1 when the input or any resource failed."""
+    try:
+        modules = parse_module_path(args.module)
+    except CodegenError as exc:
+        print(f"tfsync: --module: {exc}", file=sys.stderr)
+        return 2
+    factory = None
+    if args.describe:
+        from bot import aws
+
+        def factory(service: str, region: str) -> Any:
+            return aws.client(settings, service, region)
+
+    generator = CodeGenerator(factory, default_region=settings.aws_region)
+    envelope = _envelope(args.path, settings, stdin)
+    failed = bool(envelope.errors)
+    for problem in envelope.errors:
+        print(f"tfsync: {problem}", file=sys.stderr)
+    files: list[GeneratedFile] = []
+    taken: set[str] = set()
+    generated = 0
+    for record in envelope.records:
+        result = classifier.classify(record)
+        if result.verdict != "detected":
+            print(f"tfsync: {record.source}: {record.event_name}: {result.verdict}: {result.reason}; no code",
+                  file=sys.stderr)
+            failed |= result.verdict == "error"
+            continue
+        for resource in result.resources:
+            try:
+                generation = generator.generate(
+                    resource, record, name=args.name, modules=modules, root=args.out, describe=args.describe,
+                    taken=taken,
+                )
+            except (CodegenError, BotoCoreError) as exc:
+                # BotoCoreError: no endpoint, no credentials; a describe that AWS refused falls back instead.
+                print(f"tfsync: {resource.tf_type} {resource.import_id}: {exc}", file=sys.stderr)
+                failed = True
+                continue
+            taken.add(f"{resource.tf_type}.{generation.label}")
+            files.extend(generation.files)
+            generated += 1
+    try:
+        check_with_terraform(files)
+    except CodegenError as exc:
+        print(f"tfsync: {exc}", file=sys.stderr)
+        return 1
+    if args.out is not None:
+        try:
+            for path in write(files, args.out):
+                out.write(f"{path}\n")
+        except (CodegenError, OSError) as error:
+            print(f"tfsync: {error}", file=sys.stderr)
+            return 1
+    else:
+        print_files(files, out)
+    return 1 if failed or not generated else 0

@@ -1,0 +1,606 @@
+"""Per type: create the resource in moto, detect it from its creation event, render with describe, check the code."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.catalog import CATALOG
+from bot.codegen import CodeGenerator
+from bot.codegen.describe import REGISTRY
+from renderers.hcl import TEMPLATES, environment, template_names
+from tests.codegen.helpers import ACCOUNT, assert_terraform_accepts, cloudtrail, detect, parse, write_tree
+
+Aws = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Made:
+    """What a case created: its creation record, the import ID, and arguments the code must hold."""
+
+    record: dict[str, Any]
+    import_id: str
+    expect: dict[str, Any]
+    companions: dict[tuple[str, str], str] | None = None  # (type, label suffix) -> import ID
+
+
+def _tags(tags: dict[str, str]) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in tags.items()]
+
+
+def _ec2_spec(kind: str, tags: dict[str, str]) -> list[dict[str, Any]]:
+    return [{"ResourceType": kind, "Tags": _tags(tags)}]
+
+
+def _ct_spec(kind: str, tags: dict[str, str]) -> dict[str, Any]:
+    return {"items": [{"resourceType": kind, "tags": [{"key": k, "value": v} for k, v in tags.items()]}]}
+
+
+def _network(aws: Aws) -> tuple[Any, str, str]:
+    ec2 = aws("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.20.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    return ec2, vpc, subnet
+
+
+# S3
+
+
+def make_bucket(aws: Aws) -> Made:
+    s3 = aws("s3")
+    name = "acme-${var.x}-logs".replace("${var.x}", "prod")
+    s3.create_bucket(Bucket=name)
+    s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": _tags({"team": "data ${oops}", "Name": "Logs"})})
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_encryption(
+        Bucket=name,
+        ServerSideEncryptionConfiguration={
+            "Rules": [
+                {
+                    "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/data"},
+                    "BucketKeyEnabled": True,
+                }
+            ]
+        },
+    )
+    record = cloudtrail("s3.amazonaws.com", "CreateBucket", {"bucketName": name, "Host": f"{name}.s3.amazonaws.com"},
+                        None)
+    return Made(
+        record,
+        name,
+        {"bucket": name, "tags": {"team": "data ${oops}", "Name": "Logs"}},
+        {("aws_s3_bucket_versioning", ""): name, ("aws_s3_bucket_server_side_encryption_configuration", ""): name},
+    )
+
+
+# EC2
+
+
+def make_instance(aws: Aws) -> Made:
+    ec2, _vpc, subnet = _network(aws)
+    group = ec2.create_security_group(GroupName="web", Description="web", VpcId=_vpc)["GroupId"]
+    ec2.create_key_pair(KeyName="deploy")
+    ami = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    reservation = ec2.run_instances(
+        ImageId=ami, MinCount=1, MaxCount=1, InstanceType="t3.small", SubnetId=subnet, SecurityGroupIds=[group],
+        KeyName="deploy", TagSpecifications=_ec2_spec("instance", {"Name": "web-1"}),
+        BlockDeviceMappings=[{"DeviceName": "/dev/sda1", "Ebs": {"VolumeSize": 30, "VolumeType": "gp3"}}],
+    )
+    instance = reservation["Instances"][0]["InstanceId"]
+    record = cloudtrail(
+        "ec2.amazonaws.com", "RunInstances",
+        {"instanceType": "t3.small", "imageId": ami, "tagSpecificationSet": _ct_spec("instance", {"Name": "web-1"})},
+        {"ownerId": ACCOUNT, "instancesSet": {"items": [{"instanceId": instance, "imageId": ami}]}},
+    )
+    expect = {
+        "ami": ami, "instance_type": "t3.small", "subnet_id": subnet, "vpc_security_group_ids": [group],
+        "key_name": "deploy", "tags": {"Name": "web-1"},
+    }
+    return Made(record, instance, expect)
+
+
+def make_security_group(aws: Aws) -> Made:
+    ec2, vpc, _subnet = _network(aws)
+    group = ec2.create_security_group(
+        GroupName="db", Description='Postgres "primary" \\ ${x}', VpcId=vpc,
+        TagSpecifications=_ec2_spec("security-group", {"Name": "db"}),
+    )["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=group,
+        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432,
+                        "IpRanges": [{"CidrIp": "10.20.0.0/16", "Description": "vpc"}]}],
+    )
+    record = cloudtrail(
+        "ec2.amazonaws.com", "CreateSecurityGroup",
+        {"groupName": "db", "groupDescription": 'Postgres "primary" \\ ${x}', "vpcId": vpc},
+        {"_return": True, "groupId": group},
+    )
+    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group]}])["SecurityGroupRules"]
+    companions = {}
+    counts = {"ingress": 0, "egress": 0}
+    for rule in sorted(rules, key=lambda r: r["SecurityGroupRuleId"]):
+        kind = "egress" if rule["IsEgress"] else "ingress"
+        counts[kind] += 1
+        companions[(f"aws_vpc_security_group_{kind}_rule", f"_{kind}_{counts[kind]}")] = rule["SecurityGroupRuleId"]
+    expect = {"name": "db", "description": 'Postgres "primary" \\ ${x}', "vpc_id": vpc, "tags": {"Name": "db"}}
+    return Made(record, group, expect, companions)
+
+
+def make_vpc(aws: Aws) -> Made:
+    ec2 = aws("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.30.0.0/16", TagSpecifications=_ec2_spec("vpc", {"Name": "core"}))["Vpc"]
+    ec2.modify_vpc_attribute(VpcId=vpc["VpcId"], EnableDnsHostnames={"Value": True})
+    record = cloudtrail(
+        "ec2.amazonaws.com", "CreateVpc", {"cidrBlock": "10.30.0.0/16"},
+        {"vpc": {"vpcId": vpc["VpcId"], "cidrBlock": "10.30.0.0/16", "ownerId": ACCOUNT}},
+    )
+    return Made(record, vpc["VpcId"], {"cidr_block": "10.30.0.0/16", "enable_dns_hostnames": True,
+                                       "tags": {"Name": "core"}})
+
+
+def make_subnet(aws: Aws) -> Made:
+    ec2, vpc, subnet = _network(aws)
+    ec2.create_tags(Resources=[subnet], Tags=_tags({"Name": "private-a"}))
+    record = cloudtrail(
+        "ec2.amazonaws.com", "CreateSubnet", {"vpcId": vpc, "cidrBlock": "10.20.1.0/24"},
+        {"subnet": {"subnetId": subnet, "vpcId": vpc, "cidrBlock": "10.20.1.0/24"}},
+    )
+    expect = {"vpc_id": vpc, "cidr_block": "10.20.1.0/24", "availability_zone": "us-east-1a",
+              "tags": {"Name": "private-a"}}
+    return Made(record, subnet, expect)
+
+
+def make_volume(aws: Aws) -> Made:
+    ec2 = aws("ec2")
+    volume = ec2.create_volume(AvailabilityZone="us-east-1b", Size=50, VolumeType="io1", Iops=2000, Encrypted=True,
+                               TagSpecifications=_ec2_spec("volume", {"Name": "scratch"}))["VolumeId"]
+    record = cloudtrail("ec2.amazonaws.com", "CreateVolume", {"size": 50, "zone": "us-east-1b"},
+                        {"volumeId": volume, "size": 50})
+    expect = {"availability_zone": "us-east-1b", "size": 50, "type": "io1", "iops": 2000, "encrypted": True,
+              "tags": {"Name": "scratch"}}
+    return Made(record, volume, expect)
+
+
+def make_eip(aws: Aws) -> Made:
+    ec2 = aws("ec2")
+    address = ec2.allocate_address(Domain="vpc", TagSpecifications=_ec2_spec("elastic-ip", {"Name": "nat"}))
+    record = cloudtrail("ec2.amazonaws.com", "AllocateAddress", {"domain": "vpc"},
+                        {"allocationId": address["AllocationId"], "publicIp": address["PublicIp"], "domain": "vpc"})
+    return Made(record, address["AllocationId"], {"domain": "vpc", "tags": {"Name": "nat"}})
+
+
+def make_key_pair(aws: Aws) -> Made:
+    ec2 = aws("ec2")
+    public = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHqQ0X8w6ZtBvNd0Q3fGk7z0gQpL2wq3w7v2c9J0b1kX alice@laptop"
+    ec2.import_key_pair(KeyName="alice", PublicKeyMaterial=public.encode())
+    record = cloudtrail("ec2.amazonaws.com", "ImportKeyPair", {"keyName": "alice"},
+                        {"keyName": "alice", "keyFingerprint": "aa:bb"})
+    return Made(record, "alice", {"key_name": "alice"})
+
+
+def make_internet_gateway(aws: Aws) -> Made:
+    ec2, vpc, _subnet = _network(aws)
+    gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
+    record = cloudtrail("ec2.amazonaws.com", "CreateInternetGateway", {},
+                        {"internetGateway": {"internetGatewayId": gateway, "ownerId": ACCOUNT}})
+    return Made(record, gateway, {"vpc_id": vpc})
+
+
+def make_nat_gateway(aws: Aws) -> Made:
+    ec2, _vpc, subnet = _network(aws)
+    allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    gateway = ec2.create_nat_gateway(SubnetId=subnet, AllocationId=allocation)["NatGateway"]["NatGatewayId"]
+    record = cloudtrail(
+        "ec2.amazonaws.com", "CreateNatGateway",
+        {"CreateNatGatewayRequest": {"SubnetId": subnet, "AllocationId": allocation}},
+        {"CreateNatGatewayResponse": {"natGateway": {"natGatewayId": gateway, "subnetId": subnet}}},
+    )
+    return Made(record, gateway, {"subnet_id": subnet, "allocation_id": allocation})
+
+
+def make_launch_template(aws: Aws) -> Made:
+    ec2 = aws("ec2")
+    template = ec2.create_launch_template(
+        LaunchTemplateName="web", VersionDescription="first",
+        LaunchTemplateData={"ImageId": "ami-0abcdef1234567890", "InstanceType": "t3.micro", "KeyName": "deploy"},
+    )["LaunchTemplate"]["LaunchTemplateId"]
+    record = cloudtrail(
+        "ec2.amazonaws.com", "CreateLaunchTemplate",
+        {"CreateLaunchTemplateRequest": {"LaunchTemplateName": "web"}},
+        {"CreateLaunchTemplateResponse": {"launchTemplate": {"launchTemplateId": template,
+                                                             "launchTemplateName": "web"}}},
+    )
+    expect = {"name": "web", "image_id": "ami-0abcdef1234567890", "instance_type": "t3.micro", "key_name": "deploy"}
+    return Made(record, template, expect)
+
+
+# IAM
+
+_TRUST = (
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},'
+    ' "Action": "sts:AssumeRole"}]}'
+)
+
+
+def _role(aws: Aws, name: str = "app-runner") -> str:
+    iam = aws("iam")
+    return iam.create_role(RoleName=name, AssumeRolePolicyDocument=_TRUST, Path="/service/",
+                           Description="Runs ${app}", Tags=_tags({"team": "platform"}))["Role"]["Arn"]
+
+
+def make_role(aws: Aws) -> Made:
+    _role(aws)
+    iam = aws("iam")
+    document = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}]}'
+    policy = iam.create_policy(PolicyName="queues", PolicyDocument=document)["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName="app-runner", PolicyArn=policy)
+    iam.put_role_policy(RoleName="app-runner", PolicyName="logs+write@team", PolicyDocument=document)
+    record = cloudtrail("iam.amazonaws.com", "CreateRole",
+                        {"roleName": "app-runner", "path": "/service/", "assumeRolePolicyDocument": _TRUST},
+                        {"role": {"roleName": "app-runner", "path": "/service/",
+                                  "arn": f"arn:aws:iam::{ACCOUNT}:role/service/app-runner"}})
+    expect = {"name": "app-runner", "path": "/service/", "description": "Runs ${app}", "tags": {"team": "platform"}}
+    companions = {
+        ("aws_iam_role_policy_attachment", "_policy_1"): f"app-runner/{policy}",
+        ("aws_iam_role_policy", "_inline_1"): "app-runner:logs+write@team",
+    }
+    return Made(record, "app-runner", expect, companions)
+
+
+def make_user(aws: Aws) -> Made:
+    aws("iam").create_user(UserName="ci-bot", Path="/robots/", Tags=_tags({"owner": "ci"}))
+    record = cloudtrail("iam.amazonaws.com", "CreateUser", {"userName": "ci-bot", "path": "/robots/"},
+                        {"user": {"userName": "ci-bot", "path": "/robots/",
+                                  "arn": f"arn:aws:iam::{ACCOUNT}:user/robots/ci-bot"}})
+    return Made(record, "ci-bot", {"name": "ci-bot", "path": "/robots/", "tags": {"owner": "ci"}})
+
+
+def make_policy(aws: Aws) -> Made:
+    document = (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}'
+    )
+    arn = aws("iam").create_policy(PolicyName="read-objects", PolicyDocument=document,
+                                   Description="read")["Policy"]["Arn"]
+    record = cloudtrail("iam.amazonaws.com", "CreatePolicy", {"policyName": "read-objects", "policyDocument": document},
+                        {"policy": {"policyName": "read-objects", "arn": arn, "path": "/"}})
+    return Made(record, arn, {"name": "read-objects", "description": "read"})
+
+
+# Lambda
+
+
+def _zip() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", "def main(event, context):\n    return event\n")
+    return buffer.getvalue()
+
+
+def make_function(aws: Aws) -> Made:
+    role = _role(aws, "fn-role")
+    aws("lambda").create_function(
+        FunctionName="resize", Runtime="python3.12", Role=role, Handler="handler.main", Code={"ZipFile": _zip()},
+        MemorySize=512, Timeout=30, Environment={"Variables": {"MODE": "fast ${x}"}}, Tags={"app": "images"},
+    )
+    record = cloudtrail("lambda.amazonaws.com", "CreateFunction20150331",
+                        {"functionName": "resize", "runtime": "python3.12", "role": role, "handler": "handler.main"},
+                        {"functionName": "resize",
+                         "functionArn": f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:resize"})
+    expect = {"function_name": "resize", "runtime": "python3.12", "role": role, "handler": "handler.main",
+              "memory_size": 512, "timeout": 30, "tags": {"app": "images"}}
+    return Made(record, "resize", expect)
+
+
+# DynamoDB
+
+
+def make_table(aws: Aws) -> Made:
+    aws("dynamodb").create_table(
+        TableName="orders", BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"},
+        ],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        Tags=_tags({"team": "shop"}),
+    )
+    record = cloudtrail("dynamodb.amazonaws.com", "CreateTable", {"tableName": "orders"},
+                        {"tableDescription": {"tableName": "orders",
+                                              "tableArn": f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/orders"}})
+    expect = {"name": "orders", "billing_mode": "PAY_PER_REQUEST", "hash_key": "pk", "range_key": "sk",
+              "tags": {"team": "shop"}}
+    return Made(record, "orders", expect)
+
+
+# SQS and SNS
+
+
+def make_queue(aws: Aws) -> Made:
+    url = aws("sqs").create_queue(QueueName="jobs", Attributes={"VisibilityTimeout": "120", "DelaySeconds": "5"},
+                                  tags={"team": "ops"})["QueueUrl"]
+    record = cloudtrail("sqs.amazonaws.com", "CreateQueue", {"queueName": "jobs"}, {"queueUrl": url})
+    expect = {"name": "jobs", "visibility_timeout_seconds": 120, "delay_seconds": 5, "tags": {"team": "ops"}}
+    return Made(record, url, expect)
+
+
+def make_topic(aws: Aws) -> Made:
+    arn = aws("sns").create_topic(Name="alerts", Attributes={"DisplayName": "Alerts %{x}"},
+                                  Tags=_tags({"team": "ops"}))["TopicArn"]
+    record = cloudtrail("sns.amazonaws.com", "CreateTopic", {"name": "alerts"}, {"topicArn": arn})
+    return Made(record, arn, {"name": "alerts", "display_name": "Alerts %{x}", "tags": {"team": "ops"}})
+
+
+# RDS
+
+
+def make_db_instance(aws: Aws) -> Made:
+    aws("rds").create_db_instance(
+        DBInstanceIdentifier="orders-db", Engine="postgres", DBInstanceClass="db.t3.micro", AllocatedStorage=20,
+        MasterUsername="app", MasterUserPassword="not-a-real-password", Tags=_tags({"team": "shop"}),
+    )
+    record = cloudtrail("rds.amazonaws.com", "CreateDBInstance",
+                        {"dBInstanceIdentifier": "orders-db", "engine": "postgres", "dBInstanceClass": "db.t3.micro"},
+                        {"dBInstanceIdentifier": "orders-db", "engine": "postgres",
+                         "dBInstanceArn": f"arn:aws:rds:us-east-1:{ACCOUNT}:db:orders-db"})
+    expect = {"identifier": "orders-db", "engine": "postgres", "instance_class": "db.t3.micro",
+              "allocated_storage": 20, "username": "app", "tags": {"team": "shop"}}
+    return Made(record, "orders-db", expect)
+
+
+def make_rds_cluster(aws: Aws) -> Made:
+    aws("rds").create_db_cluster(
+        DBClusterIdentifier="ledger", Engine="aurora-postgresql", MasterUsername="app",
+        MasterUserPassword="not-a-real-password", DatabaseName="ledger", StorageEncrypted=True,
+    )
+    record = cloudtrail("rds.amazonaws.com", "CreateDBCluster",
+                        {"dBClusterIdentifier": "ledger", "engine": "aurora-postgresql"},
+                        {"dBClusterIdentifier": "ledger", "engine": "aurora-postgresql",
+                         "dBClusterArn": f"arn:aws:rds:us-east-1:{ACCOUNT}:cluster:ledger"})
+    expect = {"cluster_identifier": "ledger", "engine": "aurora-postgresql", "master_username": "app",
+              "database_name": "ledger", "storage_encrypted": True}
+    return Made(record, "ledger", expect)
+
+
+# Containers
+
+
+def make_ecr_repository(aws: Aws) -> Made:
+    repo = aws("ecr").create_repository(repositoryName="team/api", imageTagMutability="IMMUTABLE",
+                                        imageScanningConfiguration={"scanOnPush": True},
+                                        tags=_tags({"team": "api"}))["repository"]
+    record = cloudtrail("ecr.amazonaws.com", "CreateRepository", {"repositoryName": "team/api"},
+                        {"repository": {"repositoryName": "team/api", "repositoryArn": repo["repositoryArn"],
+                                        "registryId": ACCOUNT}})
+    expect = {"name": "team/api", "image_tag_mutability": "IMMUTABLE",
+              "image_scanning_configuration": [{"scan_on_push": True}], "tags": {"team": "api"}}
+    return Made(record, "team/api", expect)
+
+
+def make_ecs_cluster(aws: Aws) -> Made:
+    cluster = aws("ecs").create_cluster(clusterName="jobs",
+                                        settings=[{"name": "containerInsights", "value": "enabled"}],
+                                        tags=[{"key": "team", "value": "batch"}])["cluster"]
+    record = cloudtrail("ecs.amazonaws.com", "CreateCluster", {"clusterName": "jobs"},
+                        {"cluster": {"clusterName": "jobs", "clusterArn": cluster["clusterArn"]}})
+    expect = {"name": "jobs", "setting": [{"name": "containerInsights", "value": "enabled"}], "tags": {"team": "batch"}}
+    return Made(record, "jobs", expect)
+
+
+def make_eks_cluster(aws: Aws) -> Made:
+    _ec2, _vpc, subnet = _network(aws)
+    role = _role(aws, "eks-role")
+    cluster = aws("eks").create_cluster(name="prod", roleArn=role, version="1.30",
+                                        resourcesVpcConfig={"subnetIds": [subnet]}, tags={"env": "prod"})["cluster"]
+    record = cloudtrail("eks.amazonaws.com", "CreateCluster", {"name": "prod", "roleArn": role},
+                        {"cluster": {"name": "prod", "arn": cluster["arn"]}})
+    expect = {"name": "prod", "role_arn": role, "version": "1.30", "tags": {"env": "prod"}}
+    return Made(record, "prod", expect)
+
+
+# Security
+
+
+def make_kms_key(aws: Aws) -> Made:
+    kms = aws("kms")
+    meta = kms.create_key(Description="Backups ${env}", Tags=[{"TagKey": "team", "TagValue": "ops"}])["KeyMetadata"]
+    kms.enable_key_rotation(KeyId=meta["KeyId"])
+    record = cloudtrail("kms.amazonaws.com", "CreateKey", {"description": "Backups ${env}"},
+                        {"keyMetadata": {"keyId": meta["KeyId"], "arn": meta["Arn"]}})
+    expect = {"description": "Backups ${env}", "enable_key_rotation": True, "tags": {"team": "ops"}}
+    return Made(record, meta["KeyId"], expect)
+
+
+def make_secret(aws: Aws) -> Made:
+    secret = aws("secretsmanager").create_secret(Name="prod/db", Description="db login", SecretString="s3cr3t-value",
+                                                 Tags=_tags({"team": "db"}))
+    record = cloudtrail("secretsmanager.amazonaws.com", "CreateSecret", {"name": "prod/db"},
+                        {"arn": secret["ARN"], "name": "prod/db"})
+    return Made(record, secret["ARN"], {"name": "prod/db", "description": "db login", "tags": {"team": "db"}})
+
+
+def make_parameter(aws: Aws) -> Made:
+    aws("ssm").put_parameter(Name="/app/endpoint", Value="https://api.example.com/${path}", Type="String",
+                             Description="where", Tags=_tags({"team": "app"}))
+    record = cloudtrail("ssm.amazonaws.com", "PutParameter", {"name": "/app/endpoint", "type": "String"},
+                        {"version": 1, "tier": "Standard"})
+    expect = {"name": "/app/endpoint", "type": "String", "value": "https://api.example.com/${path}",
+              "description": "where", "tags": {"team": "app"}}
+    return Made(record, "/app/endpoint", expect)
+
+
+# Logs, load balancing, streams, caches, DNS, APIs, workflows, events
+
+
+def make_log_group(aws: Aws) -> Made:
+    logs = aws("logs")
+    logs.create_log_group(logGroupName="/app/web", tags={"team": "web"})
+    logs.put_retention_policy(logGroupName="/app/web", retentionInDays=30)
+    record = cloudtrail("logs.amazonaws.com", "CreateLogGroup", {"logGroupName": "/app/web"}, None)
+    return Made(record, "/app/web", {"name": "/app/web", "retention_in_days": 30, "tags": {"team": "web"}})
+
+
+def make_lb(aws: Aws) -> Made:
+    ec2, vpc, subnet = _network(aws)
+    other = ec2.create_subnet(VpcId=vpc, CidrBlock="10.20.2.0/24", AvailabilityZone="us-east-1b")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName="alb", Description="alb", VpcId=vpc)["GroupId"]
+    lb = aws("elbv2").create_load_balancer(Name="web", Subnets=[subnet, other], SecurityGroups=[group],
+                                           Scheme="internal", Tags=_tags({"team": "web"}))["LoadBalancers"][0]
+    record = cloudtrail("elasticloadbalancing.amazonaws.com", "CreateLoadBalancer",
+                        {"name": "web", "subnets": [subnet, other], "scheme": "internal"},
+                        {"loadBalancers": [{"loadBalancerArn": lb["LoadBalancerArn"], "loadBalancerName": "web"}]})
+    expect = {"name": "web", "internal": True, "subnets": [subnet, other], "security_groups": [group],
+              "tags": {"team": "web"}}
+    return Made(record, lb["LoadBalancerArn"], expect)
+
+
+def make_stream(aws: Aws) -> Made:
+    aws("kinesis").create_stream(StreamName="clicks", ShardCount=2)
+    record = cloudtrail("kinesis.amazonaws.com", "CreateStream", {"streamName": "clicks", "shardCount": 2}, None)
+    return Made(record, "clicks", {"name": "clicks", "shard_count": 2})
+
+
+def make_cache_cluster(aws: Aws) -> Made:
+    cluster = aws("elasticache").create_cache_cluster(CacheClusterId="sessions", Engine="memcached",
+                                                      CacheNodeType="cache.t3.micro", NumCacheNodes=2)["CacheCluster"]
+    record = cloudtrail("elasticache.amazonaws.com", "CreateCacheCluster",
+                        {"cacheClusterId": "sessions", "engine": "memcached"},
+                        {"cacheClusterId": "sessions", "engine": "memcached", "aRN": cluster.get("ARN")})
+    expect = {"cluster_id": "sessions", "engine": "memcached", "node_type": "cache.t3.micro", "num_cache_nodes": 2}
+    return Made(record, "sessions", expect)
+
+
+def make_zone(aws: Aws) -> Made:
+    zone = aws("route53").create_hosted_zone(Name="example.com", CallerReference="ref-1",
+                                             HostedZoneConfig={"Comment": 'Main "zone"'})["HostedZone"]
+    record = cloudtrail("route53.amazonaws.com", "CreateHostedZone",
+                        {"name": "example.com", "callerReference": "ref-1"},
+                        {"hostedZone": {"id": zone["Id"], "name": "example.com."}})
+    return Made(record, zone["Id"].removeprefix("/hostedzone/"), {"name": "example.com", "comment": 'Main "zone"'})
+
+
+def make_rest_api(aws: Aws) -> Made:
+    api = aws("apigateway").create_rest_api(name="orders", description="Orders %{api}",
+                                            endpointConfiguration={"types": ["REGIONAL"]}, tags={"team": "shop"})
+    record = cloudtrail("apigateway.amazonaws.com", "CreateRestApi", {"createRestApiInput": {"name": "orders"}},
+                        {"id": api["id"], "name": "orders"})
+    expect = {"name": "orders", "description": "Orders %{api}", "endpoint_configuration": [{"types": ["REGIONAL"]}],
+              "tags": {"team": "shop"}}
+    return Made(record, api["id"], expect)
+
+
+def make_state_machine(aws: Aws) -> Made:
+    role = _role(aws, "sfn-role")
+    definition = '{"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}'
+    arn = aws("stepfunctions").create_state_machine(name="checkout", definition=definition, roleArn=role,
+                                                    tags=[{"key": "team", "value": "shop"}])["stateMachineArn"]
+    record = cloudtrail("states.amazonaws.com", "CreateStateMachine", {"name": "checkout", "roleArn": role},
+                        {"stateMachineArn": arn})
+    return Made(record, arn, {"name": "checkout", "role_arn": role, "tags": {"team": "shop"}})
+
+
+def make_event_rule(aws: Aws) -> Made:
+    pattern = '{"source": ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"]}'
+    arn = aws("events").put_rule(Name="ec2-state", EventPattern=pattern, Description="EC2 ${state}",
+                                 Tags=_tags({"team": "ops"}))["RuleArn"]
+    record = cloudtrail("events.amazonaws.com", "PutRule", {"name": "ec2-state", "eventPattern": pattern},
+                        {"ruleArn": arn})
+    return Made(record, "ec2-state", {"name": "ec2-state", "description": "EC2 ${state}", "tags": {"team": "ops"}})
+
+
+CASES: dict[str, Callable[[Aws], Made]] = {
+    "aws_s3_bucket": make_bucket,
+    "aws_instance": make_instance,
+    "aws_security_group": make_security_group,
+    "aws_vpc": make_vpc,
+    "aws_subnet": make_subnet,
+    "aws_ebs_volume": make_volume,
+    "aws_eip": make_eip,
+    "aws_key_pair": make_key_pair,
+    "aws_internet_gateway": make_internet_gateway,
+    "aws_nat_gateway": make_nat_gateway,
+    "aws_launch_template": make_launch_template,
+    "aws_iam_role": make_role,
+    "aws_iam_user": make_user,
+    "aws_iam_policy": make_policy,
+    "aws_lambda_function": make_function,
+    "aws_dynamodb_table": make_table,
+    "aws_sqs_queue": make_queue,
+    "aws_sns_topic": make_topic,
+    "aws_db_instance": make_db_instance,
+    "aws_rds_cluster": make_rds_cluster,
+    "aws_ecr_repository": make_ecr_repository,
+    "aws_ecs_cluster": make_ecs_cluster,
+    "aws_eks_cluster": make_eks_cluster,
+    "aws_kms_key": make_kms_key,
+    "aws_secretsmanager_secret": make_secret,
+    "aws_ssm_parameter": make_parameter,
+    "aws_cloudwatch_log_group": make_log_group,
+    "aws_lb": make_lb,
+    "aws_kinesis_stream": make_stream,
+    "aws_elasticache_cluster": make_cache_cluster,
+    "aws_route53_zone": make_zone,
+    "aws_api_gateway_rest_api": make_rest_api,
+    "aws_sfn_state_machine": make_state_machine,
+    "aws_cloudwatch_event_rule": make_event_rule,
+}
+
+
+def test_every_catalog_type_has_code_generation_a_template_and_a_case():
+    assert set(REGISTRY) == set(CATALOG) == set(CASES)
+    assert set(template_names(environment())) == set(CATALOG)
+
+
+# Template expressions that print something other than a filtered value: the sanitised label, the import address
+# built from it, and names the readers choose themselves (rule kinds and numbered suffixes).
+_TRUSTED_EXPRESSIONS = {"label", "address", "rule.kind", "rule.suffix", "attachment.suffix", "inline.suffix"}
+
+
+def test_templates_print_nothing_from_aws_unquoted():
+    for path in sorted(TEMPLATES.glob("*.j2")):
+        for expression in re.findall(r"{{(.*?)}}", path.read_text(encoding="utf-8"), flags=re.S):
+            expression = expression.strip()
+            quoted = re.search(r"\|\s*(hcl|hcl_string|hcl_comment)(\(\d+\))?$", expression)
+            assert expression.startswith("attrs(") or quoted or expression in _TRUSTED_EXPRESSIONS, (path, expression)
+
+
+@pytest.mark.parametrize("tf_type", sorted(CASES))
+def test_generated_code_matches_the_resource(tf_type: str, aws_client: Aws, tmp_path: Path):
+    made = CASES[tf_type](aws_client)
+    record, resources = detect(made.record)
+    [resource] = [r for r in resources if r.tf_type == tf_type]
+    assert resource.import_id == made.import_id
+    generator = CodeGenerator(lambda service, region: aws_client(service, region))
+
+    generation = generator.generate(resource, record, name="Adopted One", describe=True)
+
+    assert generation.described, generation.notes
+    assert generation.address == f"{tf_type}.adopted_one"
+    code = parse(generation)
+    args = code["resources"][(tf_type, "adopted_one")]
+    for key, value in made.expect.items():
+        got = args[key]
+        if isinstance(value, list):
+            assert sorted(got) == sorted(value), key
+        else:
+            assert got == value, key
+    expected_imports = {f"{tf_type}.adopted_one": made.import_id}
+    for (companion, suffix), import_id in (made.companions or {}).items():
+        expected_imports[f"{companion}.adopted_one{suffix}"] = import_id
+        assert (companion, f"adopted_one{suffix}") in code["resources"]
+    assert code["imports"] == expected_imports
+    write_tree(generation.files, tmp_path / "described")
+
+    # The same event without describe calls: less detail, the same import, still valid Terraform.
+    from_event = generator.generate(resource, record, name="Adopted One")
+    assert not from_event.described
+    assert parse(from_event)["imports"][f"{tf_type}.adopted_one"] == made.import_id
+    write_tree(from_event.files, tmp_path / "event")
+    assert_terraform_accepts(tmp_path)
