@@ -1,0 +1,71 @@
+"""Every action_id, block_id and callback_id tfsync puts in a Slack payload, as `tfsync-<noun>-<verb>` constants.
+
+Listeners register on these constants and renderers emit them, so a rename cannot leave a button without a handler.
+Blocks that repeat on one surface (a resource's buttons on the App Home) take a constant prefix plus `scoped()`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    """action_id of every interactive element."""
+
+    RESOURCE_ADOPT = "tfsync-resource-adopt"
+    RESOURCE_DELETE = "tfsync-resource-delete"
+    RESOURCE_IGNORE = "tfsync-resource-ignore"
+    ADOPTION_RETRY = "tfsync-adoption-retry"
+    DELETION_RETRY = "tfsync-deletion-retry"
+    CONSOLE_OPEN = "tfsync-console-open"
+    THREAD_OPEN = "tfsync-thread-open"
+    JOB_OPEN = "tfsync-job-open"
+    # Inputs in modals: read from view.state.values[Block.X][Action.Y] on submission.
+    TF_NAME_SET = "tfsync-tf-name-set"
+    MODULE_SELECT = "tfsync-module-select"  # also the action_id of the external_select options request
+    TF_FILE_SET = "tfsync-tf-file-set"
+    CONFIRMATION_TYPE = "tfsync-confirmation-type"
+    SCOPE_CHOOSE = "tfsync-scope-choose"
+    PATTERN_SET = "tfsync-pattern-set"
+    EXPIRY_CHOOSE = "tfsync-expiry-choose"
+
+
+class Block(StrEnum):
+    """block_id of blocks a listener reads (inputs) or that must be unique on a surface (prefixes)."""
+
+    TF_NAME_INPUT = "tfsync-tf-name-input"
+    MODULE_INPUT = "tfsync-module-input"
+    TF_FILE_INPUT = "tfsync-tf-file-input"
+    CONFIRMATION_INPUT = "tfsync-confirmation-input"
+    SCOPE_INPUT = "tfsync-scope-input"
+    PATTERN_INPUT = "tfsync-pattern-input"
+    EXPIRY_INPUT = "tfsync-expiry-input"
+    # Prefixes: one block per resource on a surface that shows several resources.
+    RESOURCE_ACTIONS = "tfsync-resource-actions"
+    STEP_ACTIONS = "tfsync-step-actions"
+
+
+class Callback(StrEnum):
+    """callback_id of every view."""
+
+    ADOPTION_SUBMIT = "tfsync-adoption-submit"
+    ADOPTION_WAIT = "tfsync-adoption-wait"
+    DELETION_SUBMIT = "tfsync-deletion-submit"
+    DELETION_REFUSE = "tfsync-deletion-refuse"
+    IGNORE_RULE_SUBMIT = "tfsync-ignore-rule-submit"
+    ERROR_SHOW = "tfsync-error-show"
+    HOME_SHOW = "tfsync-home-show"
+
+
+MAX_ID = 255
+_SAFE_KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
+
+
+def scoped(prefix: Block, key: str) -> str:
+    """`prefix` plus a key (a short resource id), unique per key and always a short, safe block_id."""
+    if not _SAFE_KEY.match(key):
+        # Distinct keys stay distinct: anything outside the plain alphabet is replaced by its hash, never folded.
+        key = "h" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"{prefix}-{key}"

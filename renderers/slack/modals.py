@@ -1,0 +1,323 @@
+"""The Adopt, Delete and Ignore modals, the "working" view shown after an adopt, and the module options list."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+
+from renderers.hcl import hcl_identifier
+from renderers.slack import blocks as bk
+from renderers.slack import limits
+from renderers.slack.blocks import Payload
+from renderers.slack.ids import Action, Block, Callback
+from renderers.slack.metadata import ModalMetadata, encode, is_thread_ts
+from renderers.slack.models import (
+    AdoptModalView,
+    DeleteModalView,
+    ErrorView,
+    Expiry,
+    IgnoreModalView,
+    IgnoreScope,
+    ModuleView,
+    ResourceView,
+)
+from renderers.slack.resource import NAME, label_of, preview_section
+from renderers.slack.text import (
+    Mrkdwn,
+    code,
+    esc,
+    is_channel_id,
+    is_user_id,
+    link,
+    safe_url,
+    slack_len,
+    subteam,
+    visible,
+    who,
+)
+
+TF_NAME_MAX = 64
+TF_FILE_MAX = 100
+PATTERN_MAX = 200
+CONFIRM_PHRASE_MAX = 100
+MODAL_PREVIEW_LINES = 40
+MODAL_PREVIEW_CHARS = 2_800
+_TF_FILE_BAD = re.compile(r"[^a-z0-9_.-]+")
+# Terraform's identifier rule: a letter or underscore, then letters, digits, underscores and dashes.
+TF_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+TF_FILE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\.tf\Z")
+_MODULE_VALUE = re.compile(r"[A-Za-z0-9_./:@+-]{1,150}\Z")
+
+EXPIRY_LABELS = {Expiry.DAY: "1 day", Expiry.WEEK: "7 days", Expiry.MONTH: "30 days", Expiry.FOREVER: "Forever"}
+
+
+def metadata_for(resource: ResourceView, record_version: int | None) -> ModalMetadata:
+    """The modal's private_metadata: the resource, and its thread when the resource has a valid one."""
+    has_thread = is_channel_id(resource.channel_id) and is_thread_ts(resource.thread_ts)
+    return ModalMetadata(
+        resource.short_id,
+        resource.channel_id if has_thread else None,
+        resource.thread_ts if has_thread else None,
+        record_version,
+    )
+
+
+def _intro(resource: ResourceView, verb: str) -> Mrkdwn:
+    return Mrkdwn("{} the {} {} in account {}, region {}.").format(
+        verb, esc(label_of(resource), 100), code(resource.display_name, NAME), code(resource.account_id, 60),
+        code(resource.region, 60),
+    )
+
+
+# Adopt.
+
+
+def module_value(path: str) -> str:
+    """The option value standing for a module: its path when short and plain, else a stable hash of it."""
+    if _MODULE_VALUE.match(path) and not path.startswith("h:"):
+        return path
+    return "h:" + hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def module_option(module: ModuleView) -> Payload:
+    if module.label:
+        return bk.option(module.label, module_value(module.path), module.description or module.path)
+    return bk.option(module.path or ".", module_value(module.path), module.description or None)
+
+
+def distinct_modules(modules: Sequence[ModuleView]) -> list[ModuleView]:
+    """Each module path once (the first seen): two options with one value would be ambiguous."""
+    seen: set[str] = set()
+    out = []
+    for module in modules:
+        value = module_value(module.path)
+        if value not in seen:
+            seen.add(value)
+            out.append(module)
+    return out
+
+
+def render_module_options(modules: Sequence[ModuleView], query: str = "") -> Payload:
+    """The response to the module external_select's options request: the first 100 modules matching `query`."""
+    needle = query.strip().lower()
+    matches = [m for m in distinct_modules(modules) if needle in m.path.lower() or needle in m.label.lower()]
+    return {"options": [module_option(m) for m in matches[: limits.SELECT_OPTIONS]]}
+
+
+def is_tf_file(name: str | None) -> bool:
+    if not name or len(name) > TF_FILE_MAX:
+        return False
+    return bool(TF_FILE.match(name)) and ".." not in name
+
+
+def default_tf_file(tf_type: str) -> str:
+    stem = _TF_FILE_BAD.sub("_", tf_type.lower().removeprefix("aws_")).strip("_.") or "adopted"
+    return f"{stem[: TF_FILE_MAX - 3]}.tf"
+
+
+def _module_input(view: AdoptModalView) -> Payload | None:
+    modules = distinct_modules(view.modules)
+    if not modules:
+        return None
+    default = next((m for m in modules if m.path == view.default_module), None)
+    if len(modules) <= limits.SELECT_OPTIONS:
+        options = [module_option(m) for m in modules]
+        initial = module_option(default) if default else options[0]
+        element = bk.static_select(Action.MODULE_SELECT, options, initial=initial, placeholder="Choose a module")
+    else:
+        element = bk.external_select(
+            Action.MODULE_SELECT,
+            min_query_length=view.min_query_length,
+            initial=module_option(default) if default else None,
+            placeholder="Type to search the modules",
+        )
+    return bk.input_block(
+        "Target module", element, Block.MODULE_INPUT, hint="The Terraform module the code and its import block go in."
+    )
+
+
+def render_adopt_modal(view: AdoptModalView) -> Payload:
+    """The Adopt form: Terraform resource name, target module, file name, and a preview of the code."""
+    r = view.resource
+    # hcl_identifier uses its fallback verbatim, so the fallback is made an identifier first.
+    fallback = hcl_identifier(r.tf_type.removeprefix("aws_"), fallback="resource")
+    tf_name = hcl_identifier(view.tf_name or r.suggested_name, fallback=fallback)
+    tf_file = view.tf_file if is_tf_file(view.tf_file) else default_tf_file(r.tf_type)
+    blocks: list[Payload | None] = [
+        bk.section(
+            _intro(r, "Adopt")
+            + Mrkdwn(" tfsync writes the resource and an `import` block, then runs a plan that must show no change.")
+        ),
+        bk.input_block(
+            "Terraform resource name",
+            bk.plain_text_input(Action.TF_NAME_SET, initial_value=tf_name, max_length=TF_NAME_MAX),
+            Block.TF_NAME_INPUT,
+            hint="Letters, digits, underscores and dashes; starts with a letter or an underscore.",
+        ),
+        _module_input(view),
+        bk.input_block(
+            "File name",
+            bk.plain_text_input(Action.TF_FILE_SET, initial_value=tf_file, max_length=TF_FILE_MAX),
+            Block.TF_FILE_INPUT,
+            hint="A .tf file in the module; tfsync creates it or appends to it.",
+        ),
+        preview_section(r, max_lines=MODAL_PREVIEW_LINES, max_chars=MODAL_PREVIEW_CHARS),
+    ]
+    return bk.modal(
+        "Adopt resource",
+        [b for b in blocks if b is not None],
+        Callback.ADOPTION_SUBMIT,
+        submit="Adopt",
+        private_metadata=encode(metadata_for(r, view.record_version)),
+    )
+
+
+def render_adopt_working(
+    resource: ResourceView, tf_address: str, tf_file: str, record_version: int | None = None
+) -> Payload:
+    """What the Adopt modal turns into once submitted: the request is on its way; progress goes to the thread."""
+    r = resource
+    thread = link(r.thread_url, "the resource's thread") if safe_url(r.thread_url) else Mrkdwn("the resource's thread")
+    text = Mrkdwn(
+        ":hourglass_flowing_sand: Adopting the {} {} as {} in {}.\n\nEach step is posted in {}. You can close this "
+        "window."
+    ).format(
+        esc(label_of(r), 100), code(r.display_name, NAME), code(tf_address, NAME), code(tf_file, NAME), thread
+    )
+    return bk.modal(
+        "Adopt resource",
+        [bk.section(text)],
+        Callback.ADOPTION_WAIT,
+        close="Close",
+        private_metadata=encode(metadata_for(r, record_version)),
+    )
+
+
+# Delete.
+
+
+def delete_confirmation_phrase(resource: ResourceView) -> str:
+    """What a person types to confirm a delete: the name when it can be shown and typed as is, else the short id."""
+    name = resource.name
+    typable = (
+        name
+        and name == name.strip()
+        and visible(name) == name
+        and "`" not in name
+        and slack_len(name) <= CONFIRM_PHRASE_MAX
+    )
+    return name if typable else resource.short_id
+
+
+def _loss(resource: ResourceView) -> Mrkdwn:
+    if resource.loses_data:
+        return Mrkdwn(
+            ":warning: *Its data is lost.* Deleting the {} destroys what it holds (objects, rows, records, volumes' "
+            "contents), and that cannot be undone."
+        ).format(esc(label_of(resource), 100))
+    return Mrkdwn(
+        "The {} itself. It holds no data that would be lost; its settings are gone unless you adopt it instead."
+    ).format(esc(label_of(resource), 100))
+
+
+def render_delete_modal(view: DeleteModalView) -> Payload:
+    """The Delete form; when deleting loses data, the person types the resource's name. Non-admins get a refusal."""
+    r = view.resource
+    metadata = encode(metadata_for(r, view.record_version))
+    if not view.allowed:
+        return _delete_refused(view, metadata)
+    blocks: list[Payload] = [
+        bk.section(_intro(r, "Delete")),
+        bk.section(Mrkdwn("*What will be lost*\n") + _loss(r)),
+        bk.context(
+            Mrkdwn("Before deleting, tfsync checks again that no Terraform state manages it; if one does, nothing "
+                   "is deleted.")
+        ),
+    ]
+    if r.loses_data:
+        phrase = delete_confirmation_phrase(r)
+        what = "name" if phrase == r.name else "tfsync id"
+        blocks.append(bk.section(Mrkdwn("To confirm, type the {} {} below.").format(what, code(phrase, 200))))
+        blocks.append(
+            bk.input_block(
+                f"Type the {what} to confirm",
+                bk.plain_text_input(
+                    Action.CONFIRMATION_TYPE, max_length=limits.INPUT_VALUE, placeholder="Type it exactly"
+                ),
+                Block.CONFIRMATION_INPUT,
+            )
+        )
+    return bk.modal(
+        "Delete resource", blocks, Callback.DELETION_SUBMIT, submit="Delete", private_metadata=metadata
+    )
+
+
+def _delete_refused(view: DeleteModalView, metadata: str) -> Payload:
+    admins = [Mrkdwn(f"<@{u}>") for u in view.admin_user_ids if is_user_id(u)][:10]
+    group = subteam(view.admin_group_id or "")
+    people = admins + ([Mrkdwn("members of ") + group] if group else [])
+    ask = Mrkdwn(" Ask {}.").format(Mrkdwn(", ").join(people)) if people else Mrkdwn("")
+    text = Mrkdwn(":no_entry: Only tfsync admins can delete resources.{} You can adopt or ignore the {} {}.").format(
+        ask, esc(label_of(view.resource), 100), code(view.resource.display_name, NAME)
+    )
+    return bk.modal("Delete resource", [bk.section(text)], Callback.DELETION_REFUSE, close="Close",
+                    private_metadata=metadata)
+
+
+# Ignore.
+
+
+def suggest_pattern(name: str) -> str:
+    """A name pattern to start from: the name up to its last separator, then `*`; odd characters become `?`."""
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_./:") else "?" for c in name)
+    cut = max(safe.rfind(sep) for sep in "-_./:")
+    stem = safe[: cut + 1] if cut >= 3 else safe
+    return stem[: PATTERN_MAX - 1] + "*" if stem else ""
+
+
+def render_ignore_modal(view: IgnoreModalView) -> Payload:
+    """The Ignore form: what to ignore (this resource, its type, its creator, a name pattern) and for how long."""
+    r = view.resource
+    scopes = [
+        bk.md_option(Mrkdwn("*This resource*"), IgnoreScope.RESOURCE, code(r.display_name, 60)),
+        bk.md_option(Mrkdwn("*Every {}*").format(esc(label_of(r), 50)), IgnoreScope.TYPE, code(r.tf_type, 60)),
+        bk.md_option(Mrkdwn("*Everything this principal creates*"), IgnoreScope.ACTOR, who(r.actor, None, 60)),
+        bk.md_option(Mrkdwn("*Names matching a pattern*"), IgnoreScope.NAME, Mrkdwn("The pattern below")),
+    ]
+    expiries = [bk.md_option(Mrkdwn(EXPIRY_LABELS[e]), e) for e in Expiry]
+    pattern = suggest_pattern(r.name)
+    blocks = [
+        bk.section(
+            _intro(r, "Ignore")
+            + Mrkdwn(" Ignored resources get no thread and no buttons until the rule expires.")
+        ),
+        bk.input_block("Ignore", bk.radio_buttons(Action.SCOPE_CHOOSE, scopes, initial=scopes[0]), Block.SCOPE_INPUT),
+        bk.input_block(
+            "Name pattern",
+            bk.plain_text_input(
+                Action.PATTERN_SET, initial_value=pattern or None, max_length=PATTERN_MAX, placeholder="e.g. tmp-*"
+            ),
+            Block.PATTERN_INPUT,
+            hint="Used only with “Names matching a pattern”. * matches anything, ? one character.",
+            optional=True,
+        ),
+        bk.input_block(
+            "For", bk.radio_buttons(Action.EXPIRY_CHOOSE, expiries, initial=expiries[1]), Block.EXPIRY_INPUT
+        ),
+    ]
+    return bk.modal(
+        "Ignore resource",
+        blocks,
+        Callback.IGNORE_RULE_SUBMIT,
+        submit="Ignore",
+        private_metadata=encode(metadata_for(r, view.record_version)),
+    )
+
+
+def render_error_modal(error: ErrorView) -> Payload:
+    """A modal (or views.update of one) saying what went wrong, with the id to quote."""
+    text = Mrkdwn(":warning: {}\n\nError id {} — quote it when you ask for help.").format(
+        esc(error.message, 2_000), code(error.error_id, 80)
+    )
+    return bk.modal(error.title, [bk.section(text)], Callback.ERROR_SHOW, close="Close")

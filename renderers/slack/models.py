@@ -1,0 +1,296 @@
+"""What the Slack renderers draw: small frozen views that the Slack layer fills from state records and settings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+_SHORT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
+
+
+class Status(StrEnum):
+    """A resource's status; the values are the state machine's status names."""
+
+    DETECTED = "detected"
+    ADOPTING = "adopting"
+    ADOPTED = "adopted"
+    ADOPT_FAILED = "adopt_failed"
+    DELETING = "deleting"
+    DELETED = "deleted"
+    DELETE_FAILED = "delete_failed"
+    IGNORED = "ignored"
+    GONE = "gone"
+
+
+OPEN_STATUSES = (Status.DETECTED, Status.ADOPTING, Status.ADOPT_FAILED, Status.DELETING, Status.DELETE_FAILED)
+
+
+class IgnoreScope(StrEnum):
+    RESOURCE = "resource"
+    TYPE = "type"
+    ACTOR = "actor"
+    NAME = "name"  # a name pattern
+
+
+class Expiry(StrEnum):
+    DAY = "1d"
+    WEEK = "7d"
+    MONTH = "30d"
+    FOREVER = "forever"
+
+    @property
+    def duration(self) -> timedelta | None:
+        return {"1d": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}.get(self.value)
+
+
+def check_short_id(value: str) -> str:
+    """The short id goes into button values and block ids verbatim, so it must be short and plain."""
+    if not _SHORT_ID.match(value):
+        raise ValueError(f"short id {value[:80]!r} is not 1-64 letters, digits, '-' or '_'")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceView:
+    """One detected resource as the Slack surfaces show it."""
+
+    short_id: str  # the id people quote, e.g. r-k3v9q2mzt7ab
+    tf_type: str
+    label: str  # "S3 bucket"; the catalog's label, or the type when it has none
+    import_id: str
+    name: str
+    arn: str
+    region: str
+    account_id: str
+    actor: str  # the AWS principal that created it
+    status: Status
+    suggested_name: str
+    loses_data: bool
+    event_time: datetime | None = None
+    console_url: str = ""
+    actor_user_id: str | None = None  # the Slack user the principal maps to, when one does
+    tags: Mapping[str, str] = field(default_factory=dict)
+    code_preview: str = ""  # the Terraform code that would manage it
+    channel_id: str | None = None
+    thread_ts: str | None = None
+    thread_url: str | None = None  # permalink of the thread, when the caller has one
+    # Who made the current status and when (a Slack user for clicks; empty for tfsync's own changes).
+    status_by_user_id: str | None = None
+    status_by: str = ""
+    status_at: datetime | None = None
+    # Adoption: where the code goes, and what the job produced.
+    tf_address: str | None = None  # e.g. module.network.aws_s3_bucket.logs
+    tf_file: str | None = None
+    job_url: str | None = None  # build log
+    result_url: str | None = None  # commit or pull request
+    result_kind: str | None = None  # "commit" or "pull request"
+    error: str | None = None  # why the last adopt or delete failed
+    # While ignored.
+    ignore_rule: str | None = None  # how the rule reads, e.g. "all aws_s3_bucket by alice"
+    ignore_until: datetime | None = None
+
+    def __post_init__(self) -> None:
+        check_short_id(self.short_id)
+        object.__setattr__(self, "status", Status(self.status))
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.import_id or self.short_id
+
+
+# Thread replies, one view per step.
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptStarted:
+    resource: ResourceView
+    user_id: str | None
+    tf_address: str
+    tf_file: str
+    module: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BuildProgress:
+    resource: ResourceView
+    phase: str  # e.g. "terraform plan"
+    detail: str = ""
+    job_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptSucceeded:
+    resource: ResourceView
+    tf_address: str
+    result_url: str | None  # commit or pull request
+    result_kind: str = "commit"  # "commit" or "pull request"
+    plan_summary: str = ""  # e.g. "1 to import, 0 to add, 0 to change, 0 to destroy"
+    job_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptFailed:
+    resource: ResourceView
+    reason: str
+    job_url: str | None = None
+    error_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteStarted:
+    resource: ResourceView
+    user_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    resource: ResourceView
+    user_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteFailed:
+    resource: ResourceView
+    reason: str
+    error_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ignored:
+    resource: ResourceView
+    user_id: str | None
+    rule_id: str
+    rule: str  # how the rule reads
+    until: datetime | None  # None: forever
+
+
+@dataclass(frozen=True, slots=True)
+class Gone:
+    resource: ResourceView
+    noticed_at: datetime | None = None
+
+
+StepView = AdoptStarted | BuildProgress | AdoptSucceeded | AdoptFailed | DeleteStarted | Deleted | DeleteFailed | (
+    Ignored | Gone
+)
+
+
+# Modals.
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleView:
+    """A Terraform module the code may go into; `path` is what the form returns."""
+
+    path: str  # e.g. "infra/network" or "." for the root module
+    label: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptModalView:
+    resource: ResourceView
+    modules: Sequence[ModuleView]
+    default_module: str | None = None
+    tf_name: str | None = None  # what to prefill; the resource's suggested name when None
+    tf_file: str | None = None  # what to prefill; "<type without aws_>.tf" when None
+    min_query_length: int = 1  # for the external select, when there are more modules than a static select holds
+    record_version: int | None = None  # the record version the modal was opened on
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteModalView:
+    resource: ResourceView
+    allowed: bool
+    admin_user_ids: Sequence[str] = ()
+    admin_group_id: str | None = None  # a Slack user group (S...)
+    record_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IgnoreModalView:
+    resource: ResourceView
+    record_version: int | None = None
+
+
+# Lists, rules, home, stats, digest.
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingRuleView:
+    channel_id: str
+    account_id: str | None = None
+    region: str | None = None
+    tf_type: str | None = None
+    tag: str | None = None  # "key" or "key=value"
+    default: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class IgnoreRuleView:
+    rule_id: str
+    scope: str  # resource, type, actor, name, tag, or the fields of a configured rule
+    description: str  # how the rule reads: "aws_s3_bucket named logs-*"
+    created_by_user_id: str | None = None
+    created_by: str = ""
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityView:
+    """One status change: who moved which resource from what to what, and when."""
+
+    resource: ResourceView
+    at: datetime
+    to_status: Status
+    from_status: Status | None = None
+    user_id: str | None = None
+    actor: str = ""  # when no Slack user made it: "tfsync", a principal
+
+
+@dataclass(frozen=True, slots=True)
+class HomeView:
+    counts: Mapping[Status, int]
+    open_resources: Sequence[ResourceView]  # shown oldest first whatever the order given
+    recent: Sequence[ActivityView] = ()
+    routing_rules: Sequence[RoutingRuleView] = ()
+    ignore_rules: Sequence[IgnoreRuleView] = ()
+    open_total: int | None = None  # when open_resources is a page of a longer list
+
+
+@dataclass(frozen=True, slots=True)
+class StatsView:
+    counts: Mapping[Status, int]
+    by_type: Mapping[str, int] = field(default_factory=dict)
+    by_actor: Mapping[str, int] = field(default_factory=dict)
+    since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BurstView:
+    """More new resources in one channel within a window than get a message each."""
+
+    channel_id: str
+    resources: Sequence[ResourceView]
+    window_seconds: int = 60
+
+
+@dataclass(frozen=True, slots=True)
+class BurstGroup:
+    """The resources of one Terraform type within a burst."""
+
+    tf_type: str
+    label: str
+    resources: Sequence[ResourceView]
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorView:
+    """A failure shown to a person, with the id they can quote to whoever reads the logs."""
+
+    message: str
+    error_id: str
+    title: str = "Something went wrong"
