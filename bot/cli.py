@@ -77,10 +77,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     classify.add_argument("paths", nargs="+", metavar="PATH", help="input file, or - for standard input")
     classify.add_argument("--ignore-rules", type=Path, help="JSON file of ignore rules")
+    worker = sub.add_parser(
+        "worker",
+        help="consume the queue into resource records until SIGTERM",
+        description="Long-poll TFSYNC_QUEUE_URL, store each detected resource in DynamoDB and notify; exits 0 on "
+        "SIGTERM or SIGINT after finishing or releasing the messages in flight.",
+    )
+    worker.add_argument("--create-tables", action="store_true", help="create missing state tables first (sandbox)")
     from bot.codegen.cli import add_parser as add_codegen_parser
 
     add_codegen_parser(sub)
     return parser
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from bot.consumer import run_worker
+
+    if args.create_tables:
+        from bot.state.schema import create_tables
+
+        create_tables(settings)
+    asyncio.run(run_worker(settings))
+    return 0
+
+
+def cmd_default(settings: Settings, out: TextIO) -> int:
+    """`python -m bot` alone: tfsync with Slack when both Slack tokens are set, else the local sandbox."""
+    if settings.slack_bot_token and settings.slack_app_token:
+        from bot.service import run_production
+
+        return run_production(settings)
+    from bot.sandbox.app import run_sandbox
+
+    return run_sandbox(settings, out)
 
 
 def main(argv: Sequence[str] | None = None, env: dict[str, str] | None = None, out: TextIO | None = None,
@@ -98,6 +129,10 @@ def main(argv: Sequence[str] | None = None, env: dict[str, str] | None = None, o
     try:
         if args.command == "classify":
             return cmd_classify(args, settings, out, stdin)
+        if args.command == "worker":
+            return cmd_worker(args, settings)
+        if args.command is None:
+            return cmd_default(settings, out)
         if args.command == "codegen":
             from bot.codegen.cli import cmd_codegen
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from types import MappingProxyType
 
 from bot.errors import ConfigError
 
@@ -13,6 +15,52 @@ MIB = 1024 * 1024
 DEFAULT_MAX_MESSAGE_BYTES = 1 * MIB  # SQS's largest message
 DEFAULT_MAX_LOG_FILE_BYTES = 256 * MIB
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Every environment variable Settings.from_env reads, and the prefixes it reads by (AWS_ENDPOINT_URL_<SERVICE>).
+# infra/ sets them for the deployed bot; tests/infra checks this list against from_env and against infra/, so a
+# new setting is added here as well.
+ENV_VARS = (
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ENDPOINT_URL",
+    "TFSYNC_STATE_LOCATIONS",
+    "TFSYNC_OWN_ROLE_ARNS",
+    "TFSYNC_IGNORE_RULES_FILE",
+    "TFSYNC_MAX_MESSAGE_BYTES",
+    "TFSYNC_MAX_LOG_FILE_BYTES",
+    "TFSYNC_QUEUE_URL",
+    "TFSYNC_LOG_LEVEL",
+    "TFSYNC_TABLE_PREFIX",
+    "TFSYNC_CONSUMER_CONCURRENCY",
+    "TFSYNC_VISIBILITY_TIMEOUT",
+    "TFSYNC_RECEIVE_WAIT_SECONDS",
+    "TFSYNC_DEDUPE_TTL_SECONDS",
+    "TFSYNC_SHUTDOWN_SECONDS",
+    "SLACK_BOT_TOKEN",
+    "SLACK_APP_TOKEN",
+    "TFSYNC_RUNNER",
+    "TFSYNC_ADOPT_MODE",
+    "TFSYNC_REPOSITORY_PATH",
+    "TFSYNC_BASE_BRANCH",
+    "TFSYNC_ARTIFACT_BUCKET",
+    "TFSYNC_CODEBUILD_PROJECT",
+    "TFSYNC_JOB_TIMEOUT_SECONDS",
+    "TFSYNC_JOB_POLL_SECONDS",
+    "SLACK_API_URL",
+    "TFSYNC_SLACK_CHANNEL",
+    "TFSYNC_SLACK_ROUTES",
+    "TFSYNC_SLACK_ADMINS",
+    "TFSYNC_SLACK_ADMIN_GROUP",
+    "TFSYNC_BURST_THRESHOLD",
+    "TFSYNC_BURST_WINDOW_SECONDS",
+    "TFSYNC_TARGET_MODULES",
+    "TFSYNC_SLACK_POST_INTERVAL_MS",
+    "TFSYNC_SANDBOX_PORT",
+)
+# What a routing rule may match on, besides the channel it sends to.
+ROUTE_KEYS = ("account", "region", "type", "tag")
+RUNNERS = ("local", "codebuild")
+ADOPT_MODES = ("pr", "apply")
+ENV_PREFIXES = ("AWS_ENDPOINT_URL_",)
 
 
 class Secret(str):
@@ -33,6 +81,56 @@ _NO_SECRET = Secret("")
 
 def _csv(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _routes(raw: str) -> tuple[Mapping[str, str], ...]:
+    """TFSYNC_SLACK_ROUTES: a JSON list of {"channel": ..., and any of account, region, type, tag}."""
+    if not raw.strip():
+        return ()
+    try:
+        rules = json.loads(raw)
+    except ValueError:
+        raise ConfigError("TFSYNC_SLACK_ROUTES must be a JSON list of routing rules") from None
+    if not isinstance(rules, list):
+        raise ConfigError("TFSYNC_SLACK_ROUTES must be a JSON list of routing rules")
+    out = []
+    for number, rule in enumerate(rules, start=1):
+        if not isinstance(rule, dict) or not isinstance(rule.get("channel"), str) or not rule["channel"].strip():
+            raise ConfigError(f"TFSYNC_SLACK_ROUTES rule {number} needs a \"channel\"")
+        unknown = set(rule) - {"channel", *ROUTE_KEYS}
+        if unknown:
+            raise ConfigError(f"TFSYNC_SLACK_ROUTES rule {number}: unknown keys {sorted(unknown)}")
+        if not all(isinstance(value, str) and value.strip() for value in rule.values()):
+            raise ConfigError(f"TFSYNC_SLACK_ROUTES rule {number}: every value must be a non-empty string")
+        out.append(MappingProxyType({key: value.strip() for key, value in rule.items()}))
+    return tuple(out)
+
+
+def _modules(raw: str) -> tuple[str, ...]:
+    """TFSYNC_TARGET_MODULES: a JSON list of module addresses, or the same as a comma-separated list."""
+    if not raw.strip().startswith("["):
+        return _csv(raw)
+    try:
+        modules = json.loads(raw)
+    except ValueError:
+        raise ConfigError("TFSYNC_TARGET_MODULES is not a valid JSON list") from None
+    if not isinstance(modules, list) or not all(isinstance(m, str) and m.strip() for m in modules):
+        raise ConfigError("TFSYNC_TARGET_MODULES must list module addresses as non-empty strings")
+    return tuple(m.strip() for m in modules)
+
+
+def _api_url(raw: str) -> str:
+    url = raw.strip() or "https://slack.com/api/"
+    if not url.startswith(("https://", "http://")):
+        raise ConfigError(f"SLACK_API_URL must be an http(s) URL, got {url!r}")
+    return url if url.endswith("/") else url + "/"
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default, minimum=0)
+    if value > 65535:
+        raise ConfigError(f"{name} must be a TCP port (0-65535), got {value}")
+    return value
 
 
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
@@ -72,8 +170,47 @@ class Settings:
     queue_url: str | None = None
     log_level: str = "INFO"
 
+    # State tables are named <prefix><table>, so several installations can share an account.
+    table_prefix: str = "tfsync-"
+    # The consumer: messages handled at once, how long a received message stays hidden (extended while work
+    # runs), the long-poll wait, how long dedupe records live, and how long in-flight work may run after SIGTERM.
+    consumer_concurrency: int = 10
+    visibility_timeout: int = 60
+    receive_wait_seconds: int = 20
+    dedupe_ttl_seconds: int = 14 * 24 * 3600  # SQS's longest retention: a redelivery can never outlive its record
+    shutdown_seconds: int = 20
+
+    # The adopt runner: `local` commits into a git repository on disk, `codebuild` hands the job to the adopter
+    # build; `pr` pushes a branch and opens a pull request, `apply` imports and pushes to the base branch.
+    runner: str = "local"
+    adopt_mode: str = "pr"
+    repository_path: Path | None = None
+    base_branch: str = "main"
+    artifact_bucket: str | None = None
+    codebuild_project: str | None = None
+    # How long an adopt job may take in all, and how long to wait for a build event before asking CodeBuild.
+    job_timeout_seconds: int = 3600
+    job_poll_seconds: int = 60
+
     slack_bot_token: Secret = _NO_SECRET
     slack_app_token: Secret = _NO_SECRET
+    # The Web API base URL: Slack's, or the sandbox's Slack emulator.
+    slack_api_url: str = "https://slack.com/api/"
+    # Where resource threads go: the first routing rule that matches a resource, else the default channel.
+    slack_channel: str | None = None
+    slack_routes: tuple[Mapping[str, str], ...] = ()
+    # Who may delete: Slack user ids, and/or the members of one Slack user group.
+    slack_admins: tuple[str, ...] = ()
+    slack_admin_group: str | None = None
+    # More than burst_threshold new resources in one channel within the window become one digest message.
+    burst_threshold: int = 10
+    burst_window_seconds: int = 60
+    # The modules the Adopt form offers (module addresses such as module.network; "." is the root module).
+    target_modules: tuple[str, ...] = ()
+    # The gap kept between two messages to one channel: Slack allows about one a second.
+    slack_post_interval_ms: int = 1000
+    # The port of the local sandbox's page (`python -m bot` with no Slack tokens); 0 picks a free one.
+    sandbox_port: int = 3000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -90,6 +227,23 @@ class Settings:
         log_level = (env.get("TFSYNC_LOG_LEVEL") or "INFO").strip().upper()
         if log_level not in _LOG_LEVELS:
             raise ConfigError(f"TFSYNC_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, got {log_level!r}")
+        visibility = _int(env, "TFSYNC_VISIBILITY_TIMEOUT", 60, minimum=2)
+        wait = _int(env, "TFSYNC_RECEIVE_WAIT_SECONDS", 20, minimum=0)
+        shutdown = _int(env, "TFSYNC_SHUTDOWN_SECONDS", min(20, visibility - 1))
+        if wait > 20:
+            raise ConfigError(f"TFSYNC_RECEIVE_WAIT_SECONDS must be at most 20 (SQS's longest poll), got {wait}")
+        if shutdown >= visibility:
+            raise ConfigError(
+                "TFSYNC_SHUTDOWN_SECONDS must be less than TFSYNC_VISIBILITY_TIMEOUT, so in-flight messages are "
+                f"finished or released before they reappear; got {shutdown} >= {visibility}"
+            )
+        runner = (env.get("TFSYNC_RUNNER") or "local").strip().lower()
+        if runner not in RUNNERS:
+            raise ConfigError(f"TFSYNC_RUNNER must be one of {', '.join(RUNNERS)}, got {runner!r}")
+        adopt_mode = (env.get("TFSYNC_ADOPT_MODE") or "pr").strip().lower()
+        if adopt_mode not in ADOPT_MODES:
+            raise ConfigError(f"TFSYNC_ADOPT_MODE must be one of {', '.join(ADOPT_MODES)}, got {adopt_mode!r}")
+        repository_path = env.get("TFSYNC_REPOSITORY_PATH", "").strip()
         return cls(
             aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
             aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
@@ -101,8 +255,32 @@ class Settings:
             max_log_file_bytes=_int(env, "TFSYNC_MAX_LOG_FILE_BYTES", DEFAULT_MAX_LOG_FILE_BYTES),
             queue_url=env.get("TFSYNC_QUEUE_URL") or None,
             log_level=log_level,
+            table_prefix=env.get("TFSYNC_TABLE_PREFIX", "tfsync-").strip(),
+            consumer_concurrency=_int(env, "TFSYNC_CONSUMER_CONCURRENCY", 10),
+            visibility_timeout=visibility,
+            receive_wait_seconds=wait,
+            dedupe_ttl_seconds=_int(env, "TFSYNC_DEDUPE_TTL_SECONDS", 14 * 24 * 3600),
+            shutdown_seconds=shutdown,
+            runner=runner,
+            adopt_mode=adopt_mode,
+            repository_path=Path(repository_path) if repository_path else None,
+            base_branch=(env.get("TFSYNC_BASE_BRANCH") or "main").strip(),
+            artifact_bucket=env.get("TFSYNC_ARTIFACT_BUCKET") or None,
+            codebuild_project=env.get("TFSYNC_CODEBUILD_PROJECT") or None,
+            job_timeout_seconds=_int(env, "TFSYNC_JOB_TIMEOUT_SECONDS", 3600),
+            job_poll_seconds=_int(env, "TFSYNC_JOB_POLL_SECONDS", 60),
             slack_bot_token=Secret(env.get("SLACK_BOT_TOKEN", "")),
             slack_app_token=Secret(env.get("SLACK_APP_TOKEN", "")),
+            slack_api_url=_api_url(env.get("SLACK_API_URL", "")),
+            slack_channel=(env.get("TFSYNC_SLACK_CHANNEL") or "").strip() or None,
+            slack_routes=_routes(env.get("TFSYNC_SLACK_ROUTES", "")),
+            slack_admins=_csv(env.get("TFSYNC_SLACK_ADMINS", "")),
+            slack_admin_group=(env.get("TFSYNC_SLACK_ADMIN_GROUP") or "").strip() or None,
+            burst_threshold=_int(env, "TFSYNC_BURST_THRESHOLD", 10),
+            burst_window_seconds=_int(env, "TFSYNC_BURST_WINDOW_SECONDS", 60),
+            target_modules=_modules(env.get("TFSYNC_TARGET_MODULES", "")),
+            slack_post_interval_ms=_int(env, "TFSYNC_SLACK_POST_INTERVAL_MS", 1000, minimum=0),
+            sandbox_port=_port(env, "TFSYNC_SANDBOX_PORT", 3000),
         )
 
     def endpoint_for(self, service: str) -> str | None:

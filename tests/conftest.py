@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import threading
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -34,12 +35,40 @@ def corpus_record(name: str) -> dict[str, Any]:
     return json.loads((CORPUS / name).read_text(encoding="utf-8"))
 
 
+class _AtomicDynamoDB:
+    """WSGI middleware that lets one DynamoDB request run at a time, as DynamoDB makes each request atomic.
+
+    moto applies a conditional write as an unlocked check-then-write, and rolls a failed transaction back by
+    restoring a copy of whole tables taken when it began; without this, concurrent conditional writes in tests
+    could both win, or a loser could undo the winner.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if not environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
+            return self.app(environ, start_response)
+        with self.lock:
+            return list(self.app(environ, start_response))
+
+
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
     """One moto server for the session, on a free port of 127.0.0.1; yields its endpoint URL."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from moto.server import ThreadedMotoServer
+    from werkzeug.serving import make_server
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    class AtomicMotoServer(ThreadedMotoServer):
+        def _server_entry(self) -> None:
+            app = _AtomicDynamoDB(DomainDispatcherApplication(create_backend_app))
+            self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
+            self._server_ready_event.set()
+            self._server.serve_forever()
+
+    server = AtomicMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
@@ -69,3 +98,32 @@ def aws_client(aws_endpoint: str) -> Callable[..., Any]:
         return boto3.client(service, region_name=region, endpoint_url=aws_endpoint)
 
     return make
+
+
+# How many receives the test queue allows before its redrive policy moves a message to the dead-letter queue.
+MAX_RECEIVE_COUNT = 3
+
+
+@pytest.fixture
+def state_env(aws_env: dict[str, str]) -> dict[str, str]:
+    """aws_env with the DynamoDB state tables created, and the PynamoDB models pointing at them."""
+    from bot.config import Settings
+    from bot.state.schema import create_tables
+
+    create_tables(Settings.from_env(aws_env))
+    return dict(aws_env)
+
+
+def create_queue_with_dlq(sqs: Any, name: str, max_receive_count: int) -> tuple[str, str]:
+    """Create a queue and its dead-letter queue; returns (queue URL, DLQ URL)."""
+    dlq_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    redrive = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(max_receive_count)})
+    url = sqs.create_queue(QueueName=name, Attributes={"RedrivePolicy": redrive})["QueueUrl"]
+    return url, dlq_url
+
+
+@pytest.fixture
+def queue_with_dlq(aws_client: Callable[..., Any]) -> tuple[str, str]:
+    """(queue URL, dead-letter queue URL): the queue moves a message to the DLQ after MAX_RECEIVE_COUNT receives."""
+    return create_queue_with_dlq(aws_client("sqs"), "tfsync-events", MAX_RECEIVE_COUNT)

@@ -220,5 +220,5 @@ def test_configuration_errors_exit_2(env, message):
 def test_usage_errors_exit_2():
     code, lines, stderr = run("classify")
     assert (code, lines) == (2, []) and "PATH" in stderr
-    code, lines, stderr = run()
+    code, lines, stderr = run("no-such-command")
     assert (code, lines) == (2, []) and "classify" in stderr

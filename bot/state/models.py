@@ -1,0 +1,180 @@
+"""PynamoDB models: the DynamoDB tables tfsync keeps its state in.
+
+Table names are `<Settings.table_prefix><TABLE_SUFFIX>` and the endpoint comes from the settings; both are set
+once at start-up by `bot.state.schema.configure`, before any call. `bot.state.schema` reads keys, indexes and TTL
+from these classes, so they are declared here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    MapAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+
+class StatusAgeIndex(GlobalSecondaryIndex["ResourceModel"]):
+    """Records of one status, oldest detection first: the open-resource lists of the Slack surfaces."""
+
+    class Meta:
+        index_name = "status-age-index"
+        projection = AllProjection()
+
+    status = UnicodeAttribute(hash_key=True)
+    detected_at = UTCDateTimeAttribute(range_key=True)
+
+
+class SlackThreadIndex(GlobalSecondaryIndex["ResourceModel"]):
+    """The record behind a Slack thread; sparse: only records that have a thread are in it."""
+
+    class Meta:
+        index_name = "slack-thread-index"
+        projection = AllProjection()
+
+    slack_channel = UnicodeAttribute(hash_key=True)
+    slack_thread_ts = UnicodeAttribute(range_key=True)
+
+
+class ResourceModel(Model):
+    """One resource a person created, from detection to adopted, deleted, ignored or gone."""
+
+    TABLE_SUFFIX: ClassVar[str] = "resources"
+
+    class Meta:
+        table_name = "tfsync-resources"
+        billing_mode = PAY_PER_REQUEST_BILLING_MODE
+
+    # Short and stable: a hash of (account, region, type, import ID), see bot.state.records.resource_id. Import
+    # IDs can be long ARNs; the key stays a few bytes and doubles as the id people quote in Slack.
+    resource_id = UnicodeAttribute(hash_key=True)
+    account_id = UnicodeAttribute()
+    region = UnicodeAttribute()
+    tf_type = UnicodeAttribute()
+    import_id = UnicodeAttribute()
+
+    # The detection.
+    name = UnicodeAttribute(default="")
+    arn = UnicodeAttribute(default="")
+    console_url = UnicodeAttribute(default="")
+    actor = UnicodeAttribute(default="")
+    suggested_name = UnicodeAttribute(default="")
+    loses_data = BooleanAttribute(default=False)
+    tags: MapAttribute[str, str] = MapAttribute(default=dict)
+    event_id = UnicodeAttribute(default="")
+    event_name = UnicodeAttribute(default="")
+    event_time = UnicodeAttribute(default="")
+    detected_at = UTCDateTimeAttribute()
+    # Every CloudTrail event that reported this resource (a console retry, a second trail, a re-creation).
+    event_ids = UnicodeSetAttribute(null=True)
+
+    # The status machine: every change of status is one conditional write on (status, version).
+    status = UnicodeAttribute()
+    version = VersionAttribute()
+    status_changed_at = UTCDateTimeAttribute()
+    status_changed_by = UnicodeAttribute(default="")
+    # CloudTrail time of the event behind the current status, so a late, older event cannot undo a newer one.
+    status_event_time = UTCDateTimeAttribute(null=True)
+
+    # Where the thread lives in Slack.
+    slack_channel = UnicodeAttribute(null=True)
+    slack_thread_ts = UnicodeAttribute(null=True)
+
+    # What a person chose for adoption, and the adopt (or delete) job.
+    tf_name = UnicodeAttribute(null=True)
+    target_module = UnicodeAttribute(null=True)
+    tf_file = UnicodeAttribute(null=True)
+    job_runner = UnicodeAttribute(null=True)
+    job_id = UnicodeAttribute(null=True)
+    job_result = UnicodeAttribute(null=True)
+    job_link = UnicodeAttribute(null=True)  # commit or pull request
+    job_error = UnicodeAttribute(null=True)
+
+    # While ignored: the scope chosen, until when, and the rule record it made (if any).
+    ignore_scope = UnicodeAttribute(null=True)
+    ignore_until = UTCDateTimeAttribute(null=True)
+    ignore_rule_id = UnicodeAttribute(null=True)
+
+    # A change the notifier has not yet been told about: its version and kind, the queue message whose work made it
+    # (that message is not deleted until the notifier has run), and when anyone else may take the job over.
+    notify_version = NumberAttribute(null=True)
+    notify_kind = UnicodeAttribute(null=True)  # created, reopened, gone, reactivated
+    notify_owner = UnicodeAttribute(null=True)
+    notify_due = UTCDateTimeAttribute(null=True)
+
+    created_at = UTCDateTimeAttribute()
+
+    by_status_age = StatusAgeIndex()
+    by_slack_thread = SlackThreadIndex()
+
+
+class AuditModel(Model):
+    """One status transition of one resource: who, when, from, to, why. Query by resource_id for its history."""
+
+    TABLE_SUFFIX: ClassVar[str] = "audit"
+
+    class Meta:
+        table_name = "tfsync-audit"
+        billing_mode = PAY_PER_REQUEST_BILLING_MODE
+
+    resource_id = UnicodeAttribute(hash_key=True)
+    # The record's version after the transition: unique per resource and in the order things happened.
+    version = NumberAttribute(range_key=True)
+    at = UTCDateTimeAttribute()
+    actor = UnicodeAttribute()
+    from_status = UnicodeAttribute(default="")  # empty for the first detection
+    to_status = UnicodeAttribute()
+    reason = UnicodeAttribute(default="")
+    event_id = UnicodeAttribute(null=True)
+
+
+class DedupeModel(Model):
+    """A marker that some input was handled: a CloudTrail event, a queue message, a malformed message's log line."""
+
+    TABLE_SUFFIX: ClassVar[str] = "dedupe"
+
+    class Meta:
+        table_name = "tfsync-dedupe"
+        billing_mode = PAY_PER_REQUEST_BILLING_MODE
+
+    key = UnicodeAttribute(hash_key=True)  # "event:<eventID>", "message:<MessageId>", "malformed:<MessageId>"
+    created_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+
+class IgnoreRuleModel(Model):
+    """A rule that keeps matching resources out of Slack: scope, optional expiry, who made it and why."""
+
+    TABLE_SUFFIX: ClassVar[str] = "ignore-rules"
+
+    class Meta:
+        table_name = "tfsync-ignore-rules"
+        billing_mode = PAY_PER_REQUEST_BILLING_MODE
+
+    rule_id = UnicodeAttribute(hash_key=True)
+    scope = UnicodeAttribute()  # resource, type, actor, name, tag
+    resource_id = UnicodeAttribute(null=True)
+    account_id = UnicodeAttribute(null=True)
+    region = UnicodeAttribute(null=True)
+    tf_type = UnicodeAttribute(null=True)
+    name_pattern = UnicodeAttribute(null=True)
+    actor = UnicodeAttribute(null=True)
+    tag = UnicodeAttribute(null=True)
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    reason = UnicodeAttribute(default="")
+    # DynamoDB removes an expired rule by itself (within a day or two); reads treat it as gone at once.
+    expires_at = TTLAttribute(null=True)
+
+
+MODELS: tuple[type[Model], ...] = (ResourceModel, AuditModel, DedupeModel, IgnoreRuleModel)
