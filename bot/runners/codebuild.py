@@ -1,0 +1,341 @@
+"""The CodeBuild runner: job files to the artifact bucket, a build of the adopter project, then its events.
+
+The build is started with environment overrides that carry identifiers only; the code travels through the
+versioned artifact bucket. Progress arrives as EventBridge "CodeBuild Build State Change" and "Build Phase Change"
+events on the bot's queue (bot.events parses them into ServiceEvent); when none arrives for a while, the runner
+asks `batch_get_builds` instead. The result comes from the adopt script's result line in the build log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from bot.events import ServiceEvent
+from bot.runners.job import (
+    AdoptJob,
+    JobPhase,
+    JobReporter,
+    JobResult,
+    parse_result_line,
+    result_from_line,
+)
+
+logger = logging.getLogger(__name__)
+
+TERMINAL = frozenset({"SUCCEEDED", "FAILED", "FAULT", "TIMED_OUT", "STOPPED"})
+_FAILURE_REASONS = {
+    "FAILED": "the adopt build failed",
+    "FAULT": "the adopt build failed inside CodeBuild",
+    "TIMED_OUT": "the adopt build ran past its timeout",
+    "STOPPED": "the adopt build was stopped",
+}
+# The environment overrides a build gets: names the adopt script and the buildspec read, identifiers only.
+OVERRIDE_NAMES = (
+    "TFSYNC_JOB_KEY",
+    "TFSYNC_RESOURCE_ID",
+    "TFSYNC_TARGET_MODULE",
+    "TFSYNC_ADDRESS",
+    "TFSYNC_IMPORT_ID",
+    "TFSYNC_MODE",
+)
+_LOG_PAGES = 20
+_EARLY_BUILDS = 256
+
+
+@dataclass(frozen=True, slots=True)
+class BuildUpdate:
+    """One CodeBuild event (or a polled build), reduced to what a thread reply and a record need."""
+
+    kind: str  # state | phase
+    build_id: str  # project:uuid, as start_build and batch_get_builds name it
+    project: str
+    status: str  # the build's status (state), or the completed phase's status (phase)
+    phase: str
+    resource_id: str | None
+    job_key: str | None
+    log_group: str | None
+    log_stream: str | None
+    deep_link: str | None
+
+    @property
+    def terminal(self) -> bool:
+        return self.kind == "state" and self.status in TERMINAL
+
+    @property
+    def log_location(self) -> str | None:
+        if self.deep_link:
+            return self.deep_link
+        if self.log_group and self.log_stream:
+            return f"{self.log_group}:{self.log_stream}"
+        return None
+
+
+def build_id_of(value: str) -> str:
+    """`project:uuid` from a build ARN (events name builds by ARN) or from the id itself."""
+    return value.split(":build/", 1)[1] if ":build/" in value else value
+
+
+def _env_vars(items: Any, name_key: str, value_key: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for item in items if isinstance(items, list) else ():
+        if isinstance(item, Mapping) and isinstance(item.get(name_key), str):
+            found[item[name_key]] = str(item.get(value_key, ""))
+    return found
+
+
+def parse_build_event(event: ServiceEvent) -> BuildUpdate | None:
+    """A BuildUpdate from a codebuild-state or codebuild-phase ServiceEvent; None for other kinds."""
+    if event.kind not in ("codebuild-state", "codebuild-phase"):
+        return None
+    detail = event.detail
+    info = detail.get("additional-information") if isinstance(detail.get("additional-information"), dict) else {}
+    env = _env_vars((info.get("environment") or {}).get("environment-variables"), "name", "value")
+    logs = info.get("logs") if isinstance(info.get("logs"), dict) else {}
+    if event.kind == "codebuild-state":
+        kind, status, phase = "state", str(detail.get("build-status", "")), str(detail.get("current-phase", ""))
+    else:
+        kind = "phase"
+        status, phase = str(detail.get("completed-phase-status", "")), str(detail.get("completed-phase", ""))
+    return BuildUpdate(
+        kind=kind,
+        build_id=build_id_of(str(detail.get("build-id", ""))),
+        project=str(detail.get("project-name", "")),
+        status=status,
+        phase=phase,
+        resource_id=env.get("TFSYNC_RESOURCE_ID") or None,
+        job_key=env.get("TFSYNC_JOB_KEY") or None,
+        log_group=logs.get("group-name") or None,
+        log_stream=logs.get("stream-name") or None,
+        deep_link=logs.get("deep-link") or None,
+    )
+
+
+def update_from_build(build: Mapping[str, Any]) -> BuildUpdate:
+    """A BuildUpdate from a batch_get_builds build (the polling fallback)."""
+    env = _env_vars((build.get("environment") or {}).get("environmentVariables"), "name", "value")
+    logs = build.get("logs") or {}
+    return BuildUpdate(
+        kind="state",
+        build_id=str(build.get("id", "")),
+        project=str(build.get("projectName", "")),
+        status=str(build.get("buildStatus", "")),
+        phase=str(build.get("currentPhase", "")),
+        resource_id=env.get("TFSYNC_RESOURCE_ID") or None,
+        job_key=env.get("TFSYNC_JOB_KEY") or None,
+        log_group=logs.get("groupName") or None,
+        log_stream=logs.get("streamName") or None,
+        deep_link=None,
+    )
+
+
+class CodeBuildRunner:
+    """Starts the adopter build for a job and follows it to its result."""
+
+    kind = "codebuild"
+
+    def __init__(
+        self,
+        *,
+        codebuild: Any,
+        s3: Any,
+        logs: Any,
+        bucket: str,
+        project: str,
+        timeout_seconds: float = 3600,
+        poll_seconds: float = 60,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.codebuild = codebuild
+        self.s3 = s3
+        self.logs = logs
+        self.bucket = bucket
+        self.project = project
+        self.timeout_seconds = timeout_seconds
+        self.poll_seconds = poll_seconds
+        self.clock = clock
+        # The project's log group, as the adopter module names it; builds log to a stream named by their UUID.
+        self.log_group = f"/aws/codebuild/{project}"
+        self._waiters: dict[str, asyncio.Queue[BuildUpdate]] = {}
+        # Events that came before their follower was listening (a build can report before start_build returns
+        # here); kept for the few most recent builds so none is lost to that race.
+        self._early: OrderedDict[str, list[BuildUpdate]] = OrderedDict()
+
+    @contextmanager
+    def layout(self) -> Iterator[Path | None]:
+        # The repository is cloned only inside the build; child modules are placed in modules/<name>.
+        yield None
+
+    @staticmethod
+    def job_key(job: AdoptJob) -> str:
+        return f"jobs/{job.job_id}/"
+
+    def overrides(self, job: AdoptJob) -> list[dict[str, str]]:
+        values = {
+            "TFSYNC_JOB_KEY": self.job_key(job),
+            "TFSYNC_RESOURCE_ID": job.resource_id,
+            "TFSYNC_TARGET_MODULE": job.target_module,
+            "TFSYNC_ADDRESS": job.address,
+            "TFSYNC_IMPORT_ID": job.import_id,
+            "TFSYNC_MODE": job.mode,
+        }
+        return [{"name": name, "value": values[name], "type": "PLAINTEXT"} for name in OVERRIDE_NAMES]
+
+    def _upload(self, job: AdoptJob) -> None:
+        key = self.job_key(job)
+        for generated in job.files:
+            self.s3.put_object(Bucket=self.bucket, Key=f"{key}files/{generated.path}",
+                               Body=generated.content.encode("utf-8"), ContentType="text/plain; charset=utf-8")
+        manifest = json.dumps(job.manifest(), indent=2, sort_keys=True).encode("utf-8")
+        # Written last: a build never sees a manifest whose files are not all there.
+        self.s3.put_object(Bucket=self.bucket, Key=f"{key}manifest.json", Body=manifest,
+                           ContentType="application/json")
+
+    def _start_sync(self, job: AdoptJob) -> dict[str, Any]:
+        self._upload(job)
+        return self.codebuild.start_build(
+            projectName=self.project,
+            environmentVariablesOverride=self.overrides(job),
+            idempotencyToken=job.job_id,
+        )["build"]
+
+    async def start(self, job: AdoptJob) -> str:
+        """Upload the job and start its build; the build id (project:uuid)."""
+        build = await asyncio.to_thread(self._start_sync, job)
+        return str(build["id"])
+
+    async def handle_event(self, event: ServiceEvent) -> BuildUpdate | None:
+        """Route a CodeBuild event to the job following it (if this process runs one); the update either way."""
+        update = parse_build_event(event)
+        if update is None or (update.project and update.project != self.project):
+            return None
+        waiter = self._waiters.get(update.build_id)
+        if waiter is not None:
+            waiter.put_nowait(update)
+        else:
+            self._early.setdefault(update.build_id, []).append(update)
+            self._early.move_to_end(update.build_id)
+            while len(self._early) > _EARLY_BUILDS:
+                self._early.popitem(last=False)
+        return update
+
+    async def run(self, job: AdoptJob, reporter: JobReporter) -> JobResult:
+        try:
+            build_id = await self.start(job)
+        except (ClientError, BotoCoreError) as exc:
+            result = JobResult(status="failed", error=f"the adopt build could not be started: {_aws_error(exc)}")
+            await reporter.result(job, result)
+            return result
+        await reporter.phase(job, JobPhase("SUBMITTED", "SUCCEEDED", build_id))
+        result = await self.follow(job, build_id, reporter)
+        await reporter.result(job, result)
+        return result
+
+    async def follow(self, job: AdoptJob, build_id: str, reporter: JobReporter) -> JobResult:
+        """Wait for the build's end through events, polling when they go quiet; the job's result."""
+        queue: asyncio.Queue[BuildUpdate] = asyncio.Queue()
+        self._waiters[build_id] = queue
+        for early in self._early.pop(build_id, ()):
+            queue.put_nowait(early)
+        deadline = self.clock() + self.timeout_seconds
+        try:
+            while True:
+                remaining = deadline - self.clock()
+                if remaining <= 0:
+                    return await self._give_up(build_id)
+                try:
+                    update = await asyncio.wait_for(queue.get(), timeout=min(self.poll_seconds, remaining))
+                except TimeoutError:
+                    update = await self._poll(build_id)
+                    if update is None or not update.terminal:
+                        continue
+                if update.kind == "phase":
+                    await reporter.phase(job, JobPhase(update.phase, update.status))
+                    continue
+                if update.terminal:
+                    return await self.outcome(update)
+        finally:
+            self._waiters.pop(build_id, None)
+
+    async def _poll(self, build_id: str) -> BuildUpdate | None:
+        try:
+            builds = await asyncio.to_thread(lambda: self.codebuild.batch_get_builds(ids=[build_id])["builds"])
+        except (ClientError, BotoCoreError) as exc:
+            logger.warning("batch_get_builds %s: %s", build_id, _aws_error(exc))
+            return None
+        return update_from_build(builds[0]) if builds else None
+
+    async def _give_up(self, build_id: str) -> JobResult:
+        try:
+            await asyncio.to_thread(self.codebuild.stop_build, id=build_id)
+        except (ClientError, BotoCoreError) as exc:
+            logger.warning("stop_build %s: %s", build_id, _aws_error(exc))
+        return JobResult(
+            status="failed",
+            error=f"no result from the adopt build within {self.timeout_seconds:.0f}s; it was stopped",
+            log_location=self._location(build_id, None),
+            build_status="TIMED_OUT",
+        )
+
+    def _location(self, build_id: str, update: BuildUpdate | None) -> str:
+        if update is not None and update.log_location:
+            return update.log_location
+        return f"{self.log_group}:{build_id.rpartition(':')[2]}"
+
+    async def outcome(self, update: BuildUpdate) -> JobResult:
+        """The job's result for a finished build: the script's result line where the log has one."""
+        group = update.log_group or self.log_group
+        stream = update.log_stream or update.build_id.rpartition(":")[2]
+        location = self._location(update.build_id, update)
+        line = await asyncio.to_thread(self._result_line, group, stream)
+        if line is not None:
+            result = result_from_line(line, location)
+            if update.status != "SUCCEEDED" and result.succeeded:
+                # The script finished, then the build failed after it (e.g. in post-build): not adopted.
+                result = JobResult(status="failed", commit=result.commit, pr_url=result.pr_url, plan=result.plan,
+                                   error=_FAILURE_REASONS.get(update.status, update.status), log_location=location)
+            return replace(result, build_status=update.status)
+        if update.status == "SUCCEEDED":
+            error = "the adopt build succeeded but its log has no result line"
+        else:
+            where = f" in phase {update.phase}" if update.phase and update.phase != "COMPLETED" else ""
+            error = _FAILURE_REASONS.get(update.status, f"the adopt build ended {update.status}") + where
+        return JobResult(status="failed", error=error, log_location=location, build_status=update.status)
+
+    def _result_line(self, group: str, stream: str) -> dict[str, Any] | None:
+        """The script's result object from the build's log stream (read newest first), or None."""
+        token = None
+        for _ in range(_LOG_PAGES):
+            kwargs: dict[str, Any] = {"logGroupName": group, "logStreamName": stream, "startFromHead": False}
+            if token:
+                kwargs["nextToken"] = token
+            try:
+                page = self.logs.get_log_events(**kwargs)
+            except (ClientError, BotoCoreError) as exc:
+                logger.warning("reading build log %s:%s: %s", group, stream, _aws_error(exc))
+                return None
+            events = page.get("events", [])
+            found = parse_result_line("\n".join(e.get("message", "") for e in events))
+            if found is not None:
+                return found
+            if not events or page.get("nextBackwardToken") == token:
+                return None
+            token = page.get("nextBackwardToken")
+        return None
+
+
+def _aws_error(exc: Exception) -> str:
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        return f"{error.get('Code', 'error')}: {error.get('Message', '')}".rstrip(": ")
+    return str(exc)

@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# The adopt job: place tfsync's generated Terraform in the team's repository, import and plan, and only when the
+# plan is clean (exactly the expected imports; nothing to add, change or destroy) apply and push, or push a branch
+# and open a pull request. Ends with one line on stdout: TFSYNC_RESULT {"status": ..., "commit": ..., "pr": ...,
+# "plan": {"import": n, "add": n, "change": n, "destroy": n}, "error": ...}; everything else goes to stderr.
+#
+# Inputs (environment). From the buildspec and the CodeBuild project:
+#   TFSYNC_JOB_DIR          the job's files: manifest.json and files/<repository path>
+#   TFSYNC_REPOSITORY_URL   clone URL of the Terraform repository
+#   TFSYNC_BASE_BRANCH      branch to start from and to open pull requests against (default main)
+#   TFSYNC_GIT_TOKEN        repository token (CodeBuild fills it from Secrets Manager), or else
+#   TFSYNC_GIT_TOKEN_SECRET Secrets Manager secret id the script reads the token from with the AWS CLI
+# From the bot's build overrides (identifiers only, checked against the manifest):
+#   TFSYNC_RESOURCE_ID, TFSYNC_ADDRESS, TFSYNC_IMPORT_ID, TFSYNC_MODE (pr | apply), TFSYNC_TARGET_MODULE
+# Optional:
+#   TFSYNC_TERRAFORM        the terraform command (default terraform)
+#   TFSYNC_PR_API_URL       GitHub API base for pull requests (default https://api.github.com)
+#   TFSYNC_WORK_DIR         folder to clone into (default: a new temporary folder)
+set -Eeuo pipefail
+umask 077
+
+step="setup"
+commit=""
+pr_url=""
+plan_import=0 plan_add=0 plan_change=0 plan_destroy=0
+token=""
+work=""
+
+log() {
+  printf 'tfsync: %s\n' "$*" >&2
+}
+
+result() {
+  # $1 status, $2 error (may be empty); jq does the quoting, so no value can break the line.
+  if ! command -v jq >/dev/null 2>&1; then
+    printf 'TFSYNC_RESULT {"status": "failed", "step": "setup", "commit": null, "pr": null, "plan": null, '
+    printf '"error": "the build image has no jq"}\n'
+    return 0
+  fi
+  jq -cn \
+    --arg status "$1" \
+    --arg error "$2" \
+    --arg commit "$commit" \
+    --arg pr "$pr_url" \
+    --arg step "$step" \
+    --argjson imports "$plan_import" \
+    --argjson add "$plan_add" \
+    --argjson change "$plan_change" \
+    --argjson destroy "$plan_destroy" \
+    '{status: $status, step: $step, commit: (if $commit == "" then null else $commit end),
+      pr: (if $pr == "" then null else $pr end),
+      plan: {"import": $imports, add: $add, change: $change, destroy: $destroy},
+      error: (if $error == "" then null else $error end)}' |
+    sed 's/^/TFSYNC_RESULT /'
+}
+
+fail() {
+  log "failed at ${step}: $1"
+  result failed "$1"
+  exit 1
+}
+
+on_error() {
+  local code="$?"
+  trap - ERR
+  fail "unexpected error (exit ${code}) during ${step}; see the build log"
+}
+trap on_error ERR
+
+cleanup() {
+  if [ -n "$work" ] && [ -z "${TFSYNC_WORK_DIR:-}" ]; then
+    rm -rf -- "$work"
+  fi
+}
+trap cleanup EXIT
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || fail "the build image has no $1"
+}
+
+tf() {
+  # An array, so a TFSYNC_TERRAFORM of "path with spaces" still names one program.
+  local cmd=("${TFSYNC_TERRAFORM:-terraform}")
+  "${cmd[@]}" "$@"
+}
+
+git_auth() {
+  # The token reaches git through a credential helper reading the environment: never in a URL, a remote's
+  # configuration or a command line. The helper is expanded by git's shell, later, hence the single quotes.
+  # shellcheck disable=SC2016
+  TFSYNC_GIT_TOKEN_VALUE="$token" git \
+    -c credential.helper= \
+    -c 'credential.helper=!f() { test "$1" = get || return 0; printf "username=x-access-token\npassword=%s\n" "$TFSYNC_GIT_TOKEN_VALUE"; }; f' \
+    "$@"
+}
+
+# --- inputs -------------------------------------------------------------------------------------------------------
+
+need jq
+need git
+job_dir="${TFSYNC_JOB_DIR:-}"
+[ -n "$job_dir" ] || fail "TFSYNC_JOB_DIR is not set"
+manifest="${job_dir}/manifest.json"
+[ -f "$manifest" ] || fail "the job has no manifest.json"
+jq -e 'type == "object" and (.imports | type == "array" and length > 0) and (.files | type == "array")' \
+  "$manifest" >/dev/null || fail "the job's manifest.json is not a tfsync job manifest"
+
+repo_url="${TFSYNC_REPOSITORY_URL:-}"
+[ -n "$repo_url" ] || fail "TFSYNC_REPOSITORY_URL is not set"
+base="${TFSYNC_BASE_BRANCH:-main}"
+mode="${TFSYNC_MODE:-$(jq -r '.mode' "$manifest")}"
+case "$mode" in
+  pr | apply) ;;
+  *) fail "TFSYNC_MODE must be pr or apply" ;;
+esac
+branch="$(jq -r '.branch' "$manifest")"
+git check-ref-format --branch "$branch" >/dev/null 2>&1 || fail "the manifest's branch name is not a valid branch"
+
+# The overrides and the manifest must describe the same job: a mismatch means a mixed-up or tampered job.
+manifest_address="$(jq -r '.imports[0].address' "$manifest")"
+manifest_id="$(jq -r '.imports[0].id' "$manifest")"
+manifest_resource="$(jq -r '.resource_id' "$manifest")"
+if [ -n "${TFSYNC_ADDRESS:-}" ] && [ "$TFSYNC_ADDRESS" != "$manifest_address" ]; then
+  fail "TFSYNC_ADDRESS does not match the job's manifest"
+fi
+if [ -n "${TFSYNC_IMPORT_ID:-}" ] && [ "$TFSYNC_IMPORT_ID" != "$manifest_id" ]; then
+  fail "TFSYNC_IMPORT_ID does not match the job's manifest"
+fi
+if [ -n "${TFSYNC_RESOURCE_ID:-}" ] && [ "$TFSYNC_RESOURCE_ID" != "$manifest_resource" ]; then
+  fail "TFSYNC_RESOURCE_ID does not match the job's manifest"
+fi
+if [ -n "${TFSYNC_TARGET_MODULE+set}" ] && [ "$TFSYNC_TARGET_MODULE" != "$(jq -r '.target_module // ""' "$manifest")" ]; then
+  fail "TFSYNC_TARGET_MODULE does not match the job's manifest"
+fi
+
+step="token"
+if [ -n "${TFSYNC_GIT_TOKEN:-}" ]; then
+  token="$TFSYNC_GIT_TOKEN"
+elif [ -n "${TFSYNC_GIT_TOKEN_SECRET:-}" ]; then
+  need aws
+  if ! token="$(aws secretsmanager get-secret-value --secret-id "$TFSYNC_GIT_TOKEN_SECRET" \
+    --query SecretString --output text 2>/dev/null)"; then
+    fail "the repository token could not be read from Secrets Manager"
+  fi
+fi
+[ -n "$token" ] || fail "no repository token: the Secrets Manager secret is empty or unset"
+
+# --- clone and branch ---------------------------------------------------------------------------------------------
+
+step="clone"
+if [ -n "${TFSYNC_WORK_DIR:-}" ]; then
+  work="$TFSYNC_WORK_DIR"
+  mkdir -p -- "$work"
+else
+  work="$(mktemp -d)"
+fi
+repo="${work}/repository"
+git_auth clone --quiet --branch "$base" -- "$repo_url" "$repo" >&2 ||
+  fail "cloning the repository (branch ${base}) failed"
+cd -- "$repo"
+git config user.name "tfsync"
+git config user.email "tfsync@users.noreply.github.com"
+
+step="branch"
+if git_auth ls-remote --exit-code --heads origin "refs/heads/${branch}" >/dev/null 2>&1; then
+  # A retry: continue on the branch the first attempt pushed, so nothing is committed twice.
+  git_auth fetch --quiet origin "refs/heads/${branch}:refs/remotes/origin/${branch}" >&2
+  git checkout --quiet -B "$branch" "refs/remotes/origin/${branch}"
+  branch_existed=1
+else
+  git checkout --quiet -b "$branch"
+  branch_existed=0
+fi
+
+# --- place the files ----------------------------------------------------------------------------------------------
+
+step="files"
+placed=()
+while IFS= read -r -d '' path; do
+  case "$path" in
+    "" | /* | ../* | */../* | */.. | ..) fail "the manifest names a file outside the repository" ;;
+    .git/* | */.git/*) fail "the manifest names a file inside .git" ;;
+  esac
+  source_file="${job_dir}/files/${path}"
+  [ -f "$source_file" ] || fail "the job is missing one of its files"
+  mkdir -p -- "$(dirname -- "$path")"
+  cp -- "$source_file" "$path"
+  placed+=("$path")
+done < <(jq -j '.files[] | (. + "\u0000")' "$manifest")
+[ "${#placed[@]}" -gt 0 ] || fail "the job has no files to place"
+
+# --- plan and the clean-plan gate ---------------------------------------------------------------------------------
+
+step="init"
+tf init -input=false -no-color >&2 || fail "terraform init failed"
+
+step="plan"
+tf plan -input=false -no-color -lock-timeout=300s -out=tfsync.tfplan >&2 || fail "terraform plan failed"
+tf show -json tfsync.tfplan >"${work}/plan.json" || fail "terraform show could not read the plan"
+
+step="gate"
+# Terraform counts a replacement as one add and one destroy, an import with changes as an import and a change.
+counts="$(jq -c '
+  [.resource_changes[]? | select(.mode == "managed")] as $rc
+  | {"import": ([$rc[] | select(.change.importing != null)] | length),
+     add: ([$rc[] | select(.change.actions | index("create"))] | length),
+     change: ([$rc[] | select(.change.actions | index("update"))] | length),
+     destroy: ([$rc[] | select(.change.actions | index("delete"))] | length)}' "${work}/plan.json")" ||
+  fail "the plan is not a Terraform JSON plan"
+plan_import="$(jq -r '.import' <<<"$counts")"
+plan_add="$(jq -r '.add' <<<"$counts")"
+plan_change="$(jq -r '.change' <<<"$counts")"
+plan_destroy="$(jq -r '.destroy' <<<"$counts")"
+summary="${plan_import} to import, ${plan_add} to add, ${plan_change} to change, ${plan_destroy} to destroy"
+log "plan: ${summary}"
+
+missing="$(jq -r --slurpfile manifest "$manifest" '
+  [.resource_changes[]? | select(.change.importing != null) | {address, id: .change.importing.id}] as $got
+  | [$manifest[0].imports[] | {address, id}] as $want
+  | {missing: ($want - $got | length), unexpected: ($got - $want | length)}
+  | "\(.missing) \(.unexpected)"' "${work}/plan.json")"
+read -r missing_count unexpected_count <<<"$missing"
+if [ "$missing_count" -ne 0 ]; then
+  fail "the plan does not import everything expected (${missing_count} missing; ${summary})"
+fi
+if [ "$unexpected_count" -ne 0 ]; then
+  fail "the plan imports something tfsync did not ask for (${unexpected_count} unexpected; ${summary})"
+fi
+if [ "$plan_add" -ne 0 ] || [ "$plan_change" -ne 0 ] || [ "$plan_destroy" -ne 0 ]; then
+  fail "the plan is not clean: ${summary}; the code does not match the resource yet"
+fi
+
+# --- commit -------------------------------------------------------------------------------------------------------
+
+step="commit"
+git add -- "${placed[@]}"
+if git diff --cached --quiet -- "${placed[@]}"; then
+  [ "$branch_existed" -eq 1 ] || fail "the files change nothing in the repository"
+  log "the branch already holds these files; nothing new to commit"
+else
+  git commit --quiet --no-verify \
+    -m "tfsync: adopt ${manifest_address}" \
+    -m "Import ID: ${manifest_id}" \
+    -m "Resource: ${manifest_resource}" \
+    -m "Plan: ${summary}" >&2
+fi
+commit="$(git rev-parse HEAD)"
+
+# --- apply and push, or push and open a pull request --------------------------------------------------------------
+
+if [ "$mode" = "apply" ]; then
+  step="apply"
+  tf apply -input=false -no-color -lock-timeout=300s tfsync.tfplan >&2 || fail "terraform apply failed"
+  step="push"
+  git_auth push --quiet origin "HEAD:refs/heads/${branch}" >&2 || fail "pushing the branch failed after apply"
+  git_auth push --quiet origin "HEAD:refs/heads/${base}" >&2 ||
+    fail "the import is applied, but pushing to ${base} failed; merge branch ${branch} by hand"
+  step="done"
+  result succeeded ""
+  exit 0
+fi
+
+step="push"
+git_auth push --quiet origin "HEAD:refs/heads/${branch}" >&2 || fail "pushing the branch failed"
+
+step="pull-request"
+need curl
+# owner/name from the clone URL's last two path segments (https://github.com/owner/name.git).
+slug="$(printf '%s' "$repo_url" | sed -E 's#/+$##; s#\.git$##' | awk -F/ '{ print $(NF-1) "/" $NF }')"
+owner="${slug%%/*}"
+api="${TFSYNC_PR_API_URL:-https://api.github.com}"
+headers="${work}/headers"
+printf 'Authorization: Bearer %s\nAccept: application/vnd.github+json\n' "$token" >"$headers"
+existing="$(curl -fsS --retry 3 -H "@${headers}" --get \
+  --data-urlencode "head=${owner}:${branch}" --data-urlencode "state=open" \
+  "${api}/repos/${slug}/pulls")" || fail "asking for an open pull request failed"
+pr_url="$(jq -r 'if type == "array" and length > 0 then .[0].html_url else "" end' <<<"$existing")"
+if [ -z "$pr_url" ]; then
+  body="$(jq -cn \
+    --arg title "tfsync: adopt ${manifest_address}" \
+    --arg head "$branch" \
+    --arg base "$base" \
+    --arg body "Adopts \`${manifest_address}\` (import ID \`${manifest_id}\`) into Terraform.
+
+Plan: ${summary}." \
+    '{title: $title, head: $head, base: $base, body: $body}')"
+  created="$(curl -fsS --retry 3 -H "@${headers}" -H "Content-Type: application/json" \
+    --data-binary "$body" "${api}/repos/${slug}/pulls")" || fail "opening the pull request failed"
+  pr_url="$(jq -r '.html_url // ""' <<<"$created")"
+  [ -n "$pr_url" ] || fail "the pull request API answered without a link"
+fi
+step="done"
+result succeeded ""

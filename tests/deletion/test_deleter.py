@@ -1,0 +1,103 @@
+"""Deleting through the state machine: detected -> deleting -> deleted | delete_failed, with the managed re-check."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from bot.config import Settings
+from bot.deletion import DeleteNotAllowed, Deleter
+from bot.managed import StateReader
+from bot.state import Detection, ResourceRecord, StateRepository
+from tests.codegen.helpers import detect
+from tests.codegen.test_types import CASES
+
+Aws = Callable[..., Any]
+STATES = "tfstate-bucket"
+
+
+@pytest.fixture
+def repo(state_env: dict[str, str]) -> StateRepository:
+    return StateRepository(Settings.from_env(state_env))
+
+
+def _state(aws: Aws, resources: list[dict[str, Any]]) -> None:
+    s3 = aws("s3")
+    if STATES not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
+        s3.create_bucket(Bucket=STATES)
+    body = {"version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "l", "outputs": {},
+            "resources": resources}
+    s3.put_object(Bucket=STATES, Key="net/terraform.tfstate", Body=json.dumps(body).encode())
+
+
+async def _detected(repo: StateRepository, aws: Aws, tf_type: str) -> ResourceRecord:
+    made = CASES[tf_type](aws)
+    record, resources = detect(made.record)
+    [resource] = [r for r in resources if r.tf_type == tf_type]
+    created = await repo.create_detected(Detection(resource, record.event_id, record.event_name, record.event_time),
+                                         owner="m-1", notify_grace=60)
+    assert created is not None
+    return created
+
+
+def _deleter(repo: StateRepository, aws: Aws) -> Deleter:
+    _state(aws, [])
+    reader = StateReader(aws("s3"), [f"s3://{STATES}/"], 10_000_000)
+    return Deleter(repo, reader, lambda service, region: aws(service, region))
+
+
+async def test_delete_moves_the_record_to_deleted_and_a_second_is_refused(repo: StateRepository, aws_client: Aws):
+    record = await _detected(repo, aws_client, "aws_sns_topic")
+    deleter = _deleter(repo, aws_client)
+
+    result = await deleter.delete(record.resource_id, "U-alice")
+
+    assert result.deleted and result.record.status == "deleted"
+    assert result.message.startswith("Deleted topic")
+    assert aws_client("sns").list_topics()["Topics"] == []
+    history = [(e.from_status, e.to_status, e.actor) for e in await repo.history(record.resource_id)]
+    assert history[-2:] == [("detected", "deleting", "U-alice"), ("deleting", "deleted", "U-alice")]
+    with pytest.raises(DeleteNotAllowed, match="its status is deleted"):
+        await deleter.delete(record.resource_id, "U-bob")
+
+
+async def test_a_resource_that_became_managed_is_refused_and_kept(repo: StateRepository, aws_client: Aws):
+    record = await _detected(repo, aws_client, "aws_iam_user")
+    deleter = _deleter(repo, aws_client)
+    # After detection, someone adopted it by hand: the state now holds it.
+    _state(aws_client, [{"mode": "managed", "type": "aws_iam_user", "name": "svc",
+                         "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+                         "instances": [{"schema_version": 0,
+                                        "attributes": {"id": record.import_id, "name": record.import_id}}]}])
+
+    result = await deleter.delete(record.resource_id, "U-alice")
+
+    assert not result.deleted and result.record.status == "delete_failed"
+    assert "Terraform manages it now, as aws_iam_user.svc" in result.message
+    assert result.record.job_error == result.message
+    assert aws_client("iam").get_user(UserName=record.import_id)["User"]["UserName"] == record.import_id
+
+
+async def test_a_refused_delete_can_be_retried_with_confirmation(repo: StateRepository, aws_client: Aws):
+    record = await _detected(repo, aws_client, "aws_s3_bucket")
+    aws_client("s3").put_object(Bucket=record.import_id, Key="keep.txt", Body=b"1")
+    deleter = _deleter(repo, aws_client)
+
+    refused = await deleter.delete(record.resource_id, "U-alice")
+    assert refused.record.status == "delete_failed" and "confirm emptying" in refused.message
+
+    retried = await deleter.delete(record.resource_id, "U-alice", confirm_empty=True)
+    assert retried.deleted and retried.record.status == "deleted"
+
+
+async def test_a_resource_already_gone_is_recorded_as_deleted(repo: StateRepository, aws_client: Aws):
+    record = await _detected(repo, aws_client, "aws_ssm_parameter")
+    aws_client("ssm").delete_parameter(Name=record.import_id)
+
+    result = await _deleter(repo, aws_client).delete(record.resource_id, "U-alice")
+
+    assert result.deleted and result.record.status == "deleted"
+    assert "no longer existed" in result.message

@@ -1,0 +1,391 @@
+"""infra/adopter/adopt.sh against a local bare repository, with Terraform replaced by a stand-in that records
+its arguments and answers `show -json` with a recorded plan document (no provider can be downloaded here)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from bot.runners.job import parse_result_line
+from tests.conftest import DATA, ROOT
+
+SCRIPT = ROOT / "infra" / "adopter" / "adopt.sh"
+PLANS = DATA / "plans"
+ADDRESS = "module.storage.aws_s3_bucket.logs"
+COMPANION = "module.storage.aws_s3_bucket_versioning.logs"
+BUCKET = "acme-logs"
+BRANCH = "tfsync/adopt-r-abc123"
+TOKEN = "ghp_not-a-real-token-0123456789"
+HOSTILE = "$(touch pwned);`touch pwned2`'\"&|<>*?!#{x}\\n"
+
+# Records each call as one JSON line; for `show -json` prints the plan named by TFSYNC_STUB_PLAN; `plan -out=F`
+# writes F, as Terraform does, so the script's later steps find the file.
+STUB = r"""#!/usr/bin/env python3
+import json, os, sys
+args = sys.argv[1:]
+with open(os.environ["TFSYNC_STUB_RECORD"], "a", encoding="utf-8") as fh:
+    fh.write(json.dumps({"args": args, "cwd": os.getcwd()}) + "\n")
+fail = os.environ.get("TFSYNC_STUB_FAIL", "")
+if args and args[0] == fail:
+    sys.stderr.write(f"Error: {fail} failed on purpose\n")
+    sys.exit(1)
+if args[:1] == ["plan"]:
+    for arg in args:
+        if arg.startswith("-out="):
+            open(arg[5:], "w").close()
+if args[:2] == ["show", "-json"]:
+    sys.stdout.write(open(os.environ["TFSYNC_STUB_PLAN"], encoding="utf-8").read())
+"""
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Path:
+    """A bare repository (acme/infra.git) whose main branch holds a root module calling modules/storage."""
+    seed = tmp_path / "seed"
+    (seed / "modules" / "storage").mkdir(parents=True)
+    (seed / "main.tf").write_text('module "storage" {\n  source = "./modules/storage"\n}\n')
+    (seed / "modules" / "storage" / "main.tf").write_text("# storage\n")
+    _git(tmp_path, "init", "--quiet", "-b", "main", str(seed))
+    _git(seed, "add", ".")
+    _git(seed, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "-m", "seed")
+    bare = tmp_path / "remote" / "acme" / "infra.git"
+    bare.parent.mkdir(parents=True)
+    _git(tmp_path, "clone", "--quiet", "--bare", str(seed), str(bare))
+    return bare
+
+
+def _job(tmp_path: Path, *, import_id: str = BUCKET, tag: str = "data", mode: str = "pr") -> Path:
+    job = tmp_path / "job"
+    files = {
+        "modules/storage/aws_s3_bucket.logs.tf": (
+            f'resource "aws_s3_bucket" "logs" {{\n  bucket = "{BUCKET}"\n  tags = {{\n'
+            f"    team = {json.dumps(tag)}\n  }}\n}}\n"
+        ),
+        "import.storage.aws_s3_bucket.logs.tf": (
+            f"import {{\n  to = {ADDRESS}\n  id = {json.dumps(import_id)}\n}}\n"
+            f"import {{\n  to = {COMPANION}\n  id = {json.dumps(import_id)}\n}}\n"
+        ),
+    }
+    for path, content in files.items():
+        target = job / "files" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+    manifest = {
+        "job_id": "r-abc123-v2",
+        "resource_id": "r-abc123",
+        "tf_type": "aws_s3_bucket",
+        "import_id": import_id,
+        "address": ADDRESS,
+        "target_module": "storage",
+        "mode": mode,
+        "branch": BRANCH,
+        "files": list(files),
+        "imports": [{"address": ADDRESS, "id": import_id}, {"address": COMPANION, "id": import_id}],
+    }
+    (job / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return job
+
+
+class _PullRequests:
+    """A GitHub pulls API stand-in on 127.0.0.1: answers the list and create calls the script makes."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.open: list[dict[str, Any]] = []
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _reply(self, value: Any, code: int = 200) -> None:
+                body = json.dumps(value).encode()
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                owner.requests.append({"method": "GET", "path": self.path, "auth": self.headers["Authorization"]})
+                self._reply(owner.open)
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                owner.requests.append({"method": "POST", "path": self.path, "body": body,
+                                       "auth": self.headers["Authorization"]})
+                number = len(owner.open) + 1
+                pr = {"number": number, "html_url": f"https://github.example/acme/infra/pull/{number}"}
+                owner.open.append(pr)
+                self._reply(pr, 201)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def pulls() -> Iterator[_PullRequests]:
+    api = _PullRequests()
+    yield api
+    api.close()
+
+
+Run = Callable[..., tuple[subprocess.CompletedProcess[str], dict[str, Any] | None, list[list[str]]]]
+
+
+@pytest.fixture
+def run_script(tmp_path: Path, remote: Path, pulls: _PullRequests) -> Run:
+    stub_dir = tmp_path / "terraform stand-in"  # a space: the command must stay one word
+    stub_dir.mkdir()
+    stub = stub_dir / "terraform"
+    stub.write_text(STUB)
+    stub.chmod(0o755)
+    record = tmp_path / "terraform-calls.jsonl"
+    counter = {"n": 0}
+
+    def run(job: Path, plan: str = "clean_import", extra: dict[str, str] | None = None,
+            mode: str = "pr") -> tuple[subprocess.CompletedProcess[str], dict[str, Any] | None, list[list[str]]]:
+        counter["n"] += 1
+        record.write_text("")
+        work = tmp_path / f"work-{counter['n']}"
+        env = {
+            "PATH": os.environ["PATH"],
+            "HOME": str(tmp_path),
+            "TFSYNC_JOB_DIR": str(job),
+            "TFSYNC_REPOSITORY_URL": remote.as_uri(),
+            "TFSYNC_BASE_BRANCH": "main",
+            "TFSYNC_GIT_TOKEN": TOKEN,
+            "TFSYNC_MODE": mode,
+            "TFSYNC_RESOURCE_ID": "r-abc123",
+            "TFSYNC_ADDRESS": ADDRESS,
+            "TFSYNC_TARGET_MODULE": "storage",
+            "TFSYNC_TERRAFORM": str(stub),
+            "TFSYNC_PR_API_URL": pulls.url,
+            "TFSYNC_WORK_DIR": str(work),
+            "TFSYNC_STUB_RECORD": str(record),
+            "TFSYNC_STUB_PLAN": str(PLANS / f"{plan}.json"),
+            "GIT_CONFIG_NOSYSTEM": "1",
+        }
+        env.update(extra or {})
+        done = subprocess.run(["bash", str(SCRIPT)], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=60, check=False)
+        calls = [json.loads(line)["args"] for line in record.read_text().splitlines()]
+        return done, parse_result_line(done.stdout), calls
+
+    return run
+
+
+def _branch_files(remote: Path, branch: str) -> dict[str, str]:
+    names = _git(remote, "ls-tree", "-r", "--name-only", branch).split()
+    return {name: _git(remote, "show", f"{branch}:{name}") for name in names}
+
+
+def test_a_clean_import_pushes_the_branch_and_opens_a_pull_request(
+    tmp_path: Path, remote: Path, run_script: Run, pulls: _PullRequests
+) -> None:
+    done, result, calls = run_script(_job(tmp_path))
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("TFSYNC_RESULT ") == 1 and done.stdout.startswith("TFSYNC_RESULT ")
+    assert result == {
+        "status": "succeeded", "step": "done", "commit": _git(remote, "rev-parse", BRANCH).strip(),
+        "pr": "https://github.example/acme/infra/pull/1",
+        "plan": {"import": 2, "add": 0, "change": 0, "destroy": 0}, "error": None,
+    }
+    assert [c[0] for c in calls] == ["init", "plan", "show"]
+    assert "-input=false" in calls[0] and "-out=tfsync.tfplan" in calls[1]
+    assert calls[2] == ["show", "-json", "tfsync.tfplan"]
+    files = _branch_files(remote, BRANCH)
+    assert set(files) == {"main.tf", "modules/storage/main.tf", "modules/storage/aws_s3_bucket.logs.tf",
+                          "import.storage.aws_s3_bucket.logs.tf"}
+    assert _git(remote, "rev-list", "--count", f"main..{BRANCH}").strip() == "1"
+    assert _git(remote, "rev-list", "--count", "main").strip() == "1", "pr mode leaves the base branch alone"
+    [listing, create] = pulls.requests
+    query = parse_qs(urlsplit(listing["path"]).query)
+    assert listing["method"] == "GET" and query == {"head": [f"acme:{BRANCH}"], "state": ["open"]}
+    assert create["path"] == "/repos/acme/infra/pulls"
+    assert create["body"]["head"] == BRANCH and create["body"]["base"] == "main"
+    assert "2 to import, 0 to add, 0 to change, 0 to destroy" in create["body"]["body"]
+    assert create["auth"] == f"Bearer {TOKEN}"
+    assert TOKEN not in done.stdout + done.stderr
+    assert TOKEN not in (tmp_path / "work-1" / "repository" / ".git" / "config").read_text()
+
+
+def test_a_retry_reuses_the_branch_and_the_pull_request(
+    tmp_path: Path, remote: Path, run_script: Run, pulls: _PullRequests
+) -> None:
+    job = _job(tmp_path)
+    first, first_result, _ = run_script(job)
+    second, second_result, _ = run_script(job)
+
+    assert first.returncode == second.returncode == 0, second.stderr
+    assert first_result and second_result
+    assert second_result["commit"] == first_result["commit"]
+    assert second_result["pr"] == first_result["pr"]
+    assert _git(remote, "rev-list", "--count", f"main..{BRANCH}").strip() == "1"
+    assert [r["method"] for r in pulls.requests] == ["GET", "POST", "GET"]
+
+
+@pytest.mark.parametrize(
+    ("plan", "words", "counts"),
+    [
+        ("import_with_change", "the plan is not clean", {"import": 2, "add": 0, "change": 1, "destroy": 0}),
+        ("import_with_add", "the plan is not clean", {"import": 2, "add": 1, "change": 0, "destroy": 0}),
+        ("import_with_destroy", "the plan is not clean", {"import": 2, "add": 0, "change": 0, "destroy": 1}),
+        ("replace_on_import", "the plan is not clean", {"import": 2, "add": 1, "change": 0, "destroy": 1}),
+        ("missing_import", "does not import everything expected", {"import": 1, "add": 1, "change": 0, "destroy": 0}),
+    ],
+)
+def test_the_gate_refuses_a_plan_that_is_not_exactly_the_imports(
+    tmp_path: Path, remote: Path, run_script: Run, pulls: _PullRequests, plan: str, words: str, counts: dict[str, int]
+) -> None:
+    done, result, calls = run_script(_job(tmp_path), plan=plan)
+
+    assert done.returncode == 1
+    assert result is not None and result["status"] == "failed" and result["step"] == "gate"
+    assert words in result["error"]
+    assert result["plan"] == counts
+    assert result["commit"] is None and result["pr"] is None
+    assert [c[0] for c in calls] == ["init", "plan", "show"], "nothing is applied after a refused plan"
+    assert BRANCH not in _git(remote, "branch", "--list"), "nothing is pushed after a refused plan"
+    assert pulls.requests == []
+
+
+def test_an_unexpected_import_is_refused(tmp_path: Path, run_script: Run) -> None:
+    job = _job(tmp_path)
+    manifest = json.loads((job / "manifest.json").read_text())
+    manifest["imports"] = manifest["imports"][:1]
+    (job / "manifest.json").write_text(json.dumps(manifest))
+
+    done, result, _ = run_script(job)
+
+    assert done.returncode == 1 and result is not None
+    assert "imports something tfsync did not ask for" in result["error"]
+
+
+def test_apply_mode_applies_the_saved_plan_and_pushes_to_the_base_branch(
+    tmp_path: Path, remote: Path, run_script: Run, pulls: _PullRequests
+) -> None:
+    done, result, calls = run_script(_job(tmp_path, mode="apply"), mode="apply")
+
+    assert done.returncode == 0, done.stderr
+    assert result is not None and result["status"] == "succeeded" and result["pr"] is None
+    assert [c[0] for c in calls] == ["init", "plan", "show", "apply"]
+    assert calls[3][-1] == "tfsync.tfplan", "apply runs exactly the plan the gate passed"
+    assert _git(remote, "rev-parse", "main").strip() == result["commit"]
+    assert pulls.requests == []
+
+
+def test_apply_failure_is_reported_and_nothing_reaches_the_base_branch(
+    tmp_path: Path, remote: Path, run_script: Run
+) -> None:
+    before = _git(remote, "rev-parse", "main")
+    done, result, _ = run_script(_job(tmp_path, mode="apply"), mode="apply", extra={"TFSYNC_STUB_FAIL": "apply"})
+
+    assert done.returncode == 1 and result is not None
+    assert result["step"] == "apply" and result["error"] == "terraform apply failed"
+    assert _git(remote, "rev-parse", "main") == before
+
+
+def test_clone_failure_is_a_result_not_a_crash(tmp_path: Path, run_script: Run) -> None:
+    done, result, calls = run_script(_job(tmp_path), extra={"TFSYNC_REPOSITORY_URL": (tmp_path / "nowhere").as_uri()})
+
+    assert done.returncode == 1 and result is not None
+    assert result["step"] == "clone" and "cloning the repository" in result["error"]
+    assert calls == []
+
+
+def test_a_job_whose_overrides_do_not_match_its_manifest_is_refused(tmp_path: Path, run_script: Run) -> None:
+    done, result, calls = run_script(_job(tmp_path), extra={"TFSYNC_ADDRESS": "aws_s3_bucket.other"})
+
+    assert done.returncode == 1 and result is not None
+    assert "TFSYNC_ADDRESS does not match" in result["error"]
+    assert calls == []
+
+
+def test_a_manifest_path_outside_the_repository_is_refused(tmp_path: Path, run_script: Run) -> None:
+    job = _job(tmp_path)
+    manifest = json.loads((job / "manifest.json").read_text())
+    manifest["files"].append("../escape.tf")
+    (job / "manifest.json").write_text(json.dumps(manifest))
+
+    done, result, _ = run_script(job)
+
+    assert done.returncode == 1 and result is not None
+    assert result["error"] == "the manifest names a file outside the repository"
+
+
+def test_shell_metacharacters_in_ids_and_tags_stay_data(
+    tmp_path: Path, remote: Path, run_script: Run, pulls: _PullRequests
+) -> None:
+    job = _job(tmp_path, import_id=HOSTILE, tag=HOSTILE)
+    plan = json.loads((PLANS / "clean_import.json").read_text())
+    for change in plan["resource_changes"]:
+        if "importing" in change["change"]:
+            change["change"]["importing"]["id"] = HOSTILE
+    hostile_plan = tmp_path / "hostile-plan.json"
+    hostile_plan.write_text(json.dumps(plan))
+
+    done, result, _ = run_script(
+        job, extra={"TFSYNC_IMPORT_ID": HOSTILE, "TFSYNC_STUB_PLAN": str(hostile_plan)}
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert result is not None and result["status"] == "succeeded"
+    assert not list(tmp_path.rglob("pwned*")), "a value was run as a command"
+    message = _git(remote, "log", "-1", "--format=%B", BRANCH)
+    assert f"Import ID: {HOSTILE}" in message
+    files = _branch_files(remote, BRANCH)
+    assert json.dumps(HOSTILE) in files["modules/storage/aws_s3_bucket.logs.tf"]
+    assert HOSTILE in pulls.requests[-1]["body"]["body"]
+
+
+def test_the_token_is_read_from_secrets_manager(
+    tmp_path: Path, run_script: Run, aws_client: Callable[..., Any], aws_endpoint: str
+) -> None:
+    aws_client("secretsmanager").create_secret(Name="tfsync/repository-token", SecretString=TOKEN)
+    env = {
+        "TFSYNC_GIT_TOKEN": "",
+        "TFSYNC_GIT_TOKEN_SECRET": "tfsync/repository-token",
+        "AWS_ENDPOINT_URL": aws_endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    done, result, _ = run_script(_job(tmp_path), extra=env)
+    assert done.returncode == 0, done.stderr
+    assert result is not None and result["status"] == "succeeded"
+    assert TOKEN not in done.stdout + done.stderr
+
+    missing, missing_result, calls = run_script(_job(tmp_path), extra={**env, "TFSYNC_GIT_TOKEN_SECRET": "absent"})
+    assert missing.returncode == 1 and missing_result is not None
+    assert missing_result["step"] == "token" and "Secrets Manager" in missing_result["error"]
+    assert calls == []
+
+
+def test_the_script_is_shellcheck_clean() -> None:
+    shellcheck = shutil.which("shellcheck")
+    if shellcheck is None:
+        pytest.skip("shellcheck is not installed (Debian: apt-get install shellcheck); bin/dev test installs it")
+    done = subprocess.run([shellcheck, "--severity=style", str(SCRIPT)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout

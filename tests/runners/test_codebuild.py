@@ -1,0 +1,266 @@
+"""The CodeBuild runner against moto: what start_build carries, and builds followed through their events."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from bot.config import Settings
+from bot.events import parse_body
+from bot.runners import CodeBuildRunner, RecordingReporter, make_runner
+from bot.runners.adopt import Adopter
+from bot.runners.codebuild import OVERRIDE_NAMES, parse_build_event
+from bot.state import Detection, ResourceRecord, StateRepository
+from tests.codegen.helpers import detect
+from tests.codegen.test_types import CASES
+from tests.runners import codebuild_events
+
+Aws = Callable[..., Any]
+PROJECT = "tfsync-adopt"
+BUCKET = "tfsync-artifacts"
+
+
+@pytest.fixture
+def repo(state_env: dict[str, str]) -> StateRepository:
+    return StateRepository(Settings.from_env(state_env))
+
+
+@pytest.fixture
+def project(aws_client: Aws) -> None:
+    s3 = aws_client("s3")
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    aws_client("codebuild").create_project(
+        name=PROJECT,
+        # moto insists on a source location even for NO_SOURCE, which AWS does not; the value is never read.
+        source={"type": "NO_SOURCE", "buildspec": "version: 0.2\n", "location": "unused"},
+        artifacts={"type": "NO_ARTIFACTS"},
+        environment={"type": "LINUX_CONTAINER", "image": "aws/codebuild/amazonlinux-x86_64-standard:5.0",
+                     "computeType": "BUILD_GENERAL1_SMALL"},
+        serviceRole="arn:aws:iam::123456789012:role/tfsync-adopt",
+    )
+    aws_client("logs").create_log_group(logGroupName=f"/aws/codebuild/{PROJECT}")
+
+
+class Sent:
+    """The raw start_build request bodies the runner's client put on the wire."""
+
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+
+    def __call__(self, request: Any, **_: Any) -> None:
+        self.bodies.append(json.loads(request.body))
+
+
+def _runner(aws: Aws, sent: Sent, *, poll: float = 30, timeout: float = 30) -> CodeBuildRunner:
+    codebuild = aws("codebuild")
+    codebuild.meta.events.register("before-send.codebuild.StartBuild", sent)
+    return CodeBuildRunner(codebuild=codebuild, s3=aws("s3"), logs=aws("logs"), bucket=BUCKET, project=PROJECT,
+                           timeout_seconds=timeout, poll_seconds=poll)
+
+
+async def _detected(repo: StateRepository, aws: Aws, tf_type: str) -> ResourceRecord:
+    made = CASES[tf_type](aws)
+    record, resources = detect(made.record)
+    [resource] = [r for r in resources if r.tf_type == tf_type]
+    created = await repo.create_detected(Detection(resource, record.event_id, record.event_name, record.event_time),
+                                         owner="m-1", notify_grace=60)
+    assert created is not None
+    return created
+
+
+async def _started_build(aws: Aws) -> str:
+    codebuild = aws("codebuild")
+    for _ in range(200):
+        ids = await asyncio.to_thread(lambda: codebuild.list_builds_for_project(projectName=PROJECT)["ids"])
+        if ids:
+            return str(ids[0])
+        await asyncio.sleep(0.05)
+    raise AssertionError("no build was started")
+
+
+def _log(aws: Aws, build_id: str, *lines: str) -> None:
+    logs = aws("logs")
+    stream = build_id.rpartition(":")[2]
+    now = int(time.time() * 1000)  # CloudWatch Logs drops events older than its retention window
+    logs.create_log_stream(logGroupName=f"/aws/codebuild/{PROJECT}", logStreamName=stream)
+    logs.put_log_events(logGroupName=f"/aws/codebuild/{PROJECT}", logStreamName=stream,
+                        logEvents=[{"timestamp": now + n, "message": line} for n, line in enumerate(lines)])
+
+
+async def _deliver(runner: CodeBuildRunner, body: bytes) -> None:
+    """Through the real envelope parser, as the consumer hands EventBridge messages on."""
+    envelope = parse_body(body, "sqs:message", 1_000_000)
+    assert not envelope.errors and len(envelope.service_events) == 1
+    await runner.handle_event(envelope.service_events[0])
+
+
+async def test_start_build_carries_only_identifiers_and_the_code_goes_to_the_bucket(
+    repo: StateRepository, aws_client: Aws, project: None
+) -> None:
+    record = await _detected(repo, aws_client, "aws_ssm_parameter")
+    sent = Sent()
+    runner = _runner(aws_client, sent)
+    adopter = Adopter(repo, runner, mode="apply", client_factory=lambda s, r: aws_client(s, r))
+    reporter = RecordingReporter()
+
+    task = asyncio.create_task(adopter.adopt(record.resource_id, "U-alice", reporter, tf_name="endpoint",
+                                             target_module="app"))
+    build_id = await _started_build(aws_client)
+    [body] = sent.bodies
+    env = [{"name": v["name"], "value": v["value"], "type": v["type"]} for v in body["environmentVariablesOverride"]]
+    _log(aws_client, build_id, "terraform plan ...", 'TFSYNC_RESULT {"status": "succeeded", "step": "done", '
+         '"commit": "0123abc", "pr": null, "plan": {"import": 1, "add": 0, "change": 0, "destroy": 0}, "error": null}')
+    await _deliver(runner, codebuild_events.phase_change(build_id, PROJECT, "BUILD", "SUCCEEDED", env))
+    await _deliver(runner, codebuild_events.state_change(build_id, PROJECT, "SUCCEEDED", env))
+    outcome = await asyncio.wait_for(task, 10)
+
+    assert set(body) == {"projectName", "environmentVariablesOverride", "idempotencyToken"}
+    job = outcome.job
+    assert job is not None
+    values = {v["name"]: v["value"] for v in body["environmentVariablesOverride"]}
+    assert list(values) == list(OVERRIDE_NAMES)
+    assert {v["type"] for v in body["environmentVariablesOverride"]} == {"PLAINTEXT"}
+    assert values == {
+        "TFSYNC_JOB_KEY": f"jobs/{job.job_id}/",
+        "TFSYNC_RESOURCE_ID": record.resource_id,
+        "TFSYNC_TARGET_MODULE": "app",
+        "TFSYNC_ADDRESS": "module.app.aws_ssm_parameter.endpoint",
+        "TFSYNC_IMPORT_ID": "/app/endpoint",
+        "TFSYNC_MODE": "apply",
+    }
+    code = "".join(f.content for f in job.files)
+    assert not any(line in value for value in values.values() for line in code.splitlines() if len(line) > 12)
+    assert not any("\n" in value for value in values.values())
+
+    s3 = aws_client("s3")
+    listed = {o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix=f"jobs/{job.job_id}/")["Contents"]}
+    assert listed == {f"jobs/{job.job_id}/manifest.json", *(f"jobs/{job.job_id}/files/{f.path}" for f in job.files)}
+    for generated in job.files:
+        stored = s3.get_object(Bucket=BUCKET, Key=f"jobs/{job.job_id}/files/{generated.path}")["Body"].read()
+        assert stored.decode() == generated.content
+    manifest = json.loads(s3.get_object(Bucket=BUCKET, Key=f"jobs/{job.job_id}/manifest.json")["Body"].read())
+    assert manifest["imports"][0] == {"address": "module.app.aws_ssm_parameter.endpoint", "id": "/app/endpoint"}
+    assert manifest["branch"] == job.branch
+
+    assert outcome.result.succeeded and outcome.result.commit == "0123abc" and outcome.result.plan
+    assert outcome.result.plan.imports == 1 and outcome.result.plan.clean
+    assert outcome.record.status == "adopted" and outcome.record.job_link == "0123abc"
+    assert [(p.name, p.status) for _, p in reporter.phases] == [("SUBMITTED", "SUCCEEDED"), ("BUILD", "SUCCEEDED")]
+
+
+@pytest.mark.parametrize(
+    ("status", "log_lines", "error"),
+    [
+        ("FAILED", ['TFSYNC_RESULT {"status": "failed", "step": "gate", "commit": null, "pr": null, '
+                    '"plan": {"import": 1, "add": 0, "change": 1, "destroy": 0}, '
+                    '"error": "the plan is not clean: 1 to import, 0 to add, 1 to change, 0 to destroy"}'],
+         "the plan is not clean: 1 to import, 0 to add, 1 to change, 0 to destroy"),
+        ("TIMED_OUT", ["terraform plan still running"], "the adopt build ran past its timeout"),
+        ("STOPPED", [], "the adopt build was stopped"),
+    ],
+)
+async def test_a_failed_build_ends_in_adopt_failed_with_its_reason_and_log(
+    repo: StateRepository, aws_client: Aws, project: None, status: str, log_lines: list[str], error: str
+) -> None:
+    record = await _detected(repo, aws_client, "aws_sqs_queue")
+    runner = _runner(aws_client, Sent())
+    adopter = Adopter(repo, runner, mode="pr", client_factory=lambda s, r: aws_client(s, r))
+    reporter = RecordingReporter()
+
+    task = asyncio.create_task(adopter.adopt(record.resource_id, "U-alice", reporter))
+    build_id = await _started_build(aws_client)
+    env = [{"name": "TFSYNC_RESOURCE_ID", "type": "PLAINTEXT", "value": record.resource_id}]
+    if log_lines:
+        _log(aws_client, build_id, *log_lines)
+    await _deliver(runner, codebuild_events.state_change(build_id, PROJECT, "IN_PROGRESS", env, phase="BUILD"))
+    await _deliver(runner, codebuild_events.phase_change(build_id, PROJECT, "BUILD", status, env))
+    await _deliver(runner, codebuild_events.state_change(build_id, PROJECT, status, env))
+    outcome = await asyncio.wait_for(task, 10)
+
+    stream = build_id.rpartition(":")[2]
+    assert not outcome.result.succeeded and outcome.result.error == error
+    assert outcome.result.build_status == status
+    assert outcome.result.log_location and outcome.result.log_location.endswith(f"stream={stream}")
+    assert outcome.record.status == "adopt_failed"
+    assert (outcome.record.job_error, outcome.record.job_result) == (error, status)
+    assert ("BUILD", status) in [(p.name, p.status) for _, p in reporter.phases]
+
+
+async def test_without_events_the_runner_polls_batch_get_builds(
+    repo: StateRepository, aws_client: Aws, project: None
+) -> None:
+    record = await _detected(repo, aws_client, "aws_sns_topic")
+    runner = _runner(aws_client, Sent(), poll=2.5)  # time enough to write the log before the first poll
+    adopter = Adopter(repo, runner, client_factory=lambda s, r: aws_client(s, r))
+
+    task = asyncio.create_task(adopter.adopt(record.resource_id, "U-alice", RecordingReporter()))
+    build_id = await _started_build(aws_client)
+    _log(aws_client, build_id, 'TFSYNC_RESULT {"status": "succeeded", "step": "done", "commit": "feed", '
+         '"pr": "https://github.example/acme/infra/pull/7", "plan": {"import": 1, "add": 0, "change": 0, '
+         '"destroy": 0}, "error": null}')
+    outcome = await asyncio.wait_for(task, 15)
+
+    # moto's batch_get_builds reports every build SUCCEEDED: no event was needed to learn it.
+    assert outcome.result.succeeded and outcome.result.build_status == "SUCCEEDED"
+    assert outcome.record.status == "adopted"
+    assert outcome.record.job_link == "https://github.example/acme/infra/pull/7"
+
+
+async def test_a_final_event_with_no_follower_finishes_the_record(
+    repo: StateRepository, aws_client: Aws, project: None
+) -> None:
+    record = await _detected(repo, aws_client, "aws_sqs_queue")
+    runner = _runner(aws_client, Sent())
+    adopter = Adopter(repo, runner, client_factory=lambda s, r: aws_client(s, r))
+    claimed = await adopter.claim(record.resource_id, "U-alice", tf_name=None, target_module=None)
+    job = await asyncio.to_thread(adopter.build_job, claimed)
+    await repo.annotate(record.resource_id, job_id=job.job_id)
+    build_id = await runner.start(job)  # then this process stops; another replica gets the final event
+    env = runner.overrides(job)
+    body = codebuild_events.state_change(build_id, PROJECT, "FAILED", env, phase="BUILD")
+    [event] = parse_body(body, "sqs:message", 1_000_000).service_events
+
+    update = parse_build_event(event)
+    assert update is not None and update.terminal and update.resource_id == record.resource_id
+    finished = await adopter.finish_from_build(update)
+
+    assert finished is not None and finished.status == "adopt_failed"
+    assert finished.job_error == "the adopt build failed in phase BUILD"
+    assert await adopter.finish_from_build(update) is None, "a redelivered event changes nothing"
+
+
+def test_the_settings_build_a_codebuild_runner(aws_env: dict[str, str]) -> None:
+    env = {**aws_env, "TFSYNC_RUNNER": "codebuild", "TFSYNC_ARTIFACT_BUCKET": BUCKET,
+           "TFSYNC_CODEBUILD_PROJECT": PROJECT, "TFSYNC_JOB_POLL_SECONDS": "7"}
+    runner = make_runner(Settings.from_env(env))
+    assert isinstance(runner, CodeBuildRunner)
+    assert (runner.bucket, runner.project, runner.poll_seconds, runner.log_group) == (
+        BUCKET, PROJECT, 7, f"/aws/codebuild/{PROJECT}")
+
+
+async def test_events_that_arrive_before_the_follower_listens_are_kept(
+    repo: StateRepository, aws_client: Aws, project: None
+) -> None:
+    record = await _detected(repo, aws_client, "aws_sqs_queue")
+    runner = _runner(aws_client, Sent(), poll=30)
+    adopter = Adopter(repo, runner, client_factory=lambda s, r: aws_client(s, r))
+    job = await asyncio.to_thread(adopter.build_job, await adopter.claim(record.resource_id, "U-alice", tf_name=None,
+                                                                         target_module=None))
+    build_id = await runner.start(job)
+    env = runner.overrides(job)
+    _log(aws_client, build_id, 'TFSYNC_RESULT {"status": "succeeded", "step": "done", "commit": "abc", "pr": null, '
+         '"plan": {"import": 1, "add": 0, "change": 0, "destroy": 0}, "error": null}')
+    await _deliver(runner, codebuild_events.phase_change(build_id, PROJECT, "INSTALL", "SUCCEEDED", env))
+    await _deliver(runner, codebuild_events.state_change(build_id, PROJECT, "SUCCEEDED", env))
+    reporter = RecordingReporter()
+
+    result = await asyncio.wait_for(runner.follow(job, build_id, reporter), 5)
+
+    assert result.succeeded and result.commit == "abc"
+    assert [(p.name, p.status) for _, p in reporter.phases] == [("INSTALL", "SUCCEEDED")]
