@@ -1,0 +1,26 @@
+"""Buttons and selects: the resource buttons, retries, link buttons, and the module search."""
+
+from __future__ import annotations
+
+from slack_bolt.app.async_app import AsyncApp
+
+from bot.slack.app import load_resource, mark_admin, require_admin
+from handlers.actions.adopt_button import handle_adopt_button
+from handlers.actions.delete_button import handle_delete_button
+from handlers.actions.ignore_button import handle_ignore_button
+from handlers.actions.link_button import LINK_ACTIONS, handle_link_button
+from handlers.actions.module_options import handle_module_options
+from handlers.actions.retry_adoption import handle_retry_adoption
+from handlers.actions.retry_deletion import handle_retry_deletion
+from renderers.slack.ids import Action
+
+
+def register(app: AsyncApp) -> None:
+    app.action(Action.RESOURCE_ADOPT, middleware=[load_resource])(handle_adopt_button)
+    app.action(Action.RESOURCE_DELETE, middleware=[load_resource, mark_admin])(handle_delete_button)
+    app.action(Action.RESOURCE_IGNORE, middleware=[load_resource])(handle_ignore_button)
+    app.action(Action.ADOPTION_RETRY, middleware=[load_resource])(handle_retry_adoption)
+    app.action(Action.DELETION_RETRY, middleware=[require_admin, load_resource])(handle_retry_deletion)
+    for action in LINK_ACTIONS:
+        app.action(action)(handle_link_button)
+    app.options(Action.MODULE_SELECT)(handle_module_options)

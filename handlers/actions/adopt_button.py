@@ -1,0 +1,21 @@
+"""Adopt button: the Adopt form, for a resource still waiting for a decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.app import Tfsync
+from bot.slack.decisions import require_status
+from bot.slack.surfaces import adopt_modal
+from bot.state import ResourceRecord, Status
+
+
+async def handle_adopt_button(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, tfsync: Tfsync, record: ResourceRecord,
+) -> None:
+    await ack()
+    require_status(record, (Status.DETECTED.value,), Status.ADOPTING.value)
+    await client.views_open(trigger_id=body["trigger_id"], view=await adopt_modal(tfsync, record))

@@ -1,0 +1,21 @@
+"""Ignore button: the Ignore form (scope and expiry)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.app import Tfsync
+from bot.slack.decisions import require_status
+from bot.slack.surfaces import ignore_modal
+from bot.state import ResourceRecord, Status
+
+
+async def handle_ignore_button(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, tfsync: Tfsync, record: ResourceRecord,
+) -> None:
+    await ack()
+    require_status(record, (Status.DETECTED.value,), Status.IGNORED.value)
+    await client.views_open(trigger_id=body["trigger_id"], view=await ignore_modal(tfsync, record))

@@ -1,0 +1,14 @@
+"""The target module's external select: the configured modules matching what the person typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+
+from bot.slack.app import Tfsync
+from renderers.slack import render_module_options
+
+
+async def handle_module_options(ack: AsyncAck, payload: dict[str, Any], tfsync: Tfsync) -> None:
+    await ack(**render_module_options(tfsync.modules, str(payload.get("value") or "")))

@@ -1,0 +1,95 @@
+"""The `/tfsync` subcommands: each takes the rest of the text and answers with an ephemeral payload, or opens a
+modal and answers nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import surfaces
+from bot.slack.app import Tfsync
+from bot.slack.decisions import DELETE_FROM, require_status
+from bot.state import Status
+from renderers.slack import render_help, render_unignored
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    tfsync: Tfsync
+    client: AsyncWebClient
+    user_id: str
+    trigger_id: str
+    args: str
+
+
+Answer = dict[str, Any] | None
+Subcommand = Callable[[Invocation], Awaitable[Answer]]
+
+
+async def help_(inv: Invocation) -> Answer:
+    return render_help()
+
+
+async def list_(inv: Invocation) -> Answer:
+    word = inv.args.strip().lower()
+    if word in ("", "open"):
+        return await surfaces.list_message(inv.tfsync, None)
+    try:
+        status = Status(word.replace(" ", "_").replace("-", "_"))
+    except ValueError:
+        return render_help(f"list {inv.args.strip()}")
+    return await surfaces.list_message(inv.tfsync, status)
+
+
+async def show(inv: Invocation) -> Answer:
+    return await surfaces.show_message(inv.tfsync, await inv.tfsync.decisions.find(inv.args))
+
+
+async def adopt(inv: Invocation) -> Answer:
+    record = await inv.tfsync.decisions.find(inv.args)
+    require_status(record, (Status.DETECTED.value,), Status.ADOPTING.value)
+    await inv.client.views_open(trigger_id=inv.trigger_id, view=await surfaces.adopt_modal(inv.tfsync, record))
+    return None
+
+
+async def delete(inv: Invocation) -> Answer:
+    record = await inv.tfsync.decisions.find(inv.args)
+    require_status(record, DELETE_FROM, Status.DELETING.value)
+    allowed = await inv.tfsync.users.is_admin(inv.user_id)
+    view = await surfaces.delete_modal(inv.tfsync, record, allowed=allowed)
+    await inv.client.views_open(trigger_id=inv.trigger_id, view=view)
+    return None
+
+
+async def ignore(inv: Invocation) -> Answer:
+    record = await inv.tfsync.decisions.find(inv.args)
+    require_status(record, (Status.DETECTED.value,), Status.IGNORED.value)
+    await inv.client.views_open(trigger_id=inv.trigger_id, view=await surfaces.ignore_modal(inv.tfsync, record))
+    return None
+
+
+async def rules(inv: Invocation) -> Answer:
+    return await surfaces.rules_message(inv.tfsync)
+
+
+async def unignore(inv: Invocation) -> Answer:
+    rule_id = inv.args.strip().strip("`")
+    if not rule_id:
+        return render_help("unignore")
+    await inv.tfsync.decisions.unignore(rule_id, inv.user_id)
+    return render_unignored(rule_id, inv.user_id)
+
+
+async def stats(inv: Invocation) -> Answer:
+    return await surfaces.stats_message(inv.tfsync)
+
+
+# Subcommands that need an argument, and those that take none.
+NEEDS_ARGUMENT = frozenset({"show", "adopt", "delete", "ignore", "unignore"})
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "help": help_, "list": list_, "show": show, "adopt": adopt, "delete": delete, "ignore": ignore, "rules": rules,
+    "unignore": unignore, "stats": stats,
+}

@@ -1,0 +1,31 @@
+"""`/tfsync <subcommand> [argument]`: acknowledged at once, answered ephemerally; unknown input gets the help."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.app import Tfsync
+from handlers.commands.subcommands import NEEDS_ARGUMENT, SUBCOMMANDS, Invocation
+from renderers.slack import render_help
+
+COMMAND = "/tfsync"
+
+
+async def handle_tfsync_command(
+    ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], client: AsyncWebClient, tfsync: Tfsync,
+) -> None:
+    await ack()
+    text = str(command.get("text") or "").strip()
+    word, _, rest = text.partition(" ")
+    subcommand = SUBCOMMANDS.get(word.lower())
+    if subcommand is None or (word.lower() in NEEDS_ARGUMENT and not rest.strip()):
+        await respond(**render_help(text or None))
+        return
+    invocation = Invocation(tfsync, client, command["user_id"], command["trigger_id"], rest.strip())
+    answer = await subcommand(invocation)
+    if answer is not None:
+        await respond(**answer)

@@ -1,0 +1,185 @@
+"""The real tfsync Slack app over a real Socket Mode connection to the Slack emulator, with state in moto."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+from bot.classify import Resource
+from bot.config import Settings
+from bot.notifier import RecordChange
+from bot.sandbox.slack import SlackEmulator, Workspace
+from bot.slack import AdoptRequest, DeleteRequest, Tfsync, build_app, build_tfsync
+from bot.state import Detection, ResourceRecord, StateRepository, Status
+
+ACCOUNT = "123456789012"
+
+
+@dataclass
+class RecordingLauncher:
+    """The test's AdoptLauncher: records each hand-off and ends the adopt as told (commit, or an exception)."""
+
+    repo: StateRepository
+    calls: list[tuple[ResourceRecord, AdoptRequest]] = field(default_factory=list)
+    failures: list[Exception] = field(default_factory=list)
+
+    async def launch(self, record: ResourceRecord, request: AdoptRequest) -> None:
+        self.calls.append((record, request))
+        if self.failures:
+            raise self.failures.pop(0)
+        await self.repo.transition(
+            record.resource_id, Status.ADOPTED.value, expected_status=record.status,
+            expected_version=record.version, actor="tfsync", reason="adopted",
+            changes={"job_result": "succeeded", "job_link": "https://git.example.com/infra/commit/0a1b2c3d"},
+        )
+
+
+@dataclass
+class RecordingDeleter:
+    repo: StateRepository
+    calls: list[tuple[ResourceRecord, DeleteRequest]] = field(default_factory=list)
+
+    async def delete(self, record: ResourceRecord, request: DeleteRequest) -> None:
+        self.calls.append((record, request))
+        await self.repo.transition(
+            record.resource_id, Status.DELETED.value, expected_status=record.status,
+            expected_version=record.version, actor="tfsync", reason="deleted",
+        )
+
+
+@dataclass
+class Harness:
+    emulator: SlackEmulator
+    tfsync: Tfsync
+    repo: StateRepository
+    launcher: RecordingLauncher
+    deleter: RecordingDeleter
+    channel: str  # the default channel's id
+
+    async def detect(self, name: str, *, tf_type: str = "aws_s3_bucket", actor: str | None = None,
+                     loses_data: bool = False, tags: dict[str, str] | None = None,
+                     when: str = "2026-01-01T00:00:00Z", notify: bool = True) -> ResourceRecord:
+        """A resource detected as the consumer stores it, handed to the Slack notifier; returns the fresh record."""
+        resource = Resource(
+            tf_type=tf_type, import_id=name, name=name, arn=f"arn:aws:s3:::{name}", region="us-east-1",
+            account_id=ACCOUNT, actor=actor or f"arn:aws:iam::{ACCOUNT}:user/ci-robot",
+            console_url=f"https://s3.console.aws.amazon.com/s3/buckets/{name}", suggested_name="logs",
+            loses_data=loses_data, tags={"team": "data"} if tags is None else tags,
+        )
+        detection = Detection(resource, f"ev-{name}", "CreateBucket", when)
+        record = await self.repo.create_detected(detection, owner="test", notify_grace=60)
+        assert record is not None
+        await self.repo.write_creation_audit(record)
+        if notify:
+            await self.tfsync.notifier.notify(RecordChange("created", record, detection.event_id))
+        fresh = await self.repo.get(record.resource_id)
+        assert fresh is not None
+        return fresh
+
+    async def settle(self) -> None:
+        """Wait for hand-offs and posts still running after the acks."""
+        await self.tfsync.decisions.drain()
+        await self.tfsync.notifier.close()
+
+
+def make_workspace() -> Workspace:
+    workspace = Workspace()
+    workspace.add_user("alice", email="alice@example.com", real_name="Alice Adams")
+    workspace.add_user("bob", email="bob@example.com", real_name="Bob Brown")
+    workspace.add_user("tess", email="test001@test.com", real_name="Tess Test")
+    workspace.add_channel("infra")
+    workspace.add_channel("storage")
+    return workspace
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[SlackEmulator]:
+    async with SlackEmulator(make_workspace()) as emu:
+        yield emu
+
+
+@pytest.fixture
+def slack_env(state_env: dict[str, str], emulator: SlackEmulator) -> dict[str, str]:
+    workspace = emulator.workspace
+    return {
+        **state_env,
+        "SLACK_API_URL": emulator.api_url,
+        "SLACK_BOT_TOKEN": emulator.bot_token,
+        "SLACK_APP_TOKEN": emulator.app_token,
+        "TFSYNC_SLACK_CHANNEL": workspace.channel("infra").id,
+        "TFSYNC_SLACK_ROUTES": f'[{{"channel": "{workspace.channel("storage").id}", "tag": "route=storage"}}]',
+        "TFSYNC_SLACK_ADMINS": workspace.user("bob").id,
+        "TFSYNC_TARGET_MODULES": '[".", "module.storage"]',
+        # Pacing is tested on its own with the emulator's rate limit; elsewhere it would only slow the tests.
+        "TFSYNC_SLACK_POST_INTERVAL_MS": "0",
+    }
+
+
+@contextlib.asynccontextmanager
+async def running(env: dict[str, str], emulator: SlackEmulator) -> AsyncIterator[Harness]:
+    settings = Settings.from_env(env)
+    repo = StateRepository(settings)
+    launcher, deleter = RecordingLauncher(repo), RecordingDeleter(repo)
+    tfsync = build_tfsync(settings, repo, launcher=launcher, deleter=deleter)
+    app = build_app(tfsync)
+    handler = AsyncSocketModeHandler(app, settings.slack_app_token.reveal())
+    await handler.connect_async()
+    try:
+        await emulator.wait_connected(5)
+        yield Harness(emulator, tfsync, repo, launcher, deleter, emulator.workspace.channel("infra").id)
+        await tfsync.decisions.drain()
+        await tfsync.notifier.close()
+    finally:
+        await handler.close_async()
+
+
+@pytest.fixture
+async def harness(slack_env: dict[str, str], emulator: SlackEmulator) -> AsyncIterator[Harness]:
+    logging.getLogger("tfsync.bolt").setLevel(logging.INFO)
+    async with running(slack_env, emulator) as h:
+        yield h
+
+
+async def eventually(check: Callable[[], Any], seconds: float = 5.0) -> Any:
+    """Poll `check` (sync or async) until it returns something truthy."""
+    deadline = time.monotonic() + seconds
+    while True:
+        result = check()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {seconds}s")
+        await asyncio.sleep(0.02)
+
+
+def texts(blocks: list[dict[str, Any]]) -> str:
+    """Every text in a list of blocks, joined: what a person reads."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "text" and isinstance(value, str):
+                    out.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(blocks)
+    return "\n".join(out)
+
+
+def action_ids(blocks: list[dict[str, Any]]) -> list[str]:
+    return [e.get("action_id", "") for b in blocks if b.get("type") == "actions" for e in b.get("elements", [])]
