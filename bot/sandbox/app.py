@@ -1,0 +1,241 @@
+"""The sandbox: tfsync's whole loop on one machine with no Slack workspace and no AWS account.
+
+Started by `python -m bot` when no Slack tokens are set. It runs, in one process and one event loop:
+embedded AWS (moto, provisioned as infra/ would), the Slack emulator with a small workspace, a git repository with
+an example Terraform layout, tfsync itself (queue consumer + Slack app over Socket Mode, exactly as in production,
+adopting with the local runner), and the page with its JSON API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import shutil
+import socket
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TextIO
+
+from aiohttp import web
+
+from bot.config import Secret, Settings
+from bot.sandbox import repo as example_repo
+from bot.sandbox.aws import EmbeddedAws, Provisioned, provision, sandbox_settings, use_fake_credentials
+from bot.sandbox.clickops import ClickOps
+from bot.sandbox.slack import SlackEmulator, Workspace
+from bot.sandbox.web import SandboxContext, build_web_app
+
+logger = logging.getLogger(__name__)
+
+READY_LINE = "tfsync sandbox ready at http://{host}:{port}"
+HOST = "127.0.0.1"
+DEFAULT_CHANNEL = "aws-changes"
+DEFAULT_USER = "alice"
+# The sandbox's people: (name, real name, email, may delete).
+PEOPLE = (
+    ("alice", "Alice Adams", "alice@example.com", True),
+    ("bob", "Bob Brown", "bob@example.com", True),
+    ("dev", "Dana Developer", "dev@example.com", False),
+)
+CHANNELS = (
+    (DEFAULT_CHANNEL, "AWS resources created outside Terraform: one thread each, Adopt / Delete / Ignore"),
+    ("platform", "Platform team"),
+    ("general", "Everyone"),
+)
+TARGET_MODULES = (".", "module.storage", "module.compute")
+STOP_SECONDS = 5.0
+# Per-request lines from the embedded servers and libraries drown tfsync's own logs.
+QUIET_LOGGERS = ("werkzeug", "botocore.credentials", "pynamodb.settings")
+
+
+def build_workspace() -> Workspace:
+    """A small workspace: three people, three channels, the tfsync bot in each."""
+    workspace = Workspace(team_domain="tfsync-sandbox", team_name="tfsync sandbox")
+    for name, real_name, email, _admin in PEOPLE:
+        workspace.add_user(name, email=email, real_name=real_name)
+    for name, topic in CHANNELS:
+        channel = workspace.add_channel(name)
+        channel.topic = topic
+    return workspace
+
+
+@dataclass
+class Running:
+    """What a started sandbox holds; `stop()` undoes it."""
+
+    settings: Settings
+    url: str
+    emulator: SlackEmulator
+    clickops: ClickOps
+    repository: Path
+    provisioned: Provisioned
+
+
+class Sandbox:
+    """Starts and stops everything; `start()` returns once the page answers and tfsync is connected."""
+
+    def __init__(self, settings: Settings, *, host: str = HOST, port: int | None = None) -> None:
+        self.base_settings = settings
+        self.host = host
+        self.port = settings.sandbox_port if port is None else port
+        self.aws = EmbeddedAws(host)
+        self._runner: web.AppRunner | None = None
+        self._emulator: SlackEmulator | None = None
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._cleanup: list[Callable[[], Any]] = []
+        self._temp_repo: Path | None = None
+        self.running: Running | None = None
+        self.hub_ctx: SandboxContext | None = None
+
+    async def start(self) -> Running:
+        use_fake_credentials()
+        loop = asyncio.get_running_loop()
+        # boto3 and PynamoDB calls run on threads; the consumer, the API and ClickOps bursts share them.
+        loop.set_default_executor(ThreadPoolExecutor(max_workers=32, thread_name_prefix="tfsync-sandbox"))
+        # Bind the page's port first: a port in use should fail before anything else starts.
+        sock = _bind(self.host, self.port)
+        self.port = sock.getsockname()[1]
+
+        endpoint = await asyncio.to_thread(self.aws.start)
+        self._cleanup.append(self.aws.stop)
+        settings = sandbox_settings(self.base_settings, endpoint)
+        wanted = self.base_settings.repository_path
+        if wanted is None:
+            self._temp_repo = Path(tempfile.mkdtemp(prefix="tfsync-sandbox-repo-"))
+            wanted = self._temp_repo / "infrastructure"
+        provisioned, repository = await asyncio.gather(
+            asyncio.to_thread(provision, settings),
+            asyncio.to_thread(example_repo.create_example_repository, wanted),
+        )
+
+        emulator = SlackEmulator(build_workspace(), host=self.host)
+        await emulator.start()
+        self._emulator = emulator
+        workspace = emulator.workspace
+        settings = replace(
+            settings,
+            queue_url=provisioned.queue_url,
+            state_locations=(provisioned.state_location,),
+            artifact_bucket=provisioned.artifact_bucket,
+            runner="local",
+            repository_path=repository,
+            base_branch=example_repo.BASE_BRANCH,
+            # A short long-poll, so Ctrl-C stops the consumer within seconds.
+            receive_wait_seconds=min(settings.receive_wait_seconds, 2),
+            shutdown_seconds=min(settings.shutdown_seconds, 5),
+            consumer_concurrency=min(settings.consumer_concurrency, 4),
+            slack_api_url=emulator.api_url,
+            slack_bot_token=Secret(emulator.bot_token),
+            slack_app_token=Secret(emulator.app_token),
+            slack_channel=workspace.channel(DEFAULT_CHANNEL).id,
+            slack_admins=tuple(workspace.user(name).id for name, _, _, admin in PEOPLE if admin),
+            target_modules=settings.target_modules or TARGET_MODULES,
+            slack_post_interval_ms=min(settings.slack_post_interval_ms, 250),
+        )
+        clickops = ClickOps(settings, provisioned.queue_url)
+
+        ctx = SandboxContext(emulator=emulator, clickops=clickops, repository=repository,
+                             default_channel=DEFAULT_CHANNEL, default_user=DEFAULT_USER)
+        self.hub_ctx = ctx
+        self._runner = web.AppRunner(build_web_app(ctx), access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        await web.SockSite(self._runner, sock).start()
+        url = f"http://{self.host}:{self.port}"
+
+        from bot.service import start_tfsync
+
+        self._tasks.append(await start_tfsync(settings, self._stop))
+        await emulator.wait_connected(10)
+        logger.info("Terraform repository: %s (git log --all to see adopt commits)", repository)
+        self.running = Running(settings, url, emulator, clickops, repository, provisioned)
+        return self.running
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self.hub_ctx is not None:
+            self.hub_ctx.hub.close()
+        if self._tasks:
+            done, pending = await asyncio.wait(self._tasks, timeout=STOP_SECONDS)
+            for task in pending:
+                task.cancel()
+            for task in done:
+                if not task.cancelled() and task.exception() is not None:
+                    logger.error("tfsync stopped with an error", exc_info=task.exception())
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self._emulator is not None:
+            await self._emulator.stop()
+            self._emulator = None
+        for cleanup in reversed(self._cleanup):
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(cleanup)
+        self._cleanup.clear()
+        if self._temp_repo is not None:
+            shutil.rmtree(self._temp_repo, ignore_errors=True)
+            self._temp_repo = None
+
+    async def __aenter__(self) -> Running:
+        try:
+            return await self.start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise OSError(f"cannot listen on {host}:{port} ({exc.strerror}); set TFSYNC_SANDBOX_PORT to a free port") \
+            from None
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+async def serve_sandbox(settings: Settings, out: TextIO | None = None) -> int:
+    """Run the sandbox until SIGINT or SIGTERM; prints the ready line once everything answers."""
+    from bot.service import stop_on_signals
+
+    out = out or sys.stdout
+    started = time.monotonic()
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(stop_on_signals(stop))
+    sandbox = Sandbox(settings)
+    try:
+        running = await sandbox.start()
+        out.write(READY_LINE.format(host=sandbox.host, port=sandbox.port) + "\n")
+        out.flush()
+        logger.info("started in %.1fs; open %s, Ctrl-C stops", time.monotonic() - started, running.url)
+        await stop.wait()
+        logger.info("stopping")
+    finally:
+        stop.set()
+        await watcher
+        await sandbox.stop()
+    return 0
+
+
+def run_sandbox(settings: Settings, out: TextIO | None = None) -> int:
+    """`python -m bot` with no Slack tokens."""
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().getEffectiveLevel()))
+    try:
+        return asyncio.run(serve_sandbox(settings, out))
+    except OSError as exc:
+        print(f"tfsync: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,200 @@
+"""Embedded AWS for the sandbox: moto in server mode on 127.0.0.1, provisioned as `infra/` provisions an account.
+
+The queue and its dead-letter queue, the state tables, a Terraform state bucket holding an example state (so some
+resources are already managed), and the adopter's versioned artifact bucket. Names follow infra/'s modules with
+the installation name `tfsync`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import urllib.request
+import uuid
+from dataclasses import dataclass, replace
+from typing import Any
+
+from bot import aws
+from bot.config import Settings
+
+logger = logging.getLogger(__name__)
+
+INSTALLATION = "tfsync"
+ACCOUNT_ID = "123456789012"  # moto's account
+QUEUE_NAME = f"{INSTALLATION}-events"
+DLQ_NAME = f"{INSTALLATION}-events-dlq"
+MAX_RECEIVE_COUNT = 5
+STATE_BUCKET = f"{INSTALLATION}-sandbox-terraform-state"
+STATE_KEY = "live/terraform.tfstate"
+ARTIFACT_BUCKET = f"{INSTALLATION}-artifacts-{ACCOUNT_ID}"
+# moto's well-known fake credentials: boto3 signs even requests to moto, and the sandbox must never pick up a real
+# profile or session from the environment it was started in.
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+CREDENTIAL_LEAKS = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ROLE_ARN",
+                    "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+
+
+@dataclass(frozen=True, slots=True)
+class ManagedExample:
+    """A resource the example Terraform state manages (and the sandbox creates in moto to match)."""
+
+    module: str
+    tf_type: str
+    label: str
+    import_id: str
+    attributes: dict[str, Any]
+
+
+MANAGED_EXAMPLES = (
+    ManagedExample("storage", "aws_s3_bucket", "assets", "acme-app-assets",
+                   {"id": "acme-app-assets", "bucket": "acme-app-assets", "arn": "arn:aws:s3:::acme-app-assets"}),
+    ManagedExample("storage", "aws_dynamodb_table", "orders", "acme-orders",
+                   {"id": "acme-orders", "name": "acme-orders",
+                    "arn": f"arn:aws:dynamodb:us-east-1:{ACCOUNT_ID}:table/acme-orders"}),
+    ManagedExample("compute", "aws_iam_role", "app", "acme-app-runner",
+                   {"id": "acme-app-runner", "name": "acme-app-runner",
+                    "arn": f"arn:aws:iam::{ACCOUNT_ID}:role/acme-app-runner"}),
+)
+
+
+def use_fake_credentials() -> None:
+    """Make boto3 and PynamoDB in this process sign with moto's fake keys and nothing else."""
+    for name in CREDENTIAL_LEAKS:
+        os.environ.pop(name, None)
+    os.environ.update(FAKE_CREDENTIALS)
+
+
+class _AtomicDynamoDB:
+    """WSGI middleware running one DynamoDB request at a time, as DynamoDB makes each request atomic.
+
+    moto applies a conditional write as an unlocked check-then-write; two replicas' clicks must not both win.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if not environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
+            return self.app(environ, start_response)
+        with self.lock:
+            return list(self.app(environ, start_response))
+
+
+class EmbeddedAws:
+    """moto in server mode on a free port of 127.0.0.1, in a thread of this process."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.host = host
+        self.port = port
+        self._server: Any = None
+
+    def start(self) -> str:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+        from moto.server import ThreadedMotoServer
+        from werkzeug.serving import make_server
+
+        class AtomicMotoServer(ThreadedMotoServer):
+            def _server_entry(self) -> None:
+                app = _AtomicDynamoDB(DomainDispatcherApplication(create_backend_app))
+                self._server = make_server(self._ip_address, self._port, app, True,
+                                           request_handler=MotoRequestHandler)
+                self._server_ready_event.set()
+                self._server.serve_forever()
+
+        self._server = AtomicMotoServer(ip_address=self.host, port=self.port, verbose=False)
+        self._server.start()
+        self.host, self.port = self._server.get_host_and_port()
+        # moto keeps its accounts per process, not per server: start empty even if this process used moto before.
+        request = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")  # noqa: S310
+        urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 - the loopback server started above
+        logger.info("embedded AWS (moto) listening on %s", self.endpoint)
+        return self.endpoint
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+
+@dataclass(frozen=True, slots=True)
+class Provisioned:
+    queue_url: str
+    dlq_url: str
+    state_location: str
+    artifact_bucket: str
+
+
+def sandbox_settings(settings: Settings, endpoint: str) -> Settings:
+    """The settings with every AWS endpoint pointing at the embedded moto server."""
+    return replace(settings, aws_endpoint_url=endpoint, aws_service_endpoints={}, aws_region="us-east-1")
+
+
+def provision(settings: Settings) -> Provisioned:
+    """Create what infra/ would: queue + DLQ, state tables, the state bucket with its example state, artifacts."""
+    from bot.state.schema import create_tables
+
+    sqs = aws.client(settings, "sqs")
+    dlq_url = sqs.create_queue(QueueName=DLQ_NAME, Attributes={"MessageRetentionPeriod": "1209600"})["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    redrive = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(MAX_RECEIVE_COUNT)})
+    queue_url = sqs.create_queue(
+        QueueName=QUEUE_NAME,
+        Attributes={"RedrivePolicy": redrive, "VisibilityTimeout": str(settings.visibility_timeout)},
+    )["QueueUrl"]
+    create_tables(settings)
+
+    s3 = aws.client(settings, "s3")
+    s3.create_bucket(Bucket=ARTIFACT_BUCKET)
+    s3.put_bucket_versioning(Bucket=ARTIFACT_BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    s3.create_bucket(Bucket=STATE_BUCKET)
+    s3.put_bucket_versioning(Bucket=STATE_BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    _create_managed_examples(settings)
+    s3.put_object(Bucket=STATE_BUCKET, Key=STATE_KEY, Body=json.dumps(example_state(), indent=2).encode(),
+                  ContentType="application/json")
+    return Provisioned(queue_url=queue_url, dlq_url=dlq_url, state_location=f"s3://{STATE_BUCKET}/{STATE_KEY}",
+                       artifact_bucket=ARTIFACT_BUCKET)
+
+
+def _create_managed_examples(settings: Settings) -> None:
+    aws.client(settings, "s3").create_bucket(Bucket="acme-app-assets")
+    aws.client(settings, "dynamodb").create_table(
+        TableName="acme-orders", BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+    )
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    aws.client(settings, "iam").create_role(RoleName="acme-app-runner", AssumeRolePolicyDocument=json.dumps(trust))
+
+
+def example_state() -> dict[str, Any]:
+    """A Terraform state (format 4) for the example repository's modules, managing MANAGED_EXAMPLES."""
+    return {
+        "version": 4,
+        "terraform_version": "1.9.8",
+        "serial": 7,
+        "lineage": str(uuid.UUID(int=0x7F5C_0000_0000_4000_8000_0000_0000_0001)),
+        "outputs": {},
+        "resources": [
+            {
+                "module": f"module.{example.module}",
+                "mode": "managed",
+                "type": example.tf_type,
+                "name": example.label,
+                "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+                "instances": [
+                    {"schema_version": 0, "attributes": dict(example.attributes), "sensitive_attributes": []},
+                ],
+            }
+            for example in MANAGED_EXAMPLES
+        ],
+        "check_results": None,
+    }
