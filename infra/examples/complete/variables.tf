@@ -1,0 +1,183 @@
+variable "region" {
+  description = "Region to deploy tfsync in (us-east-1 also receives the EventBridge events of global services such as IAM)"
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "name" {
+  description = "Name prefix of everything tfsync creates"
+  type        = string
+  default     = "tfsync"
+}
+
+variable "tags" {
+  description = "Tags for everything tfsync creates"
+  type        = map(string)
+  default     = { "app" = "tfsync" }
+}
+
+variable "deletion_protection_enabled" {
+  description = "Deletion protection of the state tables (set false before destroy)"
+  type        = bool
+  default     = true
+}
+
+variable "force_destroy" {
+  description = "Let destroy delete the trail and artifact buckets with their objects (make destroy sets it)"
+  type        = bool
+  default     = false
+}
+
+variable "repository_url" {
+  description = "HTTPS clone URL of the Terraform repository tfsync adopts into"
+  type        = string
+}
+
+variable "repository_base_branch" {
+  description = "Branch adopt builds start from"
+  type        = string
+  default     = "main"
+}
+
+variable "adopt_script_path" {
+  description = "Path of the adopt script the build runs"
+  type        = string
+  default     = "../../adopter/adopt.sh"
+}
+
+variable "terraform_version" {
+  description = "Terraform version of the adopt build"
+  type        = string
+  default     = "1.11.4"
+}
+
+variable "terraform_sha256" {
+  description = "SHA-256 of terraform_<version>_linux_amd64.zip (from HashiCorp's SHA256SUMS file)"
+  type        = string
+}
+
+variable "terraform_state_bucket_arns" {
+  description = "Buckets of the team's Terraform states"
+  type        = list(string)
+  default     = []
+}
+
+variable "terraform_state_object_arns" {
+  description = "The team's Terraform state objects the adopt build plans against"
+  type        = list(string)
+  default     = []
+}
+
+variable "terraform_lock_table_arns" {
+  description = "DynamoDB lock tables of those states"
+  type        = list(string)
+  default     = []
+}
+
+variable "terraform_state_kms_key_arns" {
+  description = "KMS keys of those states"
+  type        = list(string)
+  default     = []
+}
+
+variable "adopt_mode" {
+  description = "pr: adopt builds push a branch and open a pull request; apply: they apply and push (and may write the state)"
+  type        = string
+  default     = "pr"
+}
+
+variable "state_locations" {
+  description = "Terraform states whose resources are already managed (s3://bucket/key or s3://bucket/prefix/)"
+  type        = list(string)
+  default     = []
+}
+
+variable "create_trail" {
+  description = "Create a multi-region trail (false with an existing or organization trail)"
+  type        = bool
+  default     = true
+}
+
+variable "enable_log_file_notifications" {
+  description = "Also read CloudTrail log files through SNS (regions the EventBridge rules do not see)"
+  type        = bool
+  default     = false
+}
+
+variable "visibility_timeout" {
+  description = "Visibility timeout of the queue and the bot, in seconds"
+  type        = number
+  default     = 120
+}
+
+variable "delete_types" {
+  description = "Terraform types the bot may delete (opt-in)"
+  type        = list(string)
+  default     = []
+}
+
+variable "extra_delete_actions" {
+  description = "Further IAM actions deletion of those types needs"
+  type        = list(string)
+  default     = []
+}
+
+variable "slack_channel" {
+  description = "Slack channel id resource threads go to (invite the bot there)"
+  type        = string
+  default     = null
+}
+
+variable "slack_routes" {
+  description = "Routing rules to other channels: {channel = ..., and any of account, region, type, tag}"
+  type        = list(map(string))
+  default     = []
+}
+
+variable "slack_admins" {
+  description = "Slack user ids allowed to delete"
+  type        = list(string)
+  default     = []
+}
+
+variable "slack_admin_group" {
+  description = "Slack user group whose members may delete"
+  type        = string
+  default     = null
+}
+
+variable "target_modules" {
+  description = "Module addresses of the Terraform repository the Adopt form offers"
+  type        = list(string)
+  default     = []
+}
+
+variable "create_ecs_service" {
+  description = "Run the bot as an ECS Fargate service"
+  type        = bool
+  default     = false
+}
+
+variable "image" {
+  description = "Container image of the bot"
+  type        = string
+  default     = null
+}
+
+variable "vpc_id" {
+  description = "VPC of the ECS service"
+  type        = string
+  default     = null
+}
+
+variable "subnet_ids" {
+  description = "Subnets of the ECS service"
+  type        = list(string)
+  default     = []
+}
+
+variable "desired_count" {
+  description = "Bot replicas"
+  type        = number
+  default     = 1
+}

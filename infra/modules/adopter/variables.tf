@@ -1,0 +1,146 @@
+variable "name" {
+  description = "Name prefix of every resource this module creates"
+  type        = string
+  default     = "tfsync"
+}
+
+variable "tags" {
+  description = "Tags for every resource this module creates"
+  type        = map(string)
+  default     = {}
+}
+
+variable "repository_url" {
+  description = "HTTPS clone URL of the Terraform repository the adopt build commits to"
+  type        = string
+}
+
+variable "repository_base_branch" {
+  description = "Branch the adopt build starts from and opens pull requests against"
+  type        = string
+  default     = "main"
+}
+
+variable "adopt_script" {
+  description = "Contents of the adopt script the build runs (the file infra/adopter/adopt.sh); uploaded to the artifact bucket and checked by hash before each run"
+  type        = string
+}
+
+variable "terraform_version" {
+  description = "Terraform version the build installs (unless the build image already has it)"
+  type        = string
+  default     = "1.11.4"
+}
+
+variable "terraform_sha256" {
+  description = "SHA-256 of terraform_<version>_linux_amd64.zip, from HashiCorp's terraform_<version>_SHA256SUMS"
+  type        = string
+}
+
+variable "build_image" {
+  description = "CodeBuild image of the build (needs bash, git, curl, unzip, jq and the AWS CLI; the standard images have them)"
+  type        = string
+  default     = "aws/codebuild/amazonlinux-x86_64-standard:5.0"
+}
+
+variable "compute_type" {
+  description = "CodeBuild compute type"
+  type        = string
+  default     = "BUILD_GENERAL1_SMALL"
+}
+
+variable "build_timeout" {
+  description = "Minutes a build may run"
+  type        = number
+  default     = 30
+}
+
+variable "queued_timeout" {
+  description = "Minutes a build may wait in the queue"
+  type        = number
+  default     = 60
+}
+
+variable "concurrent_build_limit" {
+  description = "Builds that may run at once (they share the state lock, so more mostly wait)"
+  type        = number
+  default     = 2
+}
+
+variable "terraform_state_bucket_arns" {
+  description = "ARNs of the buckets holding the Terraform states the build plans against (s3:ListBucket)"
+  type        = list(string)
+  default     = []
+}
+
+variable "terraform_state_object_arns" {
+  description = "ARNs of the state objects the build reads (and, with allow_apply, writes); their .tflock objects are lockable"
+  type        = list(string)
+  default     = []
+}
+
+variable "terraform_lock_table_arns" {
+  description = "ARNs of the DynamoDB lock tables of those states (backends with dynamodb_table)"
+  type        = list(string)
+  default     = []
+}
+
+variable "terraform_state_kms_key_arns" {
+  description = "ARNs of the KMS keys the states are encrypted with"
+  type        = list(string)
+  default     = []
+}
+
+variable "allow_apply" {
+  description = "Let the build write the state (the apply-and-push mode); false keeps it to plans and pull requests"
+  type        = bool
+  default     = false
+}
+
+variable "kms_key_arn" {
+  description = "KMS key for the bucket, secret, logs and build; null creates one. A key of your own must let logs.<region>.amazonaws.com use it"
+  type        = string
+  default     = null
+}
+
+variable "artifact_bucket_name" {
+  description = "Name of the artifact bucket; defaults to <name>-artifacts-<account id>"
+  type        = string
+  default     = null
+}
+
+variable "artifact_bucket_force_destroy" {
+  description = "Let terraform destroy delete the artifact bucket with its objects"
+  type        = bool
+  default     = false
+}
+
+variable "job_retention_days" {
+  description = "Days the artifact bucket keeps a job's files"
+  type        = number
+  default     = 30
+}
+
+variable "access_log_bucket_name" {
+  description = "Bucket receiving S3 access logs of the artifact bucket; null turns access logging off"
+  type        = string
+  default     = null
+}
+
+variable "log_retention_days" {
+  description = "Days the build log group keeps logs"
+  type        = number
+  default     = 365
+}
+
+variable "secret_recovery_window_in_days" {
+  description = "Days a deleted repository token secret can be restored (0 deletes at once)"
+  type        = number
+  default     = 7
+}
+
+variable "role_permissions_boundary" {
+  description = "ARN of a permissions boundary for the build's role"
+  type        = string
+  default     = null
+}

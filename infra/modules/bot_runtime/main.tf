@@ -1,0 +1,612 @@
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
+
+  create_kms_key = var.kms_key_arn == null
+  kms_key_arn    = local.create_kms_key ? aws_kms_key.this[0].arn : var.kms_key_arn
+  log_group_name = "/tfsync/${var.name}"
+
+  # The role's own calls (deletions) and the adopt build's are tfsync's, never ClickOps.
+  own_role_arns = distinct(concat(var.own_role_arns, [aws_iam_role.this.arn]))
+
+  # Every setting bot.config.Settings.from_env reads (bot/config.py ENV_VARS), by its variable name, but the
+  # endpoint overrides of tests and the sandbox; tests/infra checks the two lists against each other. Null means
+  # "the bot's default" and is left out of the environment.
+  bot_environment = {
+    AWS_REGION                    = local.region
+    TFSYNC_QUEUE_URL              = var.queue_url
+    TFSYNC_STATE_LOCATIONS        = join(",", var.state_locations)
+    TFSYNC_OWN_ROLE_ARNS          = join(",", local.own_role_arns)
+    TFSYNC_IGNORE_RULES_FILE      = var.ignore_rules_file
+    TFSYNC_MAX_MESSAGE_BYTES      = var.max_message_bytes == null ? null : tostring(var.max_message_bytes)
+    TFSYNC_MAX_LOG_FILE_BYTES     = var.max_log_file_bytes == null ? null : tostring(var.max_log_file_bytes)
+    TFSYNC_LOG_LEVEL              = var.log_level
+    TFSYNC_TABLE_PREFIX           = var.table_prefix
+    TFSYNC_CONSUMER_CONCURRENCY   = var.consumer_concurrency == null ? null : tostring(var.consumer_concurrency)
+    TFSYNC_VISIBILITY_TIMEOUT     = var.visibility_timeout == null ? null : tostring(var.visibility_timeout)
+    TFSYNC_RECEIVE_WAIT_SECONDS   = var.receive_wait_seconds == null ? null : tostring(var.receive_wait_seconds)
+    TFSYNC_DEDUPE_TTL_SECONDS     = var.dedupe_ttl_seconds == null ? null : tostring(var.dedupe_ttl_seconds)
+    TFSYNC_SHUTDOWN_SECONDS       = var.shutdown_seconds == null ? null : tostring(var.shutdown_seconds)
+    TFSYNC_RUNNER                 = coalesce(var.runner, var.codebuild_project_arn == null ? "local" : "codebuild")
+    TFSYNC_ADOPT_MODE             = var.adopt_mode
+    TFSYNC_REPOSITORY_PATH        = var.repository_path
+    TFSYNC_BASE_BRANCH            = var.base_branch
+    TFSYNC_ARTIFACT_BUCKET        = var.artifact_bucket_arn == null ? null : split(":::", var.artifact_bucket_arn)[1]
+    TFSYNC_CODEBUILD_PROJECT      = var.codebuild_project_arn == null ? null : split(":project/", var.codebuild_project_arn)[1]
+    TFSYNC_JOB_TIMEOUT_SECONDS    = var.job_timeout_seconds == null ? null : tostring(var.job_timeout_seconds)
+    TFSYNC_JOB_POLL_SECONDS       = var.job_poll_seconds == null ? null : tostring(var.job_poll_seconds)
+    TFSYNC_SLACK_CHANNEL          = var.slack_channel
+    TFSYNC_SLACK_ROUTES           = length(var.slack_routes) == 0 ? null : jsonencode(var.slack_routes)
+    TFSYNC_SLACK_ADMINS           = join(",", var.slack_admins)
+    TFSYNC_SLACK_ADMIN_GROUP      = var.slack_admin_group
+    TFSYNC_BURST_THRESHOLD        = var.burst_threshold == null ? null : tostring(var.burst_threshold)
+    TFSYNC_BURST_WINDOW_SECONDS   = var.burst_window_seconds == null ? null : tostring(var.burst_window_seconds)
+    TFSYNC_TARGET_MODULES         = length(var.target_modules) == 0 ? null : jsonencode(var.target_modules)
+    TFSYNC_SLACK_POST_INTERVAL_MS = var.slack_post_interval_ms == null ? null : tostring(var.slack_post_interval_ms)
+  }
+  # Settings whose values are secrets: read from the Slack secret's JSON keys, never written to Terraform state.
+  bot_secrets = {
+    SLACK_BOT_TOKEN = "${aws_secretsmanager_secret.slack.arn}:SLACK_BOT_TOKEN::"
+    SLACK_APP_TOKEN = "${aws_secretsmanager_secret.slack.arn}:SLACK_APP_TOKEN::"
+  }
+  environment = {
+    for key, value in merge(local.bot_environment, var.extra_environment) : key => value
+    if value != null && value != ""
+  }
+
+  # s3://bucket/key.tfstate reads one object; s3://bucket/prefix/ (or s3://bucket) every object under it.
+  state_refs = [
+    for location in var.state_locations : {
+      bucket = split("/", trimprefix(location, "s3://"))[0]
+      path   = join("/", slice(split("/", trimprefix(location, "s3://")), 1, length(split("/", trimprefix(location, "s3://")))))
+    }
+  ]
+  state_paths       = [for ref in local.state_refs : ref.path == "" || endswith(ref.path, "/") ? "${ref.path}*" : ref.path]
+  state_object_arns = [for i, ref in local.state_refs : "arn:${local.partition}:s3:::${ref.bucket}/${local.state_paths[i]}"]
+  state_bucket_arns = distinct([for ref in local.state_refs : "arn:${local.partition}:s3:::${ref.bucket}"])
+
+  delete_actions = sort(distinct(concat(
+    flatten([for type in var.delete_types : lookup(local.catalog_delete_actions, type, [])]),
+    var.extra_delete_actions,
+  )))
+  unknown_delete_types = [for type in var.delete_types : type if !contains(keys(local.catalog_delete_actions), type)]
+
+  cloudtrail_object_arns = var.cloudtrail_bucket_arn == null ? [] : ["${var.cloudtrail_bucket_arn}/AWSLogs/*"]
+  codebuild_log_arns     = var.codebuild_log_group_arn == null ? [] : ["${var.codebuild_log_group_arn}:*"]
+  artifact_job_arns      = var.artifact_bucket_arn == null ? [] : ["${var.artifact_bucket_arn}/jobs/*"]
+  decrypt_key_arns = compact(concat(
+    [var.queue_kms_key_arn, var.cloudtrail_kms_key_arn, var.table_kms_key_arn],
+    var.state_kms_key_arns,
+  ))
+  # Everything the role may read data from; the data-read deny below spares exactly these.
+  own_data_arns = concat(
+    local.artifact_job_arns,
+    local.state_object_arns,
+    local.cloudtrail_object_arns,
+    local.codebuild_log_arns,
+    var.table_arns,
+    ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}:*"],
+  )
+
+  # ECR images in this account pull with repository-scoped permissions; other registries need none.
+  ecr_image = regex("^(?:(?P<account>[0-9]{12})\\.dkr\\.ecr\\.(?P<region>[a-z0-9-]+)\\.amazonaws\\.com/(?P<repository>[^:@]+))?", var.image == null ? "" : var.image)
+  ecr_repository_arns = local.ecr_image.account == null ? [] : [
+    "arn:${local.partition}:ecr:${local.ecr_image.region}:${local.ecr_image.account}:repository/${local.ecr_image.repository}"
+  ]
+}
+
+################################################################################
+# KMS key for the bot's log group and Slack secret
+################################################################################
+
+data "aws_iam_policy_document" "kms" {
+  count = local.create_kms_key ? 1 : 0
+
+  #checkov:skip=CKV_AWS_109:A key policy's "*" resource is the key itself; account administration stays with the account root as AWS's default key policy does.
+  #checkov:skip=CKV_AWS_111:A key policy's "*" resource is the key itself; the CloudWatch Logs statement is limited by encryption context.
+  #checkov:skip=CKV_AWS_356:A key policy's "*" resource is the key itself, not every resource.
+  statement {
+    sid       = "AccountAdministration"
+    actions   = ["kms:*"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid = "CloudWatchLogs"
+    actions = [
+      "kms:Encrypt*",
+      "kms:Decrypt*",
+      "kms:ReEncrypt*",
+      "kms:GenerateDataKey*",
+      "kms:Describe*",
+    ]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logs.${local.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "kms:EncryptionContext:aws:logs:arn"
+      values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"]
+    }
+  }
+}
+
+resource "aws_kms_key" "this" {
+  count = local.create_kms_key ? 1 : 0
+
+  description             = "tfsync ${var.name}: bot logs and Slack tokens"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy                  = data.aws_iam_policy_document.kms[0].json
+
+  tags = var.tags
+}
+
+resource "aws_kms_alias" "this" {
+  count = local.create_kms_key ? 1 : 0
+
+  name          = "alias/${var.name}-bot"
+  target_key_id = aws_kms_key.this[0].key_id
+}
+
+################################################################################
+# Slack tokens (their values are put by the secrets step, never through Terraform state) and the log group
+################################################################################
+
+resource "aws_secretsmanager_secret" "slack" {
+  #checkov:skip=CKV2_AWS_57:Slack tokens are rotated in Slack's app settings; the secrets step puts the new values.
+  name                    = "${var.name}/slack"
+  description             = "tfsync ${var.name}: SLACK_BOT_TOKEN and SLACK_APP_TOKEN (JSON keys)"
+  kms_key_id              = local.kms_key_arn
+  recovery_window_in_days = var.secret_recovery_window_in_days
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = local.log_group_name
+  retention_in_days = var.log_retention_days
+  kms_key_id        = local.kms_key_arn
+
+  tags = var.tags
+}
+
+################################################################################
+# IAM role of the bot
+################################################################################
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.trusted_role_arns) > 0 ? [1] : []
+
+    content {
+      actions = ["sts:AssumeRole"]
+
+      principals {
+        type        = "AWS"
+        identifiers = var.trusted_role_arns
+      }
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name                 = "${var.name}-bot"
+  description          = "tfsync ${var.name}: the bot"
+  assume_role_policy   = data.aws_iam_policy_document.assume.json
+  permissions_boundary = var.role_permissions_boundary
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "role" {
+  #checkov:skip=CKV_AWS_356:Describe/Get/List of the catalog's services and the opt-in deletions must reach resources created by hand, unknown in advance; data reads are denied below.
+  #checkov:skip=CKV_AWS_111:Writes are on named ARNs, except the opt-in delete actions (delete_types, empty by default), whose targets are resources created by hand.
+  #checkov:skip=CKV_AWS_109:The role manages no permissions unless iam types are opted in to deletion.
+  statement {
+    sid = "ConsumeQueue"
+    actions = [
+      "sqs:ReceiveMessage",
+      "sqs:DeleteMessage",
+      "sqs:ChangeMessageVisibility",
+      "sqs:GetQueueAttributes",
+      "sqs:GetQueueUrl",
+    ]
+    resources = [var.queue_arn]
+  }
+
+  dynamic "statement" {
+    for_each = length(var.table_arns) > 0 ? [1] : []
+
+    content {
+      sid = "StateTables"
+      actions = [
+        "dynamodb:DescribeTable",
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:BatchWriteItem",
+        "dynamodb:ConditionCheckItem",
+      ]
+      resources = var.table_arns
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.artifact_bucket_arn == null ? [] : [1]
+
+    content {
+      sid       = "WriteJobs"
+      actions   = ["s3:PutObject", "s3:GetObject"]
+      resources = local.artifact_job_arns
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.artifact_kms_key_arn == null ? [] : [1]
+
+    content {
+      sid       = "ArtifactKey"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [var.artifact_kms_key_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(local.state_refs) > 0 ? [1] : []
+
+    content {
+      sid       = "ReadStates"
+      actions   = ["s3:GetObject"]
+      resources = local.state_object_arns
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(local.state_refs) > 0 ? [1] : []
+
+    content {
+      sid       = "ListStates"
+      actions   = ["s3:ListBucket"]
+      resources = local.state_bucket_arns
+
+      condition {
+        test     = "StringLike"
+        variable = "s3:prefix"
+        values   = distinct(local.state_paths)
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(local.cloudtrail_object_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "ReadCloudTrailLogFiles"
+      actions   = ["s3:GetObject"]
+      resources = local.cloudtrail_object_arns
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(local.decrypt_key_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "DecryptInputs"
+      actions   = ["kms:Decrypt"]
+      resources = local.decrypt_key_arns
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.codebuild_project_arn == null ? [] : [1]
+
+    content {
+      sid       = "RunAdoptBuilds"
+      actions   = ["codebuild:StartBuild", "codebuild:BatchGetBuilds"]
+      resources = [var.codebuild_project_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(local.codebuild_log_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "ReadBuildLogs"
+      actions   = ["logs:GetLogEvents", "logs:FilterLogEvents"]
+      resources = local.codebuild_log_arns
+    }
+  }
+
+  # Describing a detected resource: read-only calls of the catalog's services (generated).
+  statement {
+    sid       = "DescribeResources"
+    actions   = local.catalog_read_actions
+    resources = ["*"]
+  }
+
+  dynamic "statement" {
+    for_each = length(local.delete_actions) > 0 ? [1] : []
+
+    content {
+      sid       = "DeleteOptedInTypes"
+      actions   = local.delete_actions
+      resources = ["*"]
+    }
+  }
+
+  # Get* above would also read data (objects, items, secret values); only tfsync's own are readable.
+  dynamic "statement" {
+    for_each = length(local.catalog_data_read_actions) > 0 ? [1] : []
+
+    content {
+      sid           = "DenyDataReads"
+      effect        = "Deny"
+      actions       = local.catalog_data_read_actions
+      not_resources = local.own_data_arns
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "this" {
+  name   = "${var.name}-bot"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.role.json
+
+  lifecycle {
+    precondition {
+      condition     = length(local.unknown_delete_types) == 0
+      error_message = "delete_types names types the catalog cannot delete: ${join(", ", local.unknown_delete_types)}."
+    }
+
+    precondition {
+      condition     = can(regex("^[a-z0-9][a-z0-9-]{0,39}$", var.name))
+      error_message = "name must be 1-40 lowercase letters, digits or hyphens, starting with a letter or digit."
+    }
+
+    precondition {
+      condition     = alltrue([for location in var.state_locations : can(regex("^s3://[a-z0-9][a-z0-9.-]+[a-z0-9](/.*)?$", location))])
+      error_message = "Each state location must be s3://bucket/key or s3://bucket/prefix/."
+    }
+  }
+}
+
+################################################################################
+# ECS Fargate service (optional; the Procfile runs the same bot on any other platform)
+################################################################################
+
+resource "aws_ecs_cluster" "this" {
+  count = var.create_ecs_service && var.ecs_cluster_arn == null ? 1 : 0
+
+  name = var.name
+
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "execution_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "execution" {
+  count = var.create_ecs_service ? 1 : 0
+
+  name                 = "${var.name}-bot-execution"
+  description          = "tfsync ${var.name}: ECS starts the bot's task (image, logs, Slack secret)"
+  assume_role_policy   = data.aws_iam_policy_document.execution_assume.json
+  permissions_boundary = var.role_permissions_boundary
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "execution" {
+  #checkov:skip=CKV_AWS_356:ecr:GetAuthorizationToken has no resource to name; AWS requires "*".
+  #checkov:skip=CKV_AWS_111:The only writes are log events to the bot's own log group.
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
+  }
+
+  statement {
+    sid       = "SlackSecret"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_secretsmanager_secret.slack.arn]
+  }
+
+  statement {
+    sid       = "SlackSecretKey"
+    actions   = ["kms:Decrypt"]
+    resources = [local.kms_key_arn]
+  }
+
+  dynamic "statement" {
+    for_each = length(local.ecr_repository_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "PullImageToken"
+      actions   = ["ecr:GetAuthorizationToken"]
+      resources = ["*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(local.ecr_repository_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "PullImage"
+      actions   = ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"]
+      resources = local.ecr_repository_arns
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "execution" {
+  count = var.create_ecs_service ? 1 : 0
+
+  name   = "${var.name}-bot-execution"
+  role   = aws_iam_role.execution[0].id
+  policy = data.aws_iam_policy_document.execution.json
+}
+
+resource "aws_ecs_task_definition" "this" {
+  count = var.create_ecs_service ? 1 : 0
+
+  family                   = "${var.name}-bot"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = var.task_cpu
+  memory                   = var.task_memory
+  execution_role_arn       = aws_iam_role.execution[0].arn
+  task_role_arn            = aws_iam_role.this.arn
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = var.task_cpu_architecture
+  }
+
+  # The root file system is read-only; Python and the bot write temporary files here only.
+  volume {
+    name = "tmp"
+  }
+
+  container_definitions = jsonencode([
+    {
+      name                   = "tfsync"
+      image                  = var.image
+      essential              = true
+      command                = var.command
+      readonlyRootFilesystem = true
+      stopTimeout            = var.stop_timeout
+      environment            = [for key in sort(keys(local.environment)) : { name = key, value = local.environment[key] }]
+      secrets                = [for key in sort(keys(local.bot_secrets)) : { name = key, valueFrom = local.bot_secrets[key] }]
+      mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
+      linuxParameters        = { initProcessEnabled = true }
+      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          awslogs-group         = aws_cloudwatch_log_group.this.name
+          awslogs-region        = local.region
+          awslogs-stream-prefix = "bot"
+        }
+      }
+    }
+  ])
+
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.image != null
+      error_message = "create_ecs_service needs image (the bot's container image)."
+    }
+  }
+}
+
+resource "aws_security_group" "this" {
+  count = var.create_ecs_service ? 1 : 0
+
+  name        = "${var.name}-bot"
+  description = "tfsync ${var.name} bot: HTTPS out to Slack and AWS APIs, nothing in"
+  vpc_id      = var.vpc_id
+
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.vpc_id != null && length(var.subnet_ids) > 0
+      error_message = "create_ecs_service needs vpc_id and subnet_ids."
+    }
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "https" {
+  count = var.create_ecs_service ? 1 : 0
+
+  security_group_id = aws_security_group.this[0].id
+  description       = "HTTPS to Slack (Socket Mode, Web API) and AWS APIs"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+
+  tags = var.tags
+}
+
+resource "aws_ecs_service" "this" {
+  count = var.create_ecs_service ? 1 : 0
+
+  name                               = "${var.name}-bot"
+  cluster                            = coalesce(var.ecs_cluster_arn, try(aws_ecs_cluster.this[0].arn, null))
+  task_definition                    = aws_ecs_task_definition.this[0].arn
+  desired_count                      = var.desired_count
+  launch_type                        = "FARGATE"
+  platform_version                   = "LATEST"
+  deployment_minimum_healthy_percent = 100
+  deployment_maximum_percent         = 200
+  enable_ecs_managed_tags            = true
+  propagate_tags                     = "SERVICE"
+  enable_execute_command             = false
+
+  network_configuration {
+    subnets          = var.subnet_ids
+    security_groups  = [aws_security_group.this[0].id]
+    assign_public_ip = var.assign_public_ip
+  }
+
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+
+  tags = var.tags
+}
