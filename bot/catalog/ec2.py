@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.catalog._arn import partition
+from bot.catalog._arn import build
 from bot.catalog.base import (
     CatalogEntry,
     ExtractError,
@@ -67,11 +67,7 @@ def _request_tags(body: Mapping[str, Any], resource_type: str, response_tag_set:
 
 def _arn(record: CloudTrailRecord, resource: str, owner: Any = None) -> str:
     """The resource's ARN in the account that owns it, or '' where the record names no account."""
-    account = text(owner) or record.account_id
-    if not account:
-        return ""
-    region = region_of(record)
-    return f"arn:{partition(region)}:ec2:{region}:{account}:{resource}"
+    return build(record, "ec2", resource, text(owner))
 
 
 def _ec2_console(record: CloudTrailRecord, fragment: str) -> str:

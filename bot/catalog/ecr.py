@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from bot.catalog import _arn
 from bot.catalog.base import CatalogEntry, Found, dig, first, need, q, region_of, tags_from_pairs, text
 from bot.events import CloudTrailRecord
 
@@ -25,7 +26,7 @@ def _repository(record: CloudTrailRecord) -> list[Found]:
     )
     arn = text(dig(record.response, "repository", "repositoryArn"))
     if not arn and registry:
-        arn = f"arn:aws:ecr:{region}:{registry}:repository/{name}"
+        arn = _arn.build(record, "ecr", f"repository/{name}", registry)
     # Namespaced names (team/app) keep their slashes in the console path.
     console_url = (
         f"https://{region}.console.aws.amazon.com/ecr/repositories/private/{q(registry)}/{quote(name, safe='/')}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.catalog import _arn
 from bot.catalog.base import CatalogEntry, ExtractError, Found, dig, first, q, region_of, tags_from_pairs, text
 from bot.events import CloudTrailRecord
 
@@ -21,8 +22,8 @@ def _cluster(record: CloudTrailRecord) -> list[Found]:
         name = _DEFAULT_CLUSTER
     region = region_of(record)
     arn = text(dig(record.response, "cluster", "clusterArn"))
-    if not arn and record.account_id:
-        arn = f"arn:aws:ecs:{region}:{record.account_id}:cluster/{name}"
+    if not arn:
+        arn = _arn.build(record, "ecs", f"cluster/{name}")
     tags = tags_from_pairs(record.request.get("tags")) or tags_from_pairs(dig(record.response, "cluster", "tags"))
     return [
         Found(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.catalog import _arn
 from bot.catalog.base import CatalogEntry, Found, dig, first, need, q, region_of, tags_from_map, text
 from bot.events import CloudTrailRecord
 
@@ -16,8 +17,8 @@ def _cluster(record: CloudTrailRecord) -> list[Found]:
     )
     region = region_of(record)
     arn = text(dig(record.response, "cluster", "arn"))
-    if not arn and record.account_id:
-        arn = f"arn:aws:eks:{region}:{record.account_id}:cluster/{name}"
+    if not arn:
+        arn = _arn.build(record, "eks", f"cluster/{name}")
     return [
         Found(
             import_id=name,

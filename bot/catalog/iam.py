@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.catalog import _arn
 from bot.catalog.base import CatalogEntry, ExtractError, Found, dig, first, need, q, tags_from_pairs, text
 from bot.events import CloudTrailRecord
 
@@ -19,11 +20,13 @@ def _path(record: CloudTrailRecord) -> str:
 
 
 def _entity_arn(record: CloudTrailRecord, kind: str, name: str) -> str:
-    """The ARN from the response, else the documented form arn:aws:iam::<account>:<kind><path><name>."""
+    """The ARN from the response, else the documented form arn:<partition>:iam::<account>:<kind><path><name>."""
     arn = text(dig(record.response, kind, "arn"))
     if arn:
         return arn
-    return f"arn:aws:iam::{record.account_id}:{kind}{_path(record)}{name}" if record.account_id else ""
+    if not record.account_id:
+        return ""
+    return _arn.global_arn(record, "iam", f"{kind}{_path(record)}{name}", record.account_id)
 
 
 def _tags(record: CloudTrailRecord, kind: str) -> dict[str, str]:

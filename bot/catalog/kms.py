@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.catalog import _arn
 from bot.catalog.base import CatalogEntry, ExtractError, Found, dig, q, region_of, tags_from_pairs, text
 from bot.events import CloudTrailRecord
 
@@ -26,8 +27,8 @@ def _key(record: CloudTrailRecord) -> list[Found]:
         raise ExtractError("the record has no responseElements.keyMetadata.keyId")
     region = region_of(record)
     arn = text(dig(metadata, "arn"))
-    if not arn and record.account_id:
-        arn = f"arn:aws:kms:{region}:{record.account_id}:key/{key_id}"
+    if not arn:
+        arn = _arn.build(record, "kms", f"key/{key_id}")
     return [
         Found(
             import_id=key_id,

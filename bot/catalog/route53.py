@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.catalog import _arn
 from bot.catalog.base import CatalogEntry, Found, dig, first, need, q, text
 from bot.events import CloudTrailRecord
 
@@ -25,7 +26,7 @@ def _zone(record: CloudTrailRecord) -> list[Found]:
         Found(
             import_id=zone,
             name=name or zone,
-            arn=f"arn:aws:route53:::hostedzone/{zone}",
+            arn=_arn.global_arn(record, "route53", f"hostedzone/{zone}"),
             # Route 53 is global: its console has no regional host.
             console_url=f"https://console.aws.amazon.com/route53/v2/hostedzones#ListRecordSets/{q(zone)}",
             # CreateHostedZone takes no tags; they come later through ChangeTagsForResource.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.catalog import _arn
 from bot.catalog.base import CatalogEntry, Found, dig, need, q, region_of, tags_from_pairs, text
 from bot.events import CloudTrailRecord
 
@@ -14,7 +15,7 @@ def _bucket(record: CloudTrailRecord) -> list[Found]:
         Found(
             import_id=name,
             name=name,
-            arn=f"arn:aws:s3:::{name}",
+            arn=_arn.global_arn(record, "s3", name),
             console_url=f"https://s3.console.aws.amazon.com/s3/buckets/{q(name)}?region={q(region)}",
             tags=tags,
         )

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from bot.catalog import _arn
 from bot.catalog.base import CatalogEntry, Found, NotACreation, dig, need, q, region_of, tags_from_pairs
 from bot.events import CloudTrailRecord
 
@@ -28,7 +29,7 @@ def _parameter(record: CloudTrailRecord) -> list[Found]:
         raise NotACreation(f"PutParameter with overwrite=true changes the existing parameter {name}")
     region = region_of(record)
     # Parameter ARNs drop a hierarchical name's leading slash: parameter/a/b for /a/b.
-    arn = f"arn:aws:ssm:{region}:{record.account_id}:parameter/{name.lstrip('/')}" if record.account_id else ""
+    arn = _arn.build(record, "ssm", f"parameter/{name.lstrip('/')}")
     # The console expects the name percent-encoded twice in its path (/a/b -> %252Fa%252Fb).
     path = quote(q(name), safe="")
     return [
