@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+
+_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread when quoting
+
+
+def new_error_id() -> str:
+    """An id a person can quote (`E-` and eight characters); the log line of the error carries it too."""
+    return "E-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(8))
+
 
 class TfsyncError(Exception):
     """Base of every error tfsync raises on purpose."""
@@ -18,3 +27,27 @@ class InputError(TfsyncError):
         super().__init__(f"{source}: {problem}")
         self.source = source
         self.problem = problem
+
+
+class UserFacingError(TfsyncError):
+    """An error with words meant for the person who caused it, and a title for the surface that shows it."""
+
+    title = "Something went wrong"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UnknownResource(UserFacingError):
+    """A command or button names a resource tfsync does not know."""
+
+    title = "No such resource"
+
+    def __init__(self, query: str) -> None:
+        super().__init__(f"No resource matches {query!r}.")
+        self.query = query
+
+
+class NoSuchRule(UserFacingError):
+    title = "No such rule"

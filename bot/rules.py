@@ -6,11 +6,23 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
 from bot.errors import ConfigError
+
+
+
+class IgnoreScope(StrEnum):
+    """What an ignore made from one resource covers."""
+
+    RESOURCE = "resource"
+    TYPE = "type"
+    ACTOR = "actor"
+    NAME = "name"  # a name pattern
+
 
 RULE_FIELDS = ("account_id", "region", "tf_type", "name_pattern", "actor", "tag")
 

@@ -1,7 +1,20 @@
-"""The resource catalog: one declarative entry per Terraform resource type, one module per AWS service.
+"""The resource catalog: everything tfsync knows about a Terraform resource type, one package per AWS service.
 
-Classification, code generation, deletion, the EventBridge rule in infra/ and the docs table of supported types
-all read from here.
+    bot/catalog/<service>/
+        __init__.py       ENTRIES: how a CloudTrail record identifies the type's resources (base.CatalogEntry)
+        describe.py       CODEGEN: how to read a resource's configuration, live or from its creation event
+        delete.py         EXECUTORS: {tf_type: delete executor}, each with its service's safe default
+        create.py         CREATORS: {tf_type: creator}, making one in an AWS endpoint (the sandbox's ClickOps)
+        <tf_type>.tf.j2   the HCL template its configuration is written with
+
+Adding a type is a change in its service's package alone. This module loads every package once and builds the
+registries the rest of tfsync reads: CATALOG and BY_EVENT (classification, infra's EventBridge rule, the docs),
+DESCRIBE and TEMPLATES (code generation), DELETE (deletion), CREATE (the sandbox). A type that lacks one of them,
+or a registry entry without a catalog entry, stops the import.
+
+The helpers the packages share are modules of this package: base (the entry's shape), _arn (ARNs, partitions,
+console hosts), template_input (what readers return), _describe, _delete and _create. They import nothing from
+the rest of tfsync but bot.events, bot.errors and bot.resource, so the catalog stays the bottom layer.
 """
 
 from __future__ import annotations
@@ -9,36 +22,83 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
+from bot.catalog._create import Creator
+from bot.catalog._delete import Executor
 from bot.catalog.base import CatalogEntry, ExtractError, Found, suggest_tf_name
+from bot.catalog.template_input import TypeCodegen
 
-# One module per AWS service, each exporting ENTRIES; every module of this package but `base` is one.
-SERVICE_MODULES = tuple(
-    sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name != "base" and not m.name.startswith("_"))
-)
+# One package per AWS service; the helper modules beside them are plain modules.
+SERVICES = tuple(sorted(m.name for m in pkgutil.iter_modules(__path__) if m.ispkg))
+TEMPLATE_SUFFIX = ".tf.j2"
+# What each service package holds for each of its types besides the entry, in the order _load() returns them.
+PARTS = ("describe reader", "delete executor", "creator", "template")
 
-__all__ = ["BY_EVENT", "CATALOG", "CatalogEntry", "ExtractError", "Found", "entries", "suggest_tf_name"]
+__all__ = [
+    "BY_EVENT",
+    "CATALOG",
+    "CREATE",
+    "DELETE",
+    "DESCRIBE",
+    "SERVICES",
+    "TEMPLATES",
+    "CatalogEntry",
+    "ExtractError",
+    "Found",
+    "entries",
+    "suggest_tf_name",
+]
 
 
-def _load() -> tuple[Mapping[str, CatalogEntry], Mapping[tuple[str, str], CatalogEntry]]:
+def _entries(package: Any, by_type: dict[str, CatalogEntry], by_event: dict[tuple[str, str], CatalogEntry]) -> None:
+    for entry in package.ENTRIES:
+        if entry.tf_type in by_type:
+            raise RuntimeError(f"catalog: {entry.tf_type} is declared twice")
+        by_type[entry.tf_type] = entry
+        for event_name in entry.create_events:
+            key = (entry.event_source, event_name)
+            if key in by_event:
+                raise RuntimeError(f"catalog: {key} creates both {by_event[key].tf_type} and {entry.tf_type}")
+            by_event[key] = entry
+
+
+def _parts(service: str, package: Any) -> dict[str, dict[str, Any]]:
+    """The service's describe readers, delete executors, creators and templates, each by Terraform type."""
+    folder = Path(package.__path__[0])
+    return {
+        "describe reader": {c.tf_type: c for c in importlib.import_module(f"{__name__}.{service}.describe").CODEGEN},
+        "delete executor": dict(importlib.import_module(f"{__name__}.{service}.delete").EXECUTORS),
+        "creator": dict(importlib.import_module(f"{__name__}.{service}.create").CREATORS),
+        "template": {p.name.removesuffix(TEMPLATE_SUFFIX): p for p in sorted(folder.glob(f"*{TEMPLATE_SUFFIX}"))},
+    }
+
+
+def _load() -> tuple[Mapping[Any, Any], ...]:
     by_type: dict[str, CatalogEntry] = {}
     by_event: dict[tuple[str, str], CatalogEntry] = {}
-    for module_name in SERVICE_MODULES:
-        module = importlib.import_module(f"{__name__}.{module_name}")
-        for entry in module.ENTRIES:
-            if entry.tf_type in by_type:
-                raise RuntimeError(f"catalog: {entry.tf_type} is declared twice")
-            by_type[entry.tf_type] = entry
-            for event_name in entry.create_events:
-                key = (entry.event_source, event_name)
-                if key in by_event:
-                    raise RuntimeError(f"catalog: {key} creates both {by_event[key].tf_type} and {entry.tf_type}")
-                by_event[key] = entry
-    return MappingProxyType(by_type), MappingProxyType(by_event)
+    registries: dict[str, dict[str, Any]] = {kind: {} for kind in PARTS}
+    for service in SERVICES:
+        package = importlib.import_module(f"{__name__}.{service}")
+        _entries(package, by_type, by_event)
+        declared = {entry.tf_type for entry in package.ENTRIES}
+        for kind, found in _parts(service, package).items():
+            if set(found) != declared:
+                raise RuntimeError(f"catalog: {service}'s {kind}s are for {sorted(found)}, its ENTRIES for "
+                                   f"{sorted(declared)}: each type needs exactly one, in its own service's package")
+            registries[kind].update(found)
+    return (MappingProxyType(by_type), MappingProxyType(by_event), *(MappingProxyType(registries[k]) for k in PARTS))
 
 
-CATALOG, BY_EVENT = _load()
+CATALOG: Mapping[str, CatalogEntry]
+BY_EVENT: Mapping[tuple[str, str], CatalogEntry]
+DESCRIBE: Mapping[str, TypeCodegen]
+DELETE: Mapping[str, Executor]
+CREATE: Mapping[str, Creator]
+TEMPLATES: Mapping[str, Path]
+CATALOG, BY_EVENT, DESCRIBE, DELETE, CREATE, TEMPLATES = _load()
 
 
 def entries() -> Iterator[CatalogEntry]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from bot.catalog import _arn
 from bot.events import CloudTrailRecord
 
 _IDENT_BAD = re.compile(r"[^a-z0-9_]+")
@@ -140,10 +141,10 @@ def suggest_tf_name(*candidates: str, fallback: str = "this") -> str:
     return fallback
 
 
-def console(region: str, path: str) -> str:
-    """A console URL for a region; path is everything after the host, already shaped for that console."""
-    host = f"{region}.console.aws.amazon.com" if region else "console.aws.amazon.com"
-    return f"https://{host}/{path}"
+def console(region: str, path: str, *, subdomain: str | None = None) -> str:
+    """A console URL on the console host of the region's partition; path is everything after the host, already
+    shaped for that console. The host is regional unless `subdomain` says otherwise ("" for a global console)."""
+    return _arn.console_url(region, path, subdomain=subdomain)
 
 
 def q(value: str) -> str:

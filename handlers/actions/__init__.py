@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.app.async_app import AsyncApp
 
-from bot.slack.app import load_resource, mark_admin, require_admin
+from slack_adapters.app import load_resource, mark_admin, require_admin
 from handlers.actions.adopt_button import handle_adopt_button
 from handlers.actions.delete_button import handle_delete_button
 from handlers.actions.ignore_button import handle_ignore_button

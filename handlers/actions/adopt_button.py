@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.app import Tfsync
-from bot.slack.decisions import require_status
-from bot.slack.surfaces import adopt_modal
+from slack_adapters.app import Tfsync
+from bot.decisions import require_status
+from slack_adapters.surfaces import adopt_modal
 from bot.state import ResourceRecord, Status
 
 

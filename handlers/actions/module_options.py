@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 
-from bot.slack.app import Tfsync
+from slack_adapters.app import Tfsync
 from renderers.slack import render_module_options
 
 

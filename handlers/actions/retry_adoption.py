@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 
-from bot.slack.app import Tfsync
+from slack_adapters.app import Tfsync
 from bot.state import ResourceRecord
 
 

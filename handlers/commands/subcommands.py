@@ -9,9 +9,9 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack import surfaces
-from bot.slack.app import Tfsync
-from bot.slack.decisions import DELETE_FROM, require_status
+from slack_adapters import surfaces
+from slack_adapters.app import Tfsync
+from bot.decisions import DELETE_FROM, require_status
 from bot.state import Status
 from renderers.slack import render_help, render_unignored
 

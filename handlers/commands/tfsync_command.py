@@ -8,7 +8,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.app import Tfsync
+from slack_adapters.app import Tfsync
 from handlers.commands.subcommands import NEEDS_ARGUMENT, SUBCOMMANDS, Invocation
 from renderers.slack import render_help
 

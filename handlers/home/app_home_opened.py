@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.app import Tfsync
-from bot.slack.surfaces import home_view
+from slack_adapters.app import Tfsync
+from slack_adapters.surfaces import home_view
 
 
 async def handle_app_home_opened(event: dict[str, Any], client: AsyncWebClient, tfsync: Tfsync) -> None:

@@ -1,0 +1,55 @@
+"""Amazon Elastic File System: file systems."""
+
+from __future__ import annotations
+
+from bot.catalog import _arn
+from bot.catalog.base import (
+    CatalogEntry,
+    Found,
+    console,
+    dig,
+    first,
+    name_tag,
+    need,
+    q,
+    region_of,
+    tags_from_pairs,
+    text,
+)
+from bot.events import CloudTrailRecord
+
+
+def _file_system(record: CloudTrailRecord) -> list[Found]:
+    # CreateFileSystem answers with the file system; its ID (fs-...) is what Terraform imports.
+    file_system_id = need(record.response.get("fileSystemId"), "responseElements.fileSystemId")
+    tags = tags_from_pairs(record.request.get("tags")) or tags_from_pairs(dig(record.response, "tags"))
+    owner = text(record.response.get("ownerId"))
+    arn = text(record.response.get("fileSystemArn")) or _arn.build(
+        record, "elasticfilesystem", f"file-system/{file_system_id}", owner
+    )
+    region = region_of(record)
+    return [
+        Found(
+            import_id=file_system_id,
+            # The console's Name box writes the Name tag; a file system has no other name.
+            name=first((name_tag(tags), text(record.response.get("name")), file_system_id)),
+            arn=arn,
+            console_url=console(region, f"efs/home?region={q(region)}#/file-systems/{q(file_system_id)}"),
+            tags=tags,
+        )
+    ]
+
+
+ENTRIES = (
+    CatalogEntry(
+        tf_type="aws_efs_file_system",
+        label="EFS file system",
+        service="efs",
+        event_source="elasticfilesystem.amazonaws.com",
+        create_events=("CreateFileSystem",),
+        delete_events=("DeleteFileSystem",),
+        resolve=_file_system,
+        import_id_format="file system ID: `terraform import aws_efs_file_system.foo fs-6fa144c6`",
+        loses_data=True,
+    ),
+)

@@ -1,0 +1,53 @@
+"""Amazon Elastic Kubernetes Service."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.catalog import _arn
+from bot.catalog.base import CatalogEntry, Found, console, dig, first, need, q, region_of, tags_from_map, text
+from bot.events import CloudTrailRecord
+
+
+def _cluster(record: CloudTrailRecord) -> list[Found]:
+    name = need(
+        first((text(record.request.get("name")), text(dig(record.response, "cluster", "name")))),
+        "requestParameters.name",
+    )
+    region = region_of(record)
+    arn = text(dig(record.response, "cluster", "arn"))
+    if not arn:
+        arn = _arn.build(record, "eks", f"cluster/{name}")
+    return [
+        Found(
+            import_id=name,
+            name=name,
+            arn=arn,
+            console_url=console(region, f"eks/home?region={q(region)}#/clusters/{q(name)}"),
+            tags=tags_from_map(record.request.get("tags")) or tags_from_map(dig(record.response, "cluster", "tags")),
+        )
+    ]
+
+
+def _state_id(attributes: Mapping[str, Any]) -> str | None:
+    value = attributes.get("name") or attributes.get("id")
+    return value if isinstance(value, str) and value else None
+
+
+ENTRIES = (
+    CatalogEntry(
+        tf_type="aws_eks_cluster",
+        label="EKS cluster",
+        service="eks",
+        event_source="eks.amazonaws.com",
+        create_events=("CreateCluster",),
+        delete_events=("DeleteCluster",),
+        resolve=_cluster,
+        import_id_format="cluster name: `terraform import aws_eks_cluster.my_cluster my_cluster`",
+        # Deleting the cluster deletes its etcd: every Kubernetes object in it (Secrets, ConfigMaps, anything
+        # applied by hand) is gone, unlike an ECS cluster, which stores nothing itself.
+        loses_data=True,
+        state_import_id=_state_id,
+    ),
+)

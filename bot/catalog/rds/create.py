@@ -1,0 +1,38 @@
+"""Making RDS instances and clusters, as the console does, and the CloudTrail records of the calls."""
+
+from __future__ import annotations
+
+import secrets
+
+from bot.catalog._create import HIDDEN, Call, CreateContext, ct_tags, pairs, slug
+
+
+def create_db_instance(ctx: CreateContext, name: str, tags: dict[str, str]) -> Call:
+    identifier = slug(name, limit=63)
+    made = ctx.client("rds").create_db_instance(
+        DBInstanceIdentifier=identifier, Engine="postgres", DBInstanceClass="db.t3.micro", AllocatedStorage=20,
+        MasterUsername="app", MasterUserPassword=secrets.token_urlsafe(16), Tags=pairs(tags),
+    )["DBInstance"]
+    return Call({"dBInstanceIdentifier": identifier, "engine": "postgres", "dBInstanceClass": "db.t3.micro",
+                 "allocatedStorage": 20, "masterUsername": "app", "masterUserPassword": HIDDEN,
+                 "tags": ct_tags(tags)},
+                {"dBInstanceIdentifier": identifier, "engine": "postgres", "dBInstanceArn": made["DBInstanceArn"],
+                 "tagList": ct_tags(tags)})
+
+
+def create_rds_cluster(ctx: CreateContext, name: str, tags: dict[str, str]) -> Call:
+    identifier = slug(name, limit=63)
+    made = ctx.client("rds").create_db_cluster(
+        DBClusterIdentifier=identifier, Engine="aurora-postgresql", MasterUsername="app",
+        MasterUserPassword=secrets.token_urlsafe(16), Tags=pairs(tags),
+    )["DBCluster"]
+    return Call({"dBClusterIdentifier": identifier, "engine": "aurora-postgresql", "masterUsername": "app",
+                 "masterUserPassword": HIDDEN, "tags": ct_tags(tags)},
+                {"dBClusterIdentifier": identifier, "engine": "aurora-postgresql",
+                 "dBClusterArn": made["DBClusterArn"], "tagList": ct_tags(tags)})
+
+
+CREATORS = {
+    "aws_db_instance": create_db_instance,
+    "aws_rds_cluster": create_rds_cluster,
+}

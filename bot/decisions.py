@@ -1,0 +1,422 @@
+"""The one decision path: adopt, delete and ignore a resource — claim, run, finish — whatever surface asked.
+
+A claim is one conditional write (detected -> adopting, say), so a second click, a second replica or a second
+adopt of an adopted resource is refused there, before any work runs. The work then runs in the background and
+ends the record in its final status. Every surface (Slack buttons, modals, `/tfsync`, tests) calls this service;
+it knows no surface: it tells a `DecisionObserver` what changed and a runner's `JobReporter` how a job goes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Callable, Coroutine, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from bot.classify import Resource
+from bot.codegen import CodeGenerator, parse_module_path
+from bot.codegen.template_input import Clients
+from bot.deletion import AlreadyGone, DeleteFailed, DeleteOutcome, DeleteRefused, execute, request_of
+from bot.errors import NoSuchRule, UnknownResource, new_error_id
+from bot.events import ServiceEvent
+from bot.managed import StateReader
+from bot.rules import IgnoreScope
+from bot.runners.base import Runner
+from bot.runners.codebuild import BuildUpdate, CodeBuildRunner
+from bot.runners.job import AdoptJob, JobError, JobReporter, JobResult, imports_of
+from bot.state import IgnoreRuleRecord, ResourceRecord, StateRepository, Status, TransitionConflict
+from bot.state.records import RESOURCE_ID_PREFIX, exact_name_pattern
+
+logger = logging.getLogger(__name__)
+
+ADOPT_FROM = (Status.DETECTED.value, Status.ADOPT_FAILED.value)
+DELETE_FROM = (Status.DETECTED.value, Status.DELETE_FAILED.value)
+ClientFactory = Callable[[str, str], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptChoice:
+    """What the person chose for an adoption: the Terraform name, the module (None: the root) and the file."""
+
+    tf_name: str
+    target_module: str | None = None
+    tf_file: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class IgnoreChoice:
+    """What the person chose for an ignore: the scope, how long (None: forever) and, for names, the pattern."""
+
+    scope: IgnoreScope
+    duration: timedelta | None = None
+    pattern: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptOutcome:
+    """How one adoption ended: the record after it, the job that ran (None if no code could be made) and its result."""
+
+    record: ResourceRecord
+    job: AdoptJob | None
+    result: JobResult
+
+
+class DecisionObserver(Protocol):
+    """Told of every status a decision moves a record to; the Slack notifier keeps the thread current with it."""
+
+    async def status_changed(self, record: ResourceRecord, *, reply: bool = True,
+                             error_id: str | None = None) -> None: ...
+
+
+class Remover(Protocol):
+    """Deletes the resource of a record in `deleting` (AlreadyGone, DeleteRefused or DeleteFailed when it cannot)."""
+
+    def remove(self, record: ResourceRecord, *, confirmed_data_loss: bool) -> DeleteOutcome: ...
+
+
+class SafeRemover:
+    """The production Remover: re-read every Terraform state (refuse if one holds it), then the type's executor."""
+
+    def __init__(self, reader: StateReader, client_factory: ClientFactory) -> None:
+        self.reader = reader
+        self.client_factory = client_factory
+
+    def remove(self, record: ResourceRecord, *, confirmed_data_loss: bool) -> DeleteOutcome:
+        request = request_of(record, confirm_empty=confirmed_data_loss)
+        return execute(Clients(self.client_factory, record.region), self.reader, request)
+
+
+class LoggingObserver:
+    """An observer for surfaces that show nothing (the CLI, tests): one log line per status."""
+
+    async def status_changed(self, record: ResourceRecord, *, reply: bool = True, error_id: str | None = None) -> None:
+        logger.info("resource %s is %s (v%d)%s", record.resource_id, record.status, record.version,
+                    f" (error id {error_id})" if error_id else "")
+
+
+def resource_of(record: ResourceRecord) -> Resource:
+    """The detection a record holds, in the shape the code generator takes."""
+    return Resource(
+        tf_type=record.tf_type, import_id=record.import_id, name=record.name, arn=record.arn, region=record.region,
+        account_id=record.account_id, actor=record.actor, console_url=record.console_url,
+        suggested_name=record.suggested_name, loses_data=record.loses_data, tags=dict(record.tags),
+    )
+
+
+class DecisionService:
+    """Adopt, delete and ignore through the state machine; the one path every surface uses."""
+
+    def __init__(
+        self,
+        repo: StateRepository,
+        runner: Runner,
+        remover: Remover,
+        *,
+        reporter: JobReporter,
+        observer: DecisionObserver | None = None,
+        mode: str = "pr",
+        client_factory: ClientFactory | None = None,
+        default_region: str = "us-east-1",
+    ) -> None:
+        self.repo = repo
+        self.runner = runner
+        self.remover = remover
+        self.reporter = reporter
+        self.observer: DecisionObserver = observer or LoggingObserver()
+        self.mode = mode
+        self.generator = CodeGenerator(client_factory, default_region=default_region)
+        self.describe = client_factory is not None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # Finding resources --------------------------------------------------------------------------------------------
+
+    async def find(self, query: str) -> ResourceRecord:
+        """A resource by its tfsync id, import ID or ARN; UnknownResource when none matches."""
+        query = query.strip().strip("`").strip()
+        if query.startswith(RESOURCE_ID_PREFIX):
+            record = await self.repo.get(query)
+            if record is not None:
+                return record
+        if query:
+            for record in await self.all_records():
+                if query in (record.import_id, record.arn):
+                    return record
+        raise UnknownResource(query)
+
+    async def all_records(self) -> list[ResourceRecord]:
+        found: list[ResourceRecord] = []
+        for status in Status:
+            found.extend(await self.repo.by_status(status.value))
+        return found
+
+    # Adopt --------------------------------------------------------------------------------------------------------
+
+    async def adopt(self, record_id: str, version: int | None, actor: str, choice: AdoptChoice) -> ResourceRecord:
+        """detected (or adopt_failed) -> adopting, in one conditional write; the job then runs in the background."""
+        record = await self._current(record_id, version)
+        adopting = await self.claim_adopt(record, actor, choice)
+        await self._started(adopting, self.run_adopt(adopting, actor))
+        return adopting
+
+    async def retry_adopt(self, record: ResourceRecord, actor: str) -> ResourceRecord:
+        """Adopt again with the choices of the failed attempt."""
+        choice = AdoptChoice(record.tf_name or record.suggested_name, record.target_module, record.tf_file or "")
+        adopting = await self.claim_adopt(record, actor, choice)
+        await self._started(adopting, self.run_adopt(adopting, actor))
+        return adopting
+
+    async def claim_adopt(self, record: ResourceRecord, actor: str, choice: AdoptChoice) -> ResourceRecord:
+        retry = record.status == Status.ADOPT_FAILED.value
+        return await self.repo.transition(
+            record.resource_id, Status.ADOPTING.value, expected_status=require_status(record, ADOPT_FROM, "adopting"),
+            expected_version=record.version, actor=actor, reason="adopt retried" if retry else "adopt requested",
+            changes={"tf_name": choice.tf_name, "target_module": choice.target_module,
+                     "tf_file": choice.tf_file or None, "job_runner": self.runner.kind,
+                     "job_result": None, "job_error": None},
+        )
+
+    async def run_adopt(self, record: ResourceRecord, actor: str) -> AdoptOutcome:
+        """Generate the code of a record in `adopting`, run the job, and record adopted or adopt_failed."""
+        job: AdoptJob | None = None
+        try:
+            job = await asyncio.to_thread(self.build_job, record)
+        except Exception as exc:
+            logger.info("code generation for %s failed: %s", record.resource_id, exc)
+            result = JobResult(status="failed", error=f"the Terraform code could not be generated: {exc}")
+            return AdoptOutcome(await self.finish_adopt(record, actor, result), None, result)
+        record = await self.repo.annotate(record.resource_id, job_id=job.job_id, tf_file=job.files[0].path)
+        try:
+            result = await self.runner.run(job, self.reporter)
+        except Exception as exc:
+            # The record must not stay `adopting` forever because a runner broke; the failure is retryable.
+            logger.exception("adopt job %s: the %s runner failed", job.job_id, self.runner.kind)
+            result = JobResult(status="failed", error=f"the {self.runner.kind} runner failed: {exc}")
+        return AdoptOutcome(await self.finish_adopt(record, actor, result), job, result)
+
+    def build_job(self, record: ResourceRecord) -> AdoptJob:
+        """Generate the code for a claimed record, placed by the runner's view of the repository."""
+        modules = parse_module_path(record.target_module)
+        with self.runner.layout() as root:
+            generation = self.generator.generate(
+                resource_of(record), None, name=record.tf_name, modules=modules, root=root, describe=self.describe
+            )
+        imports = imports_of(generation.files)
+        if not imports or imports[0] != (generation.address, record.import_id):
+            raise JobError(f"the generated import blocks do not import {generation.address}")
+        return AdoptJob(
+            job_id=f"{record.resource_id}-v{record.version}",
+            resource_id=record.resource_id,
+            tf_type=record.tf_type,
+            import_id=record.import_id,
+            address=generation.address,
+            target_module=".".join(modules),
+            mode=self.mode,
+            files=generation.files,
+            imports=imports,
+        )
+
+    async def finish_adopt(self, record: ResourceRecord, actor: str, result: JobResult) -> ResourceRecord:
+        """Record a job's end: adopting -> adopted or adopt_failed, with the commit or PR and the reason."""
+        to_status = Status.ADOPTED.value if result.succeeded else Status.ADOPT_FAILED.value
+        reason = (
+            f"adopted: {result.link}" if result.succeeded and result.link
+            else f"adopt failed: {result.error}" if not result.succeeded
+            else "adopted"
+        )
+        return await self.repo.transition(
+            record.resource_id, to_status, expected_status=Status.ADOPTING.value, expected_version=record.version,
+            actor=actor, reason=reason[:500],
+            changes={
+                "job_result": "succeeded" if result.succeeded else (result.build_status or "failed"),
+                "job_link": result.link,
+                "job_error": result.error,
+            },
+        )
+
+    async def handle_service_event(self, event: ServiceEvent) -> None:
+        """A CodeBuild event from the queue: to the build's follower here, or finishing its record from it."""
+        if not isinstance(self.runner, CodeBuildRunner):
+            return
+        update = await self.runner.handle_event(event)
+        if update is not None and update.terminal:
+            finished = await self.finish_from_build(update)
+            if finished is not None:
+                await self._tell(finished)
+
+    async def finish_from_build(self, update: BuildUpdate) -> ResourceRecord | None:
+        """Finish a record from a build's final event when no process follows that build any more (a restart)."""
+        if not update.terminal or not update.resource_id or not isinstance(self.runner, CodeBuildRunner):
+            return None
+        record = await self.repo.get(update.resource_id)
+        if record is None or record.status != Status.ADOPTING.value or update.job_key != f"jobs/{record.job_id}/":
+            return None
+        result = await self.runner.outcome(update)
+        try:
+            return await self.finish_adopt(record, "codebuild", result)
+        except TransitionConflict:
+            return None  # the follower got there first
+
+    # Delete -------------------------------------------------------------------------------------------------------
+
+    async def delete(self, record_id: str, version: int | None, actor: str, *, confirmed: bool) -> ResourceRecord:
+        """detected (or delete_failed) -> deleting; the delete then runs in the background."""
+        record = await self._current(record_id, version)
+        deleting = await self.claim_delete(record, actor)
+        await self._started(deleting, self.run_delete(deleting, actor, confirmed=confirmed))
+        return deleting
+
+    async def claim_delete(self, record: ResourceRecord, actor: str) -> ResourceRecord:
+        retry = record.status == Status.DELETE_FAILED.value
+        return await self.repo.transition(
+            record.resource_id, Status.DELETING.value, expected_status=require_status(record, DELETE_FROM, "deleting"),
+            expected_version=record.version, actor=actor, reason="delete retried" if retry else "delete requested",
+            changes={"job_runner": "delete", "job_result": None, "job_error": None},
+        )
+
+    async def run_delete(self, record: ResourceRecord, actor: str, *, confirmed: bool) -> ResourceRecord:
+        """Delete the resource of a record in `deleting` safely; record deleted or delete_failed."""
+        error: str | None = None
+        try:
+            outcome = await asyncio.to_thread(self.remover.remove, record, confirmed_data_loss=confirmed)
+            reason = outcome.message
+        except AlreadyGone:
+            reason = "it no longer existed in AWS"
+        except (DeleteRefused, DeleteFailed) as exc:
+            reason = error = str(exc)
+        return await self.repo.transition(
+            record.resource_id, Status.DELETE_FAILED.value if error else Status.DELETED.value,
+            expected_status=Status.DELETING.value, expected_version=record.version, actor=actor, reason=reason[:500],
+            changes={"job_runner": "delete", "job_result": "failed" if error else "deleted", "job_error": error},
+        )
+
+    # Ignore -------------------------------------------------------------------------------------------------------
+
+    async def ignore(self, record_id: str, version: int | None, actor: str, choice: IgnoreChoice) -> ResourceRecord:
+        """Store the ignore rule, then detected -> ignored; a lost race removes the rule again."""
+        record = await self._current(record_id, version)
+        now = datetime.now(UTC)
+        until = now + choice.duration if choice.duration is not None else None
+        rule = rule_for(record, choice, actor, now, until)
+        await self.repo.put_rule(rule)
+        try:
+            ignored = await self.repo.transition(
+                record.resource_id, Status.IGNORED.value,
+                expected_status=require_status(record, (Status.DETECTED.value,), "ignored"),
+                expected_version=record.version, actor=actor, reason=f"ignored by rule {rule.rule_id}",
+                changes={"ignore_scope": choice.scope.value, "ignore_until": until, "ignore_rule_id": rule.rule_id},
+            )
+        except Exception:
+            await self.repo.delete_rule(rule.rule_id)
+            raise
+        await self.observer.status_changed(ignored)
+        return ignored
+
+    async def unignore(self, rule_id: str, actor: str) -> list[ResourceRecord]:
+        """Remove a rule; the resources it kept ignored are waiting for a decision again."""
+        if not await self.repo.delete_rule(rule_id):
+            raise NoSuchRule(f"There is no ignore rule {rule_id!r}. `/tfsync rules` lists them.")
+        back = []
+        for record in await self.repo.by_status(Status.IGNORED.value):
+            if record.ignore_rule_id != rule_id:
+                continue
+            try:
+                detected = await self.repo.transition(
+                    record.resource_id, Status.DETECTED.value, expected_status=record.status,
+                    expected_version=record.version, actor=actor, reason=f"rule {rule_id} removed",
+                    changes={"ignore_scope": None, "ignore_until": None, "ignore_rule_id": None},
+                )
+            except TransitionConflict:
+                continue
+            await self.observer.status_changed(detected, reply=False)
+            back.append(detected)
+        return back
+
+    # The background work ------------------------------------------------------------------------------------------
+
+    async def _current(self, record_id: str, version: int | None) -> ResourceRecord:
+        record = await self.repo.get(record_id)
+        if record is None:
+            raise UnknownResource(record_id)
+        if version is not None and version != record.version:
+            # The form was opened on an older version: someone decided in between.
+            raise TransitionConflict(record_id, "", "", version, record.status, record.version)
+        return record
+
+    async def _started(self, claimed: ResourceRecord, work: Coroutine[Any, Any, Any]) -> None:
+        """Tell the observer of the claim, then run the work in the background: it runs even if telling fails."""
+        try:
+            await self.observer.status_changed(claimed)
+        finally:
+            self._spawn(self._finish(claimed, work))
+
+    async def _finish(self, claimed: ResourceRecord, work: Coroutine[Any, Any, Any]) -> None:
+        try:
+            await work
+        except Exception as exc:
+            await self._failed(claimed, exc)
+            return
+        fresh = await self.repo.get(claimed.resource_id)
+        if fresh is not None and fresh.version != claimed.version:
+            await self._tell(fresh)
+
+    async def _failed(self, claimed: ResourceRecord, exc: Exception) -> None:
+        """Work that broke unexpectedly ends the claim as failed (retryable) rather than leaving it claimed."""
+        error_id = new_error_id()
+        logger.exception("%s of %s failed (error id %s)", claimed.status, claimed.resource_id, error_id, exc_info=exc)
+        to_status = Status.ADOPT_FAILED.value if claimed.status == Status.ADOPTING.value else Status.DELETE_FAILED.value
+        current = await self.repo.get(claimed.resource_id)
+        if current is None or current.status != claimed.status:
+            if current is not None:
+                await self._tell(current, error_id=error_id)
+            return
+        failed = await self.repo.transition(
+            claimed.resource_id, to_status, expected_status=current.status, expected_version=current.version,
+            actor="tfsync", reason=f"{type(exc).__name__}: {exc}"[:500],
+            changes={"job_result": "failed", "job_error": (str(exc) or type(exc).__name__)[:500]},
+        )
+        await self._tell(failed, error_id=error_id)
+
+    async def _tell(self, record: ResourceRecord, *, error_id: str | None = None) -> None:
+        """Tell the observer from background work: a failure to show it changes nothing that happened."""
+        try:
+            await self.observer.status_changed(record, error_id=error_id)
+        except Exception:
+            logger.exception("could not show that %s is %s", record.resource_id, record.status)
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait for the work still running (tests, and a clean shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+def require_status(record: ResourceRecord, allowed: Iterable[str], target: str) -> str:
+    """The record's status when a decision may start from it; a TransitionConflict (the polite note) otherwise."""
+    if record.status not in allowed:
+        raise TransitionConflict(record.resource_id, target, record.status, record.version, record.status,
+                                 record.version)
+    return record.status
+
+
+def rule_for(
+    record: ResourceRecord, choice: IgnoreChoice, created_by: str, now: datetime, until: datetime | None,
+) -> IgnoreRuleRecord:
+    rule_id = "i-" + secrets.token_hex(4)
+    common: dict[str, Any] = {"rule_id": rule_id, "scope": choice.scope.value, "created_by": created_by,
+                              "created_at": now, "expires_at": until, "reason": f"from {record.resource_id}"}
+    if choice.scope is IgnoreScope.RESOURCE:
+        return IgnoreRuleRecord(**common, resource_id=record.resource_id, account_id=record.account_id,
+                                region=record.region, tf_type=record.tf_type,
+                                name_pattern=exact_name_pattern(record.name or record.import_id))
+    if choice.scope is IgnoreScope.TYPE:
+        return IgnoreRuleRecord(**common, tf_type=record.tf_type)
+    if choice.scope is IgnoreScope.ACTOR:
+        return IgnoreRuleRecord(**common, actor=record.actor)
+    return IgnoreRuleRecord(**common, name_pattern=choice.pattern)

@@ -1,0 +1,17 @@
+"""Modal submissions: Adopt, Delete (admins only, by middleware) and Ignore."""
+
+from __future__ import annotations
+
+from slack_bolt.app.async_app import AsyncApp
+
+from slack_adapters.app import require_admin
+from handlers.submissions.adopt_submit import handle_adopt_submission
+from handlers.submissions.delete_submit import handle_delete_submission
+from handlers.submissions.ignore_submit import handle_ignore_submission
+from renderers.slack.ids import Callback
+
+
+def register(app: AsyncApp) -> None:
+    app.view(Callback.ADOPTION_SUBMIT)(handle_adopt_submission)
+    app.view(Callback.DELETION_SUBMIT, middleware=[require_admin])(handle_delete_submission)
+    app.view(Callback.IGNORE_RULE_SUBMIT)(handle_ignore_submission)
