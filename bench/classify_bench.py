@@ -1,9 +1,9 @@
 """Records per second for parse + filter + classify, next to json.loads alone on the same message bodies.
 
-The mix is what an EventBridge rule on CloudTrail delivers to the queue: every record of the shared corpus plus
-read-only noise at 20 read-only records per write, the noise built from the corpus's real read-only records with
-fresh ids. Each record is its own EventBridge-wrapped message body, as bytes. Both loops run in the same process,
-interleaved round by round, and the best round of each is reported.
+The mix is what an EventBridge rule on CloudTrail delivers to the queue: every record of the corpus
+(tests/data/corpus/cloudtrail) plus read-only noise at 20 read-only records per write, the noise built from the
+corpus's real read-only records with fresh ids. Each record is its own EventBridge-wrapped message body, as bytes.
+Both loops run in the same process, interleaved round by round, and the best round of each is reported.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from bot.config import Settings
 from bot.events import CloudTrailRecord, parse_body
 from bot.filters import is_read_only
 from bot.rules import IgnoreRule
+from tests.paths import CORPUS
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "cloudtrail"
 NOISE_PER_WRITE = 20
 TARGET_RECORDS_PER_SECOND = 20_000
 TARGET_RATIO = 2.0

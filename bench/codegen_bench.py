@@ -1,9 +1,10 @@
 """Code generation time per resource: render (model + template + layout) and `terraform fmt -check` of the result.
 
-The resources are every creation the shared corpus holds, rendered from their events (no AWS calls, so the figure
-is tfsync's own work, not an API's latency). fmt runs in process through the embedded Terraform, on the files
-written to a temporary folder, as the tests and the adopt pipeline check them. Each resource is measured over
-several rounds and its best round is kept; the table gives the median per type and the spread over all.
+The resources are every creation the corpus (tests/data/corpus/cloudtrail) holds, rendered from their events (no AWS
+calls, so the figure is tfsync's own work, not an API's latency). fmt runs in the Terraform worker process
+(`bot.terraform`), on the files written to a scratch folder, as the tests and the adopt pipeline check them; the
+figure includes the round trip to the worker. Each resource is measured over several rounds and its best round is
+kept; the table gives the median per type and the spread over all.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ from pathlib import Path
 
 from bot.classify import Classifier, Resource
 from bot.codegen import CodeGenerator
-from bot.codegen.terraform import fmt_check_files
 from bot.events import CloudTrailRecord
-
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "cloudtrail"
+from bot.terraform import fmt_check_files
+from tests.paths import CORPUS
 
 
 def load_resources(corpus: Path = CORPUS) -> list[tuple[Resource, CloudTrailRecord]]:
@@ -38,7 +38,7 @@ def load_resources(corpus: Path = CORPUS) -> list[tuple[Resource, CloudTrailReco
 def measure(items: list[tuple[Resource, CloudTrailRecord]], rounds: int) -> list[tuple[str, float, float]]:
     """(type, best render seconds, best fmt-check seconds) per resource."""
     generator = CodeGenerator()
-    fmt_check_files({"warm.tf": "locals {}\n"})  # loads the embedded Terraform once, outside the figures
+    fmt_check_files({"warm.tf": "locals {}\n"})  # starts the Terraform worker once, outside the figures
     results = []
     for resource, record in items:
         render_best = fmt_best = float("inf")

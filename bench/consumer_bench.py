@@ -1,8 +1,8 @@
 """End-to-end consumer throughput: a queue of mixed events through to stored resource records, and peak memory.
 
 The queue holds what an EventBridge rule on CloudTrail delivers, one event per message: S3 CreateBucket records
-from the shared corpus with fresh bucket names and event ids (each a new resource), a share of them delivered a
-second time (SQS's at-least-once), and read-only noise from the corpus's real read-only records. AWS is moto:
+from the corpus in tests/data with fresh bucket names and event ids (each a new resource), a share of them delivered
+a second time (SQS's at-least-once), and read-only noise from the corpus's real read-only records. AWS is moto:
 one server process for SQS and one for DynamoDB, as they are separate services, so their CPU is not the
 consumer's. moto's SQS scans every message of a queue on each call, so the bench keeps at most FEED_AHEAD messages
 waiting and tops the queue up as it drains, as a steady stream of events would. The consumer runs here with the
@@ -32,13 +32,14 @@ from typing import Any
 
 import boto3
 
+from bot import aws
 from bot.classify import Classifier
 from bot.config import Settings
 from bot.consumer import ClassifierSource, Consumer, ConsumerStats
 from bot.notifier import RecordChange
 from bot.state import StateRepository
-from bot.state.models import ResourceModel
 from bot.state.schema import create_tables
+from bot.state.tables import ResourceModel
 from tests.consumer_events import create_bucket_record, event_id, eventbridge, noise_record
 
 CREATE_SHARE = 0.4  # of the events, new resources
@@ -126,11 +127,11 @@ async def consume(
         settings,
         StateRepository(settings),
         sqs,
-        boto3.client("s3", region_name=settings.aws_region, endpoint_url=settings.endpoint_for("s3")),
+        boto3.client("s3", region_name=settings.aws_region, endpoint_url=aws.endpoint_url(settings, "s3")),
         ClassifierSource.fixed(settings, Classifier()),
         notifier,
     )
-    feeder_sqs = boto3.client("sqs", region_name=settings.aws_region, endpoint_url=settings.endpoint_for("sqs"))
+    feeder_sqs = boto3.client("sqs", region_name=settings.aws_region, endpoint_url=aws.endpoint_url(settings, "sqs"))
     sent = threading.Event()
     first = bodies[:FEED_AHEAD]
     feed(feeder_sqs, settings.queue_url or "", first, threading.Event())

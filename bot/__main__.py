@@ -1,5 +1,7 @@
+"""`python -m bot`: the Procfile's worker and the README's run command, through the composition root."""
+
 import sys
 
-from bot.cli import main
+from app import main
 
 sys.exit(main())

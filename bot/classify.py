@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
 from typing import Any, Literal
 
 from bot.catalog import BY_EVENT, CatalogEntry, ExtractError
@@ -15,43 +14,12 @@ from bot.errors import InputError
 from bot.events import CloudTrailRecord, Envelope
 from bot.filters import actor_of, is_create_event, record_filter
 from bot.managed import ManagedIndex
+from bot.resource import Resource
 from bot.rules import IgnoreRule, first_match
 
 logger = logging.getLogger(__name__)
 
 VerdictName = Literal["detected", "ignored", "unsupported", "error"]
-
-
-@dataclass(frozen=True, slots=True)
-class Resource:
-    """One resource a person created, identified the way `terraform import` will find it."""
-
-    tf_type: str
-    import_id: str
-    name: str
-    arn: str
-    region: str
-    account_id: str
-    actor: str
-    console_url: str
-    suggested_name: str
-    loses_data: bool
-    tags: dict[str, str] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "tf_type": self.tf_type,
-            "import_id": self.import_id,
-            "name": self.name,
-            "arn": self.arn,
-            "region": self.region,
-            "account_id": self.account_id,
-            "actor": self.actor,
-            "console_url": self.console_url,
-            "suggested_name": self.suggested_name,
-            "loses_data": self.loses_data,
-            "tags": self.tags,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +68,38 @@ def error(exc: InputError) -> Classification:
     return Classification(source=exc.source, verdict="error", reason_code="malformed", reason=exc.problem)
 
 
+def _uncatalogued(record: CloudTrailRecord) -> Classification:
+    """The verdict on a call no catalog entry reads: a creation of a type tfsync does not cover, or no creation."""
+    if is_create_event(record.event_name):
+        return _verdict(
+            record,
+            "unsupported",
+            "unsupported",
+            f"unsupported: no catalog entry for {record.event_source} {record.event_name}",
+        )
+    return _verdict(record, "ignored", "not-a-create", f"not-a-create: {record.event_name} creates nothing")
+
+
+def _unresolved(record: CloudTrailRecord, entry: CatalogEntry, exc: Exception) -> Classification:
+    """The verdict on a call its catalog entry could not resolve into resources, by what the entry raised."""
+    if isinstance(exc, NotACreation):
+        return _verdict(record, "ignored", "not-a-create", f"not-a-create: {exc}")
+    if isinstance(exc, OtherType):
+        return _verdict(
+            record,
+            "unsupported",
+            "unsupported",
+            f"unsupported: {record.event_name} made a {exc.tf_type} ({exc.why}), which the catalog does not cover",
+        )
+    if isinstance(exc, ExtractError):
+        return _verdict(record, "error", "incomplete", f"incomplete: {entry.tf_type}: {exc}")
+    # One entry failing on an odd record must not stop the stream; it is reported and logged loudly.
+    logger.error("catalog entry %s failed on %r", entry.tf_type, record, exc_info=exc)
+    return _verdict(
+        record, "error", "internal-error", f"internal-error: {entry.tf_type} could not read the record ({exc!r})"
+    )
+
+
 class Classifier:
     """Filters, catalog, managed-state check and ignore rules, applied in that order."""
 
@@ -127,67 +127,53 @@ class Classifier:
         filtered = record_filter(record, self.own_roles)
         if filtered is not None:  # most of the stream ends here, so nothing is set up before it
             return _verdict(record, "ignored", filtered.code, f"{filtered.code}: {filtered.detail}")
-        verdict = partial(_verdict, record)
-
         entry = BY_EVENT.get((record.event_source, record.event_name))
         if entry is None:
-            if is_create_event(record.event_name):
-                return verdict(
-                    "unsupported",
-                    "unsupported",
-                    f"unsupported: no catalog entry for {record.event_source} {record.event_name}",
-                )
-            return verdict("ignored", "not-a-create", f"not-a-create: {record.event_name} creates nothing")
-
+            return _uncatalogued(record)
         try:
             found = entry.resolve(record)
-        except NotACreation as exc:
-            return verdict("ignored", "not-a-create", f"not-a-create: {exc}")
-        except OtherType as exc:
-            return verdict(
-                "unsupported",
-                "unsupported",
-                f"unsupported: {record.event_name} made a {exc.tf_type} ({exc.why}), which the catalog does not cover",
-            )
-        except ExtractError as exc:
-            return verdict("error", "incomplete", f"incomplete: {entry.tf_type}: {exc}")
         except Exception as exc:
-            # One entry failing on an odd record must not stop the stream; it is reported and logged loudly.
-            logger.exception("catalog entry %s failed on %r", entry.tf_type, record)
-            return verdict(
-                "error", "internal-error", f"internal-error: {entry.tf_type} could not read the record ({exc!r})"
-            )
+            return _unresolved(record, entry, exc)
         if not found:
-            return verdict(
-                "unsupported", "unsupported", f"unsupported: {record.event_name} made no {entry.tf_type}"
+            return _verdict(
+                record, "unsupported", "unsupported", f"unsupported: {record.event_name} made no {entry.tf_type}"
             )
+        return self._screen(record, [self._resource(entry, record, f) for f in found])
 
-        resources = [self._resource(entry, record, f) for f in found]
-        kept, reasons = [], []
+    def _screen(self, record: CloudTrailRecord, resources: list[Resource]) -> Classification:
+        """Detected with the resources neither in a Terraform state nor ignored by a rule; ignored when none is left."""
+        kept: list[Resource] = []
+        reasons: list[tuple[str, str]] = []
         now = self.clock()
         for resource in resources:
-            managed = self.managed.find(resource.tf_type, resource.import_id, resource.arn)
-            if managed is not None:
-                reasons.append(("managed", f"managed: {managed.address} in {managed.state}"))
-                continue
-            rule = first_match(
-                self.ignore_rules,
-                now,
-                account_id=resource.account_id,
-                region=resource.region,
-                tf_type=resource.tf_type,
-                name=resource.name,
-                actor=resource.actor,
-                tags=resource.tags,
-            )
-            if rule is not None:
-                reasons.append(("ignore-rule", f"ignore-rule: {rule.describe()}"))
-                continue
-            kept.append(resource)
+            reason = self._why_ignored(resource, now)
+            if reason is None:
+                kept.append(resource)
+            else:
+                reasons.append(reason)
         if kept:
-            return verdict("detected", None, None, kept)
+            return _verdict(record, "detected", None, None, kept)
         code = reasons[0][0] if len({c for c, _ in reasons}) == 1 else "mixed"
-        return verdict("ignored", code, "; ".join(r for _, r in reasons), resources)
+        return _verdict(record, "ignored", code, "; ".join(r for _, r in reasons), resources)
+
+    def _why_ignored(self, resource: Resource, now: datetime) -> tuple[str, str] | None:
+        """(reason code, reason) when the resource is managed by Terraform or an ignore rule covers it."""
+        managed = self.managed.find(resource.tf_type, resource.import_id, resource.arn)
+        if managed is not None:
+            return "managed", f"managed: {managed.address} in {managed.state}"
+        rule = first_match(
+            self.ignore_rules,
+            now,
+            account_id=resource.account_id,
+            region=resource.region,
+            tf_type=resource.tf_type,
+            name=resource.name,
+            actor=resource.actor,
+            tags=resource.tags,
+        )
+        if rule is not None:
+            return "ignore-rule", f"ignore-rule: {rule.describe()}"
+        return None
 
     @staticmethod
     def _resource(entry: CatalogEntry, record: CloudTrailRecord, found: Any) -> Resource:

@@ -6,7 +6,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -103,19 +103,12 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_default(settings: Settings, out: TextIO) -> int:
-    """`python -m bot` alone: tfsync with Slack when both Slack tokens are set, else the local sandbox."""
-    if settings.slack_bot_token and settings.slack_app_token:
-        from bot.service import run_production
-
-        return run_production(settings)
-    from bot.sandbox.app import run_sandbox
-
-    return run_sandbox(settings, out)
+DefaultCommand = Callable[[Settings, TextIO], int]
 
 
 def main(argv: Sequence[str] | None = None, env: dict[str, str] | None = None, out: TextIO | None = None,
-         stdin: Any = None) -> int:
+         stdin: Any = None, default: DefaultCommand | None = None) -> int:
+    """The engine's commands; with no command, `default` (the composition root runs tfsync or the sandbox)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -131,8 +124,8 @@ def main(argv: Sequence[str] | None = None, env: dict[str, str] | None = None, o
             return cmd_classify(args, settings, out, stdin)
         if args.command == "worker":
             return cmd_worker(args, settings)
-        if args.command is None:
-            return cmd_default(settings, out)
+        if args.command is None and default is not None:
+            return default(settings, out)
         if args.command == "codegen":
             from bot.codegen.cli import cmd_codegen
 

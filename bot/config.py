@@ -15,7 +15,7 @@ MIB = 1024 * 1024
 DEFAULT_MAX_MESSAGE_BYTES = 1 * MIB  # SQS's largest message
 DEFAULT_MAX_LOG_FILE_BYTES = 256 * MIB
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-# Every environment variable Settings.from_env reads, and the prefixes it reads by (AWS_ENDPOINT_URL_<SERVICE>).
+# Every environment variable Settings.from_env reads, and the prefixes it reads by (AWS_ENDPOINT_URL_<SERVICE_ID>).
 # infra/ sets them for the deployed bot; tests/infra checks this list against from_env and against infra/, so a
 # new setting is added here as well.
 ENV_VARS = (
@@ -61,6 +61,35 @@ ROUTE_KEYS = ("account", "region", "type", "tag")
 RUNNERS = ("local", "codebuild")
 ADOPT_MODES = ("pr", "apply")
 ENV_PREFIXES = ("AWS_ENDPOINT_URL_",)
+# The endpoint variable of each AWS service tfsync calls (by boto3 client name), as the AWS SDKs name it:
+# AWS_ENDPOINT_URL_ and the service id, upper-cased, spaces as underscores. botocore itself resolves them (bot/aws.py);
+# this table is what README.md lists, and tests check it against botocore and against the services the code calls.
+SERVICE_ENDPOINT_VARIABLES = MappingProxyType({
+    "apigateway": "AWS_ENDPOINT_URL_API_GATEWAY",
+    "codebuild": "AWS_ENDPOINT_URL_CODEBUILD",
+    "dynamodb": "AWS_ENDPOINT_URL_DYNAMODB",
+    "ec2": "AWS_ENDPOINT_URL_EC2",
+    "ecr": "AWS_ENDPOINT_URL_ECR",
+    "ecs": "AWS_ENDPOINT_URL_ECS",
+    "efs": "AWS_ENDPOINT_URL_EFS",
+    "eks": "AWS_ENDPOINT_URL_EKS",
+    "elasticache": "AWS_ENDPOINT_URL_ELASTICACHE",
+    "elbv2": "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2",
+    "events": "AWS_ENDPOINT_URL_EVENTBRIDGE",
+    "iam": "AWS_ENDPOINT_URL_IAM",
+    "kinesis": "AWS_ENDPOINT_URL_KINESIS",
+    "kms": "AWS_ENDPOINT_URL_KMS",
+    "lambda": "AWS_ENDPOINT_URL_LAMBDA",
+    "logs": "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
+    "rds": "AWS_ENDPOINT_URL_RDS",
+    "route53": "AWS_ENDPOINT_URL_ROUTE_53",
+    "s3": "AWS_ENDPOINT_URL_S3",
+    "secretsmanager": "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+    "sns": "AWS_ENDPOINT_URL_SNS",
+    "sqs": "AWS_ENDPOINT_URL_SQS",
+    "ssm": "AWS_ENDPOINT_URL_SSM",
+    "stepfunctions": "AWS_ENDPOINT_URL_SFN",
+})
 
 
 class Secret(str):
@@ -151,8 +180,8 @@ class Settings:
     """Everything tfsync can be told from outside, typed."""
 
     aws_region: str = "us-east-1"
-    # AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>, as the AWS SDKs name them: tests and the sandbox point
-    # these at the embedded emulator.
+    # AWS_ENDPOINT_URL, and AWS_ENDPOINT_URL_<SERVICE_ID> keyed by that full name, exactly as the AWS SDKs name
+    # them: tests and the sandbox point these at the embedded emulator. botocore resolves them (bot/aws.py).
     aws_endpoint_url: str | None = None
     aws_service_endpoints: Mapping[str, str] = field(default_factory=dict)
 
@@ -217,9 +246,7 @@ class Settings:
         """Build the settings from an environment mapping (os.environ when none is given)."""
         env = os.environ if env is None else env
         prefix = "AWS_ENDPOINT_URL_"
-        service_endpoints = {
-            key[len(prefix) :].lower(): value for key, value in env.items() if key.startswith(prefix) and value
-        }
+        service_endpoints = {key: value for key, value in env.items() if key.startswith(prefix) and value}
         rules_file = env.get("TFSYNC_IGNORE_RULES_FILE", "").strip()
         for location in (locations := _csv(env.get("TFSYNC_STATE_LOCATIONS", ""))):
             if not location.startswith("s3://") or not location[len("s3://") :].partition("/")[0]:
@@ -283,10 +310,13 @@ class Settings:
             sandbox_port=_port(env, "TFSYNC_SANDBOX_PORT", 3000),
         )
 
-    def endpoint_for(self, service: str) -> str | None:
-        """The endpoint URL boto3 should use for a service, or None for AWS's own."""
-        key = service.replace("-", "_").lower()
-        return self.aws_service_endpoints.get(key) or self.aws_endpoint_url
+    @property
+    def aws_endpoint_variables(self) -> Mapping[str, str]:
+        """The endpoint variables set, by the names the AWS SDKs read: what botocore would find in the environment."""
+        variables = dict(self.aws_service_endpoints)
+        if self.aws_endpoint_url:
+            variables["AWS_ENDPOINT_URL"] = self.aws_endpoint_url
+        return MappingProxyType(variables)
 
     def redacted(self) -> dict[str, object]:
         """The settings as a dict safe to log."""

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from bot.catalog.template_input import Clients
 from bot.classify import Resource
 from bot.codegen import CodeGenerator, parse_module_path
-from bot.codegen.template_input import Clients
 from bot.deletion import AlreadyGone, DeleteFailed, DeleteOutcome, DeleteRefused, execute, request_of
 from bot.errors import NoSuchRule, UnknownResource, new_error_id
 from bot.events import ServiceEvent
@@ -26,7 +26,7 @@ from bot.managed import StateReader
 from bot.rules import IgnoreScope
 from bot.runners.base import Runner
 from bot.runners.codebuild import BuildUpdate, CodeBuildRunner
-from bot.runners.job import AdoptJob, JobError, JobReporter, JobResult, imports_of
+from bot.runners.job import AdoptJob, JobError, JobReporter, JobResult, LoggingReporter, imports_of
 from bot.state import IgnoreRuleRecord, ResourceRecord, StateRepository, Status, TransitionConflict
 from bot.state.records import RESOURCE_ID_PREFIX, exact_name_pattern
 
@@ -39,9 +39,10 @@ ClientFactory = Callable[[str, str], Any]
 
 @dataclass(frozen=True, slots=True)
 class AdoptChoice:
-    """What the person chose for an adoption: the Terraform name, the module (None: the root) and the file."""
+    """What the person chose for an adoption: the Terraform name (None: the suggested one), the module (None: the
+    root) and the file."""
 
-    tf_name: str
+    tf_name: str | None
     target_module: str | None = None
     tf_file: str = ""
 
@@ -115,7 +116,7 @@ class DecisionService:
         runner: Runner,
         remover: Remover,
         *,
-        reporter: JobReporter,
+        reporter: JobReporter | None = None,
         observer: DecisionObserver | None = None,
         mode: str = "pr",
         client_factory: ClientFactory | None = None,
@@ -124,7 +125,7 @@ class DecisionService:
         self.repo = repo
         self.runner = runner
         self.remover = remover
-        self.reporter = reporter
+        self.reporter: JobReporter = reporter or LoggingReporter()
         self.observer: DecisionObserver = observer or LoggingObserver()
         self.mode = mode
         self.generator = CodeGenerator(client_factory, default_region=default_region)
@@ -188,12 +189,9 @@ class DecisionService:
             result = JobResult(status="failed", error=f"the Terraform code could not be generated: {exc}")
             return AdoptOutcome(await self.finish_adopt(record, actor, result), None, result)
         record = await self.repo.annotate(record.resource_id, job_id=job.job_id, tf_file=job.files[0].path)
-        try:
-            result = await self.runner.run(job, self.reporter)
-        except Exception as exc:
-            # The record must not stay `adopting` forever because a runner broke; the failure is retryable.
-            logger.exception("adopt job %s: the %s runner failed", job.job_id, self.runner.kind)
-            result = JobResult(status="failed", error=f"the {self.runner.kind} runner failed: {exc}")
+        # A runner that breaks (rather than report a failed job) raises: the background work then ends the claim as
+        # adopt_failed with an error id, so the record never stays `adopting`.
+        result = await self.runner.run(job, self.reporter)
         return AdoptOutcome(await self.finish_adopt(record, actor, result), job, result)
 
     def build_job(self, record: ResourceRecord) -> AdoptJob:

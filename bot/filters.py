@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fnmatch import fnmatchcase
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from bot.events import CloudTrailRecord
 
@@ -63,25 +63,40 @@ def record_filter(record: CloudTrailRecord, own_roles: Sequence[str] = ()) -> Ve
         return Verdict("not-an-api-call", f"eventType={record.event_type}")
     if is_read_only(record):
         return Verdict("read-only", f"{record.event_name} is a read-only call")
-
+    # Read-only calls (most of the stream) end above; the checks below run for the few that change something.
+    if own_roles and (own := _own_role(record, own_roles)):
+        return own
     identity = record.user_identity
-    if own_roles:
-        for arn in principal_arns(record):
-            if any(fnmatchcase(arn, pattern) for pattern in own_roles):
-                return Verdict("tfsync-role", f"made by tfsync's own role {arn}")
-
-    agent = record.user_agent
-    lowered = agent.lower()
-    if "terraform/" in lowered or "hashicorp" in lowered or "terraform-provider-aws" in lowered:
-        return Verdict("terraform", f"userAgent {agent[:120]!r}")
-
     invoked_by = identity.get("invokedBy")
     invoked_by = invoked_by if isinstance(invoked_by, str) else ""
     source_ip = record.raw.get("sourceIPAddress")
     source_ip = source_ip if isinstance(source_ip, str) else ""
+    return _by_tooling(record.user_agent, invoked_by, source_ip) or _by_aws_service(
+        record, identity, invoked_by, source_ip
+    )
+
+
+def _own_role(record: CloudTrailRecord, own_roles: Sequence[str]) -> Verdict | None:
+    for arn in principal_arns(record):
+        if any(fnmatchcase(arn, pattern) for pattern in own_roles):
+            return Verdict("tfsync-role", f"made by tfsync's own role {arn}")
+    return None
+
+
+def _by_tooling(agent: str, invoked_by: str, source_ip: str) -> Verdict | None:
+    """Made by Terraform or by CloudFormation, which keep their own record of what they made."""
+    lowered = agent.lower()
+    if "terraform/" in lowered or "hashicorp" in lowered or "terraform-provider-aws" in lowered:
+        return Verdict("terraform", f"userAgent {agent[:120]!r}")
     if CLOUDFORMATION in (invoked_by, agent, source_ip):
         return Verdict("cloudformation", "made by CloudFormation")
+    return None
 
+
+def _by_aws_service(
+    record: CloudTrailRecord, identity: dict[str, Any], invoked_by: str, source_ip: str
+) -> Verdict | None:
+    """Made by an AWS service acting on its own rather than by a person."""
     if identity.get("type") == "AWSService":
         return Verdict("aws-service", f"userIdentity.type=AWSService ({invoked_by or 'unknown service'})")
     if invoked_by and invoked_by not in HUMAN_INVOKERS:

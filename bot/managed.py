@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.catalog import CATALOG
+from bot.catalog import CATALOG, CatalogEntry
 from bot.errors import InputError
 
 logger = logging.getLogger(__name__)
@@ -40,44 +40,33 @@ class ManagedIndex:
 
     def add_state(self, document: Any, state: str) -> None:
         """Index every managed resource in one state document; raises InputError for what is not a v4 state."""
-        if not isinstance(document, dict) or not ("resources" in document or "version" in document):
-            raise InputError(state, "not a Terraform state file (no 'version' or 'resources')")
-        # Checked first: a version 3 state (Terraform < 0.12) keeps its resources under 'modules' instead.
-        version = document.get("version")
-        if version != SUPPORTED_STATE_VERSION:
-            raise InputError(state, f"state format version {version!r}; tfsync reads version 4 (Terraform >= 0.12)")
-        resources = document.get("resources")
-        if not isinstance(resources, list):
-            raise InputError(state, "a version 4 state needs a 'resources' array")
-        for resource in resources:
-            if not isinstance(resource, dict) or resource.get("mode") != "managed":
+        for resource in _state_resources(document, state):
+            if isinstance(resource, dict) and resource.get("mode") == "managed":
+                self._add_resource(resource, state)
+
+    def _add_resource(self, resource: dict[str, Any], state: str) -> None:
+        """Index every instance of one managed resource of a state."""
+        tf_type = resource.get("type")
+        entry = CATALOG.get(tf_type) if isinstance(tf_type, str) else None
+        instances = resource.get("instances")
+        if not isinstance(instances, list):
+            return
+        module = resource.get("module")
+        name = f"{tf_type}.{resource.get('name')}"
+        base = f"{module}.{name}" if isinstance(module, str) and module else name
+        for instance in instances:
+            attributes = instance.get("attributes") if isinstance(instance, dict) else None
+            if not isinstance(attributes, dict):
                 continue
-            tf_type = resource.get("type")
-            entry = CATALOG.get(tf_type) if isinstance(tf_type, str) else None
-            instances = resource.get("instances")
-            if not isinstance(instances, list):
-                continue
-            module = resource.get("module")
-            name = f"{tf_type}.{resource.get('name')}"
-            base = f"{module}.{name}" if isinstance(module, str) and module else name
-            for instance in instances:
-                attributes = instance.get("attributes") if isinstance(instance, dict) else None
-                if not isinstance(attributes, dict):
-                    continue
-                key = instance.get("index_key")
-                address = base if key is None else f"{base}[{json.dumps(key)}]"
-                managed = ManagedResource(address, state)
-                arn = attributes.get("arn")
-                if isinstance(arn, str) and arn:
-                    self.by_arn[arn] = managed
-                try:
-                    import_id = entry.state_import_id(attributes) if entry else attributes.get("id")
-                except Exception:
-                    # One entry failing on odd attributes must not hide the rest of the state.
-                    logger.exception("%s: cannot work out the import ID of %s", state, address)
-                    import_id = None
-                if isinstance(import_id, str) and import_id and isinstance(tf_type, str):
-                    self.by_id[(tf_type, import_id)] = managed
+            key = instance.get("index_key")
+            address = base if key is None else f"{base}[{json.dumps(key)}]"
+            managed = ManagedResource(address, state)
+            arn = attributes.get("arn")
+            if isinstance(arn, str) and arn:
+                self.by_arn[arn] = managed
+            import_id = _import_id(entry, attributes, managed)
+            if isinstance(import_id, str) and import_id and isinstance(tf_type, str):
+                self.by_id[(tf_type, import_id)] = managed
 
     @classmethod
     def from_states(cls, states: Iterable[tuple[str, Any]]) -> ManagedIndex:
@@ -85,6 +74,30 @@ class ManagedIndex:
         for location, document in states:
             index.add_state(document, location)
         return index
+
+
+def _state_resources(document: Any, state: str) -> list[Any]:
+    """The 'resources' array of a version 4 state document; raises InputError for what is not one."""
+    if not isinstance(document, dict) or not ("resources" in document or "version" in document):
+        raise InputError(state, "not a Terraform state file (no 'version' or 'resources')")
+    # Checked first: a version 3 state (Terraform < 0.12) keeps its resources under 'modules' instead.
+    version = document.get("version")
+    if version != SUPPORTED_STATE_VERSION:
+        raise InputError(state, f"state format version {version!r}; tfsync reads version 4 (Terraform >= 0.12)")
+    resources = document.get("resources")
+    if not isinstance(resources, list):
+        raise InputError(state, "a version 4 state needs a 'resources' array")
+    return resources
+
+
+def _import_id(entry: CatalogEntry | None, attributes: dict[str, Any], managed: ManagedResource) -> Any:
+    """The import ID of a resource instance, by its catalog entry (the 'id' attribute for types outside it)."""
+    try:
+        return entry.state_import_id(attributes) if entry else attributes.get("id")
+    except Exception:
+        # One entry failing on odd attributes must not hide the rest of the state.
+        logger.exception("%s: cannot work out the import ID of %s", managed.state, managed.address)
+        return None
 
 
 def parse_location(location: str) -> tuple[str, str]:
@@ -147,24 +160,29 @@ class StateReader:
             for obj_key, etag in objects:
                 if (bucket, obj_key) in seen:  # named by two locations: read and reported once
                     continue
-                where = f"s3://{bucket}/{obj_key}"
                 seen.add((bucket, obj_key))
-                cached = self._cache.get((bucket, obj_key))
-                try:
-                    if cached is None or cached[0] != etag:
-                        cached = (etag, self._download(bucket, obj_key, where))
-                        self._cache[(bucket, obj_key)] = cached
-                    if isinstance(cached[1], InputError):
-                        self.errors.append(cached[1])
-                    else:
-                        index.add_state(cached[1], where)
-                except InputError as exc:
-                    self.errors.append(exc)
-                except (ClientError, BotoCoreError) as exc:
-                    self.errors.append(InputError(where, f"cannot read the state ({exc})"))
+                self._add_object(index, bucket, obj_key, etag)
         for stale in set(self._cache) - seen:
             del self._cache[stale]
         for error in self.errors:
             logger.warning("Terraform state skipped: %s", error)
         return index
 
+    def _add_object(self, index: ManagedIndex, bucket: str, key: str, etag: str) -> None:
+        """Index one state object, downloaded again only when its ETag changed; what fails goes to `errors`."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        where = f"s3://{bucket}/{key}"
+        cached = self._cache.get((bucket, key))
+        try:
+            if cached is None or cached[0] != etag:
+                cached = (etag, self._download(bucket, key, where))
+                self._cache[(bucket, key)] = cached
+            if isinstance(cached[1], InputError):
+                self.errors.append(cached[1])
+            else:
+                index.add_state(cached[1], where)
+        except InputError as exc:
+            self.errors.append(exc)
+        except (ClientError, BotoCoreError) as exc:
+            self.errors.append(InputError(where, f"cannot read the state ({exc})"))

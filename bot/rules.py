@@ -14,7 +14,6 @@ from typing import Any
 from bot.errors import ConfigError
 
 
-
 class IgnoreScope(StrEnum):
     """What an ignore made from one resource covers."""
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import jinja2
 
+# The partials every resource template includes; each type's own template lives with its type in bot/catalog/.
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "hcl"
 INDENT = "  "
 MAX_IDENTIFIER = 64
@@ -30,6 +31,8 @@ _BARE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # Words HCL reads as something other than a plain object key when they stand bare before `=`.
 _KEYWORDS = frozenset({"for", "in", "if", "else", "endif", "endfor", "null", "true", "false"})
 _IDENT_BAD = re.compile(r"[^a-z0-9_]+")
+# How each bracket changes the nesting depth of a line.
+_NESTING = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
 
 
 def _escape_char(char: str, ascii_only: bool) -> str:
@@ -80,6 +83,14 @@ def hcl_value(value: Any, indent: int = 1) -> str:
         if isinstance(value.value, Mapping | list):
             return f"jsonencode({hcl_value(value.value, indent)})"
         return hcl_value(value.value, indent)
+    if isinstance(value, Mapping):
+        return _hcl_object(value, indent)
+    if isinstance(value, list | tuple):
+        return _hcl_list(value, indent)
+    return _hcl_scalar(value)
+
+
+def _hcl_scalar(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -92,21 +103,26 @@ def hcl_value(value: Any, indent: int = 1) -> str:
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, str):
         return hcl_string(value)
-    if isinstance(value, Mapping):
-        if not value:
-            return "{}"
-        inner = INDENT * (indent + 1)
-        lines = [f"{inner}{hcl_key(k)} = {hcl_value(v, indent + 1)}" for k, v in value.items()]
-        return "{\n" + "\n".join(lines) + "\n" + INDENT * indent + "}"
-    if isinstance(value, list | tuple):
-        if not value:
-            return "[]"
-        if not any(isinstance(item, Mapping | list | tuple) for item in value):
-            return "[" + ", ".join(hcl_value(item, indent) for item in value) + "]"
-        inner = INDENT * (indent + 1)
-        lines = [f"{inner}{hcl_value(item, indent + 1)}," for item in value]
-        return "[\n" + "\n".join(lines) + "\n" + INDENT * indent + "]"
     raise TypeError(f"no HCL literal for {type(value).__name__}")
+
+
+def _hcl_object(value: Mapping[Any, Any], indent: int) -> str:
+    if not value:
+        return "{}"
+    inner = INDENT * (indent + 1)
+    lines = [f"{inner}{hcl_key(k)} = {hcl_value(v, indent + 1)}" for k, v in value.items()]
+    return "{\n" + "\n".join(lines) + "\n" + INDENT * indent + "}"
+
+
+def _hcl_list(value: list[Any] | tuple[Any, ...], indent: int) -> str:
+    """On one line when no item is a collection, else one item a line."""
+    if not value:
+        return "[]"
+    if not any(isinstance(item, Mapping | list | tuple) for item in value):
+        return "[" + ", ".join(hcl_value(item, indent) for item in value) + "]"
+    inner = INDENT * (indent + 1)
+    lines = [f"{inner}{hcl_value(item, indent + 1)}," for item in value]
+    return "[\n" + "\n".join(lines) + "\n" + INDENT * indent + "]"
 
 
 def hcl_comment(text: str) -> str:
@@ -156,35 +172,45 @@ def _scan_assignment(line: str) -> int | None:
     """Index of the `=` that makes this line a one-line `key = value`, as `terraform fmt` decides it; else None."""
     depth = 0
     equals = None
-    in_string = False
-    escaped = False
-    for index, char in enumerate(line):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-            continue
+    index = 0
+    while index < len(line):
+        char = line[index]
         if char == '"':
-            in_string = True
-        elif char == "#" and equals is None:
-            return None
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif char == "=" and equals is None:
-            before = line[index - 1] if index else ""
-            after = line[index + 1] if index + 1 < len(line) else ""
-            if before in "<>!=" or after in "=>" or not line[:index].strip():
+            index = _string_end(line, index + 1)
+            continue
+        if equals is None and char in "#=":
+            # A comment before any `=`, or an `=` that does not assign: not a one-line assignment.
+            if char == "#" or not _assigns(line, index):
                 return None
             equals = index
             depth = 0
+        else:
+            depth += _NESTING.get(char, 0)
+        index += 1
     if equals is None or depth != 0:
         return None
     return equals
+
+
+def _string_end(line: str, start: int) -> int:
+    """The index just past the `"` that closes a string opened before `start`; the line's end when none does."""
+    escaped = False
+    for index in range(start, len(line)):
+        char = line[index]
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == '"':
+            return index + 1
+    return len(line)
+
+
+def _assigns(line: str, index: int) -> bool:
+    """Whether the `=` at `index` assigns: a key before it, a value after it, not in `==` `<=` `>=` `!=` `=>`."""
+    before = line[index - 1] if index else ""
+    after = line[index + 1] if index + 1 < len(line) else ""
+    return not (before in "<>!=" or after in "=>" or not line[:index].strip())
 
 
 def align_assignments(text: str) -> str:
@@ -252,10 +278,11 @@ def _hcl_filter(value: Any, indent: int = 1) -> str:
     return hcl_value(value, indent)
 
 
-def environment(loader_path: Path = TEMPLATES) -> jinja2.Environment:
-    """The Jinja2 environment for HCL templates: a missing variable is an error, never an empty string."""
+def environment(*search_path: Path) -> jinja2.Environment:
+    """The Jinja2 environment for HCL templates found in `search_path` (the first folder holding a name wins; by
+    default the shared partials in TEMPLATES): a missing variable is an error, never an empty string."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(loader_path)),
+        loader=jinja2.FileSystemLoader([str(path) for path in search_path or (TEMPLATES,)]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,  # noqa: S701 - the output is HCL, not HTML; every value goes through the hcl filter

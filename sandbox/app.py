@@ -1,6 +1,7 @@
 """The sandbox: tfsync's whole loop on one machine with no Slack workspace and no AWS account.
 
-Started by `python -m bot` when no Slack tokens are set. It runs, in one process and one event loop:
+Started by `python -m bot` when no Slack tokens are set; the composition root (app.py) hands it tfsync's start.
+It runs, in one process and one event loop:
 embedded AWS (moto, provisioned as infra/ would), the Slack emulator with a small workspace, a git repository with
 an example Terraform layout, tfsync itself (queue consumer + Slack app over Socket Mode, exactly as in production,
 adopting with the local runner), and the page with its JSON API.
@@ -16,7 +17,7 @@ import socket
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,13 +26,17 @@ from typing import Any, TextIO
 from aiohttp import web
 
 from bot.config import Secret, Settings
-from bot.sandbox import repo as example_repo
-from bot.sandbox.aws import EmbeddedAws, Provisioned, provision, sandbox_settings, use_fake_credentials
-from bot.sandbox.clickops import ClickOps
-from bot.sandbox.slack import SlackEmulator, Workspace
-from bot.sandbox.web import SandboxContext, build_web_app
+from bot.signals import stop_on_signals
+from sandbox import repo as example_repo
+from sandbox.aws import EmbeddedAws, Provisioned, provision, sandbox_settings, use_fake_credentials
+from sandbox.clickops import ClickOps
+from sandbox.slack import SlackEmulator, Workspace
+from sandbox.web import SandboxContext, build_web_app
 
 logger = logging.getLogger(__name__)
+
+# Runs tfsync (consumer and Slack app) until the event is set; returns once it is connected.
+StartTfsync = Callable[[Settings, asyncio.Event], Awaitable["asyncio.Task[Any]"]]
 
 READY_LINE = "tfsync sandbox ready at http://{host}:{port}"
 HOST = "127.0.0.1"
@@ -80,8 +85,9 @@ class Running:
 class Sandbox:
     """Starts and stops everything; `start()` returns once the page answers and tfsync is connected."""
 
-    def __init__(self, settings: Settings, *, host: str = HOST, port: int | None = None) -> None:
+    def __init__(self, settings: Settings, *, start: StartTfsync, host: str = HOST, port: int | None = None) -> None:
         self.base_settings = settings
+        self.start_tfsync = start
         self.host = host
         self.port = settings.sandbox_port if port is None else port
         self.aws = EmbeddedAws(host)
@@ -149,9 +155,7 @@ class Sandbox:
         await web.SockSite(self._runner, sock).start()
         url = f"http://{self.host}:{self.port}"
 
-        from bot.service import start_tfsync
-
-        self._tasks.append(await start_tfsync(settings, self._stop))
+        self._tasks.append(await self.start_tfsync(settings, self._stop))
         await emulator.wait_connected(10)
         logger.info("Terraform repository: %s (git log --all to see adopt commits)", repository)
         self.running = Running(settings, url, emulator, clickops, repository, provisioned)
@@ -207,15 +211,13 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-async def serve_sandbox(settings: Settings, out: TextIO | None = None) -> int:
+async def serve_sandbox(settings: Settings, out: TextIO | None = None, *, start: StartTfsync) -> int:
     """Run the sandbox until SIGINT or SIGTERM; prints the ready line once everything answers."""
-    from bot.service import stop_on_signals
-
     out = out or sys.stdout
     started = time.monotonic()
     stop = asyncio.Event()
     watcher = asyncio.create_task(stop_on_signals(stop))
-    sandbox = Sandbox(settings)
+    sandbox = Sandbox(settings, start=start)
     try:
         running = await sandbox.start()
         out.write(READY_LINE.format(host=sandbox.host, port=sandbox.port) + "\n")
@@ -230,12 +232,12 @@ async def serve_sandbox(settings: Settings, out: TextIO | None = None) -> int:
     return 0
 
 
-def run_sandbox(settings: Settings, out: TextIO | None = None) -> int:
-    """`python -m bot` with no Slack tokens."""
+def run_sandbox(settings: Settings, out: TextIO | None = None, *, start: StartTfsync) -> int:
+    """`python -m bot` with no Slack tokens; `start` runs tfsync itself (the composition root's start_tfsync)."""
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().getEffectiveLevel()))
     try:
-        return asyncio.run(serve_sandbox(settings, out))
+        return asyncio.run(serve_sandbox(settings, out, start=start))
     except OSError as exc:
         print(f"tfsync: {exc}", file=sys.stderr)
         return 1

@@ -1,6 +1,6 @@
 """The sandbox's Terraform repository: a real git repository with a root module and two child modules.
 
-Its modules match the example state in `bot.sandbox.aws`, so what the state manages is also what the code declares,
+Its modules match the example state in `sandbox.aws`, so what the state manages is also what the code declares,
 and an adopt into `storage` or `compute` lands in that module's folder with the import block in the root.
 """
 
@@ -11,7 +11,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.sandbox.aws import STATE_BUCKET, STATE_KEY
+from sandbox.aws import STATE_BUCKET, STATE_KEY
 
 logger = logging.getLogger(__name__)
 

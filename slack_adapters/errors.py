@@ -27,8 +27,8 @@ from renderers.slack import (
     render_not_found,
 )
 from renderers.slack.metadata import is_thread_ts
-from renderers.slack.viewdata import ErrorView
 from renderers.slack.text import is_channel_id
+from renderers.slack.viewdata import ErrorView
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ async def _ephemeral(client: AsyncWebClient, body: dict[str, Any], context: dict
 async def _conflict_payload(context: dict[str, Any], resource_id: str) -> dict[str, Any]:
     from slack_adapters.presenters import resource_view
 
-    deps = context["tfsync"]
+    deps = context["services"]
     record = await deps.repo.get(resource_id)
     if record is None:
         return render_not_found(resource_id)
@@ -86,30 +86,21 @@ async def route_error(
     response: BoltResponse | None,
 ) -> BoltResponse | None:
     """The app's one @app.error handler: the error, told on the surface it came from."""
-    kind = body.get("type") or ("slash_command" if body.get("command") else "")
-    acked = response is None  # Bolt passes no response once the listener has acknowledged
-    view = body.get("view") or {}
-    if acked:
+    where = _Surface(body, context, client, acked=response is None)
+    if where.acked:
         # Bolt resets the ack to None once this handler returns; its dispatcher polls for the ack every 10 ms, so a
         # listener failing right after ack() would lose the ack unless the poll (an earlier timer) runs first.
         await asyncio.sleep(ACK_SETTLE_SECONDS)
-
-    if isinstance(error, FormError) and kind == "view_submission" and not acked:
+    if isinstance(error, FormError) and where.kind == "view_submission" and not where.acked:
         return _json_response({"response_action": "errors", "errors": error.errors})
-
     if isinstance(error, TransitionConflict | IllegalTransition):
         logger.info("lost a race or asked for an impossible step: %s", error)
-        payload = await _conflict_payload(context, error.resource_id)
-        answer = None
-        if kind == "view_submission" and not acked:
-            answer = BoltResponse(status=200, body="")  # closes the modal; the note says why
-        elif kind == "view_submission" and view.get("id"):
-            await _safe(client.views_update(view_id=view["id"], view=_note_modal(payload)))
-        if kind == "slash_command" and not acked:
-            return _json_response(payload)
-        await _safe(_ephemeral(client, body, context, payload))
-        return answer
+        return await where.conflict(await _conflict_payload(context, error.resource_id))
+    return await where.error(_error_view(error))
 
+
+def _error_view(error: Exception) -> ErrorView:
+    """What the person reads: the error's own words for tfsync's typed errors, a general note for anything else."""
     error_id = new_error_id()
     if isinstance(error, UserFacingError | MetadataError | ResourceNotFound | TfsyncError):
         logger.warning("%s (error id %s): %s", type(error).__name__, error_id, error)
@@ -119,23 +110,49 @@ async def route_error(
         logger.exception("unexpected error (error id %s)", error_id, exc_info=error)
         title = "Something went wrong"
         message = "tfsync could not finish this. Nothing was changed unless the thread says so."
-    error_view = ErrorView(message=message, error_id=error_id, title=title)
+    return ErrorView(message=message, error_id=error_id, title=title)
 
-    if kind == "view_submission":
-        modal = render_error_modal(error_view)
-        if not acked:
-            return _json_response({"response_action": "update", "view": modal})
-        if view.get("id"):
-            await _safe(client.views_update(view_id=view["id"], view=modal))
-        return None
-    payload = render_error_message(error_view)
-    if kind == "slash_command" and not acked:
-        return _json_response(payload)
-    if kind == "block_suggestion" and not acked:
-        return _json_response({"options": []})
-    if not await _safe(_ephemeral(client, body, context, payload)) and body.get("trigger_id"):
-        await _safe(client.views_open(trigger_id=body["trigger_id"], view=render_error_modal(error_view)))
-    return BoltResponse(status=200, body="") if not acked and kind else None
+
+class _Surface:
+    """Where a failed request came from (modal, slash command, button, options), and how to answer there."""
+
+    def __init__(self, body: dict[str, Any], context: dict[str, Any], client: AsyncWebClient, *, acked: bool) -> None:
+        self.body = body
+        self.context = context
+        self.client = client
+        self.acked = acked
+        self.kind = body.get("type") or ("slash_command" if body.get("command") else "")
+        self.view_id = (body.get("view") or {}).get("id")
+
+    async def conflict(self, payload: dict[str, Any]) -> BoltResponse | None:
+        """The polite note: someone decided first."""
+        answer = None
+        if self.kind == "view_submission" and not self.acked:
+            answer = BoltResponse(status=200, body="")  # closes the modal; the note says why
+        elif self.kind == "view_submission" and self.view_id:
+            await _safe(self.client.views_update(view_id=self.view_id, view=_note_modal(payload)))
+        if self.kind == "slash_command" and not self.acked:
+            return _json_response(payload)
+        await _safe(_ephemeral(self.client, self.body, self.context, payload))
+        return answer
+
+    async def error(self, error_view: ErrorView) -> BoltResponse | None:
+        if self.kind == "view_submission":
+            modal = render_error_modal(error_view)
+            if not self.acked:
+                return _json_response({"response_action": "update", "view": modal})
+            if self.view_id:
+                await _safe(self.client.views_update(view_id=self.view_id, view=modal))
+            return None
+        payload = render_error_message(error_view)
+        if not self.acked and self.kind == "slash_command":
+            return _json_response(payload)
+        if not self.acked and self.kind == "block_suggestion":
+            return _json_response({"options": []})
+        if not await _safe(_ephemeral(self.client, self.body, self.context, payload)) and self.body.get("trigger_id"):
+            await _safe(self.client.views_open(trigger_id=self.body["trigger_id"],
+                                               view=render_error_modal(error_view)))
+        return BoltResponse(status=200, body="") if not self.acked and self.kind else None
 
 
 def _note_modal(payload: dict[str, Any]) -> dict[str, Any]:

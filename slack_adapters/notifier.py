@@ -13,22 +13,22 @@ import asyncio
 import logging
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.notifier import RecordChange
-from slack_adapters.posting import PostingQueue
-from slack_adapters.routing import Router
-from slack_adapters.users import UserDirectory
-from slack_adapters.presenters import Previews, label, resource_view, step_for
 from bot.state import StateRepository
-from bot.state.tables import ResourceModel
 from bot.state.records import ResourceRecord
+from bot.state.tables import ResourceModel
 from renderers.slack import group_burst, render_burst_digest, render_burst_group, render_resource_message, render_step
 from renderers.slack.digest import GROUP_PAGE
-from renderers.slack.viewdata import BuildProgress, BurstGroup, BurstView, ResourceView, Status, StepView
 from renderers.slack.resource import age_key, unique
+from renderers.slack.viewdata import BuildProgress, BurstGroup, BurstView, ResourceView, Status, StepView
+from slack_adapters.posting import PostingQueue
+from slack_adapters.presenters import Previews, label, resource_view, step_for
+from slack_adapters.routing import Router
+from slack_adapters.users import UserDirectory
 
 if TYPE_CHECKING:
     from bot.runners.job import AdoptJob, JobPhase, JobResult
@@ -116,30 +116,22 @@ class SlackNotifier:
         await asyncio.sleep(self.linger)
         while self._pending[channel]:
             batch, self._pending[channel] = self._pending[channel], []
-            now = self.clock()
-            arrivals = self._arrivals[channel]
-            while arrivals and now - arrivals[0] > self.burst_window:
-                arrivals.popleft()
-            digest = self._digests.get(channel)
-            if digest is not None and now - digest.started > self.burst_window:
-                digest = None
-            try:
-                if digest is not None or len(arrivals) > self.burst_threshold:
-                    await self._post_burst(channel, [r for r, _ in batch], digest)
-                    for _, done in batch:
-                        done.set_result(None)
-                    continue
-            except Exception as exc:
-                for _, done in batch:
-                    done.set_exception(exc)
+            digest = self._open_digest(channel)
+            if digest is not None or len(self._arrivals[channel]) > self.burst_threshold:
+                records = [r for r, _ in batch]
+                await _settle(batch, self._post_burst(channel, records, digest))
                 continue
-            for record, done in batch:
-                try:
-                    await self._post_parent(channel, record)
-                except Exception as exc:  # the consumer's notify call raises it, and the message comes back
-                    done.set_exception(exc)
-                else:
-                    done.set_result(None)
+            for item in batch:
+                await _settle([item], self._post_parent(channel, item[0]))
+
+    def _open_digest(self, channel: str) -> _Digest | None:
+        """Forget arrivals older than the burst window; the channel's digest while its window is still open."""
+        now = self.clock()
+        arrivals = self._arrivals[channel]
+        while arrivals and now - arrivals[0] > self.burst_window:
+            arrivals.popleft()
+        digest = self._digests.get(channel)
+        return digest if digest is not None and now - digest.started <= self.burst_window else None
 
     async def _post_parent(self, channel: str, record: ResourceRecord) -> None:
         view = await resource_view(record, self.users, self.previews)
@@ -246,6 +238,18 @@ class SlackNotifier:
         if collectors:
             await asyncio.gather(*collectors, return_exceptions=True)
         await self.poster.close()
+
+
+async def _settle(batch: Sequence[tuple[ResourceRecord, asyncio.Future[None]]], post: Awaitable[None]) -> None:
+    """Post, then resolve the waiting notify calls: each raises what the post raised, and its message comes back."""
+    try:
+        await post
+    except Exception as exc:
+        for _, done in batch:
+            done.set_exception(exc)
+    else:
+        for _, done in batch:
+            done.set_result(None)
 
 
 class SlackJobReporter:

@@ -7,17 +7,16 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.catalog import CATALOG
-from bot.classify import Resource
 from bot.codegen import CodeGenerator, CodegenError, Target, parse_module_path
-from slack_adapters.users import UserDirectory, user_of_actor
+from bot.decisions import resource_of
 from bot.state.records import AuditEntry, IgnoreRuleRecord, ResourceRecord
 from renderers.slack.viewdata import (
     ActivityView,
-    AdoptFailed,
+    AdoptFailedStep,
     AdoptStarted,
     AdoptSucceeded,
     Deleted,
-    DeleteFailed,
+    DeleteFailedStep,
     DeleteStarted,
     Gone,
     Ignored,
@@ -27,19 +26,11 @@ from renderers.slack.viewdata import (
     Status,
     StepView,
 )
+from slack_adapters.users import UserDirectory, user_of_actor
 
 logger = logging.getLogger(__name__)
 
 ROOT_MODULE = "."
-
-
-def resource_of(record: ResourceRecord) -> Resource:
-    """The detection a record holds, in the shape the code generator takes."""
-    return Resource(
-        tf_type=record.tf_type, import_id=record.import_id, name=record.name, arn=record.arn, region=record.region,
-        account_id=record.account_id, actor=record.actor, console_url=record.console_url,
-        suggested_name=record.suggested_name, loses_data=record.loses_data, tags=dict(record.tags),
-    )
 
 
 class Previews:
@@ -176,13 +167,13 @@ def step_for(
     if status is Status.ADOPTED:
         return AdoptSucceeded(view, address, view.result_url, view.result_kind or "commit", plan_summary, job_url)
     if status is Status.ADOPT_FAILED:
-        return AdoptFailed(view, record.job_error or "no reason was reported", job_url, error_id)
+        return AdoptFailedStep(view, record.job_error or "no reason was reported", job_url, error_id)
     if status is Status.DELETING:
         return DeleteStarted(view, by_user)
     if status is Status.DELETED:
         return Deleted(view, by_user)
     if status is Status.DELETE_FAILED:
-        return DeleteFailed(view, record.job_error or "no reason was reported", error_id)
+        return DeleteFailedStep(view, record.job_error or "no reason was reported", error_id)
     if status is Status.IGNORED:
         return Ignored(view, by_user, record.ignore_rule_id or "", describe_rule(rule) if rule else "ignored",
                        record.ignore_until)

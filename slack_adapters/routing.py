@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.state.records import ResourceRecord
-from renderers.slack.viewdata import RoutingRuleView
 from renderers.slack.text import is_channel_id
+from renderers.slack.viewdata import RoutingRuleView
 
 
 @dataclass(frozen=True, slots=True)

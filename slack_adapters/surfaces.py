@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from slack_adapters.presenters import activity_view, resource_view, rule_view
 from bot.state import ResourceRecord, Status
 from bot.state.records import AuditEntry
 from renderers.slack import (
@@ -26,57 +25,56 @@ from renderers.slack.viewdata import (
     StatsView,
 )
 from renderers.slack.viewdata import Status as ViewStatus
-
-if TYPE_CHECKING:
-    from slack_adapters.app import Tfsync
+from slack_adapters.presenters import activity_view, resource_view, rule_view
+from slack_adapters.services import SlackServices
 
 RECENT_RECORDS = 10  # resources whose history feeds "recent activity"
 HOME_OPEN_SHOWN = 40
 
 
-async def home_view(tfsync: Tfsync) -> dict[str, Any]:
-    records = await tfsync.decisions.all_records()
+async def home_view(services: SlackServices) -> dict[str, Any]:
+    records = await services.decisions.all_records()
     counts = Counter(ViewStatus(r.status) for r in records)
     open_records = sorted((r for r in records if r.is_open), key=lambda r: r.detected_at)
-    open_views = [await resource_view(r, tfsync.users) for r in open_records[:HOME_OPEN_SHOWN]]
+    open_views = [await resource_view(r, services.users) for r in open_records[:HOME_OPEN_SHOWN]]
     recent_records = sorted(records, key=lambda r: r.status_changed_at, reverse=True)[:RECENT_RECORDS]
     entries: list[tuple[AuditEntry, ResourceRecord]] = []
     for record in recent_records:
-        entries.extend((entry, record) for entry in await tfsync.repo.history(record.resource_id))
+        entries.extend((entry, record) for entry in await services.repo.history(record.resource_id))
     entries.sort(key=lambda pair: pair[0].at, reverse=True)
     views = {r.resource_id: v for r, v in zip(open_records, open_views, strict=False)}
     recent = []
     for entry, record in entries[:15]:
-        view = views.get(record.resource_id) or await resource_view(record, tfsync.users)
+        view = views.get(record.resource_id) or await resource_view(record, services.users)
         views[record.resource_id] = view
         recent.append(activity_view(entry, view))
-    rules = await tfsync.repo.rules()
+    rules = await services.repo.rules()
     return render_home(HomeView(
-        counts=counts, open_resources=open_views, recent=recent, routing_rules=tfsync.router.views(),
+        counts=counts, open_resources=open_views, recent=recent, routing_rules=services.router.views(),
         ignore_rules=[rule_view(r) for r in rules], open_total=len(open_records),
     ))
 
 
-async def list_message(tfsync: Tfsync, status: Status | None) -> dict[str, Any]:
+async def list_message(services: SlackServices, status: Status | None) -> dict[str, Any]:
     if status is None:
-        records = await tfsync.repo.open_resources()
+        records = await services.repo.open_resources()
     else:
-        records = await tfsync.repo.by_status(status.value)
-    views = [await resource_view(r, tfsync.users) for r in records[:100]]
+        records = await services.repo.by_status(status.value)
+    views = [await resource_view(r, services.users) for r in records[:100]]
     return render_list(views, ViewStatus(status.value) if status else None, total=len(records))
 
 
-async def show_message(tfsync: Tfsync, record: ResourceRecord) -> dict[str, Any]:
-    rules = await tfsync.repo.rules() if record.status == Status.IGNORED else ()
-    return render_show(await resource_view(record, tfsync.users, tfsync.previews, rules=rules))
+async def show_message(services: SlackServices, record: ResourceRecord) -> dict[str, Any]:
+    rules = await services.repo.rules() if record.status == Status.IGNORED else ()
+    return render_show(await resource_view(record, services.users, services.previews, rules=rules))
 
 
-async def rules_message(tfsync: Tfsync) -> dict[str, Any]:
-    return render_rules(tfsync.router.views(), [rule_view(r) for r in await tfsync.repo.rules()])
+async def rules_message(services: SlackServices) -> dict[str, Any]:
+    return render_rules(services.router.views(), [rule_view(r) for r in await services.repo.rules()])
 
 
-async def stats_message(tfsync: Tfsync) -> dict[str, Any]:
-    records = await tfsync.decisions.all_records()
+async def stats_message(services: SlackServices) -> dict[str, Any]:
+    records = await services.decisions.all_records()
     return render_stats(StatsView(
         counts=Counter(ViewStatus(r.status) for r in records),
         by_type=Counter(r.tf_type for r in records),
@@ -85,20 +83,20 @@ async def stats_message(tfsync: Tfsync) -> dict[str, Any]:
     ))
 
 
-async def adopt_modal(tfsync: Tfsync, record: ResourceRecord) -> dict[str, Any]:
-    view = await resource_view(record, tfsync.users, tfsync.previews)
+async def adopt_modal(services: SlackServices, record: ResourceRecord) -> dict[str, Any]:
+    view = await resource_view(record, services.users, services.previews)
     return render_adopt_modal(AdoptModalView(
-        view, tfsync.modules, default_module=tfsync.modules[0].path if tfsync.modules else None,
+        view, services.modules, default_module=services.modules[0].path if services.modules else None,
         tf_name=record.tf_name, tf_file=record.tf_file, record_version=record.version,
     ))
 
 
-async def delete_modal(tfsync: Tfsync, record: ResourceRecord, *, allowed: bool) -> dict[str, Any]:
-    admins, group = tfsync.users.admin_views()
-    view = await resource_view(record, tfsync.users)
+async def delete_modal(services: SlackServices, record: ResourceRecord, *, allowed: bool) -> dict[str, Any]:
+    admins, group = services.users.admin_views()
+    view = await resource_view(record, services.users)
     return render_delete_modal(DeleteModalView(view, allowed, admins, group, record_version=record.version))
 
 
-async def ignore_modal(tfsync: Tfsync, record: ResourceRecord) -> dict[str, Any]:
-    view = await resource_view(record, tfsync.users)
+async def ignore_modal(services: SlackServices, record: ResourceRecord) -> dict[str, Any]:
+    view = await resource_view(record, services.users)
     return render_ignore_modal(IgnoreModalView(view, record_version=record.version))

@@ -20,8 +20,6 @@ import pytest
 
 from infra import generate
 
-PHASES = ("describe", "delete")
-
 
 class CallRecorder:
     """Clients that record every operation they call, by Terraform type and phase (describe or delete)."""
@@ -32,8 +30,8 @@ class CallRecorder:
 
     def factory(self, tf_type: str, phase: str) -> Callable[[str, str], Any]:
         """A client factory (service, region) -> boto3 client whose calls count for `tf_type`'s `phase`."""
-        if phase not in PHASES:
-            raise ValueError(f"phase must be one of {PHASES}, not {phase!r}")
+        if phase not in generate.PHASES:
+            raise ValueError(f"phase must be one of {generate.PHASES}, not {phase!r}")
         made = self.calls.setdefault((tf_type, phase), set())
 
         def record(model: Any, **_: Any) -> None:

@@ -8,14 +8,12 @@ import os
 import threading
 import urllib.request
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "cloudtrail"
-DATA = Path(__file__).resolve().parent / "data"
+# Where the data lives (tests/data, inside the checkout); many tests import these names from here.
+from tests.paths import CORPUS, DATA, ROOT  # noqa: F401
 
 # boto3 signs requests even against moto; these are moto's well-known fake credentials, never real ones.
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
@@ -98,6 +96,15 @@ def aws_client(aws_endpoint: str) -> Callable[..., Any]:
         return boto3.client(service, region_name=region, endpoint_url=aws_endpoint)
 
     return make
+
+
+@pytest.fixture
+def aws_calls(aws_client: Callable[..., Any], request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Clients for describe readers and delete executors that record every AWS call they make, checked against
+    infra/recorded-calls.json when the test ends (see tests/aws_calls.py)."""
+    from tests.aws_calls import recording
+
+    yield from recording(aws_client, request)
 
 
 # How many receives the test queue allows before its redrive policy moves a message to the dead-letter queue.

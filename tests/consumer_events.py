@@ -1,9 +1,10 @@
-"""Queue message bodies built from real CloudTrail records of the shared corpus, varied to make distinct events.
+"""Queue message bodies built from real CloudTrail records of the corpus, varied to make distinct events.
 
 The S3 CreateBucket record (s3__CreateBucket__1.json) gets a new bucket name, eventID and eventTime per event.
 The corpus has no DeleteBucket record: `delete_bucket_record` derives one from that CreateBucket record the way
 CloudTrail writes DeleteBucket (same identity and request shape: requestParameters.bucketName and Host, no
-CreateBucketConfiguration). Read-only noise comes from the corpus's read-only records as they are.
+CreateBucketConfiguration). Read-only noise comes from the corpus's read-only records as they are. The corpus is
+tests/data/corpus/cloudtrail (tests.paths.CORPUS).
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import gzip
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "cloudtrail"
+from tests.paths import CORPUS
+
 CREATE_BUCKET = "s3__CreateBucket__1.json"
 NOISE = (
     "ec2__DescribeInstances__1.json",

@@ -22,7 +22,7 @@ from bot.consumer import ClassifierSource, Consumer, delete_candidates
 from bot.events import CloudTrailRecord
 from bot.notifier import RecordChange
 from bot.state import Detection, StateRepository, Status, resource_id
-from bot.state.models import AuditModel, DedupeModel, ResourceModel
+from bot.state.tables import AuditModel, DedupeModel, ResourceModel
 from tests.conftest import MAX_RECEIVE_COUNT
 from tests.consumer_events import (
     create_bucket_record,

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.state.models import AuditModel, ResourceModel
+from bot.state.tables import AuditModel, ResourceModel
 from tests.conftest import ROOT, create_queue_with_dlq
 from tests.consumer_events import create_bucket_record, event_id, eventbridge, send_all
 

@@ -1,4 +1,4 @@
-"""Every record of the shared corpus gets the verdict PROVENANCE.tsv expects, and the exact import IDs."""
+"""Every corpus record (tests/data/corpus/cloudtrail) gets the verdict PROVENANCE.tsv expects, and the import IDs."""
 
 from __future__ import annotations
 

@@ -18,10 +18,12 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from bot.catalog import DESCRIBE as REGISTRY
+from bot.catalog import TEMPLATES
+from bot.catalog.template_input import Clients, Model, NotFound
 from bot.classify import Resource
-from bot.codegen.describe import REGISTRY
-from bot.codegen.model import Clients, Model, NotFound
 from bot.events import CloudTrailRecord
+from renderers.hcl import TEMPLATES as SHARED_TEMPLATES
 from renderers.hcl import JsonDocument, environment, finish, unique_label
 
 logger = logging.getLogger(__name__)
@@ -29,6 +31,9 @@ logger = logging.getLogger(__name__)
 _MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 _RESOURCE_HEADER = re.compile(r'^\s*resource\s+"?([A-Za-z0-9_-]+)"?\s+"?([A-Za-z0-9_-]+)"?\s*\{', re.MULTILINE)
 DEFAULT_MODULES_DIR = "modules"
+# Each type's template lives with its type in bot/catalog/<service>/; the partials every template includes (the
+# notes above a resource, the import block) stay with the HCL renderer.
+TEMPLATE_DIRS = (SHARED_TEMPLATES, *sorted({path.parent for path in TEMPLATES.values()}))
 _NUMBERED = re.compile(r"(.+)_[a-z]+_\d+\Z")
 # Terraform normalises every string to Unicode NFC, so a value AWS holds in another form cannot be written exactly.
 _NFC_NOTE = (
@@ -110,7 +115,7 @@ def resolve_target(modules: tuple[str, ...], root: Path | None) -> Target:
 def _module_source(folder: Path, name: str) -> str | None:
     if not folder.is_dir() or not any(folder.glob("*.tf")):
         return None
-    from bot.codegen.terraform import TerraformError, literal_string, load_config_dir
+    from bot.terraform import TerraformError, literal_string, load_config_dir
 
     try:
         module = load_config_dir(folder)
@@ -127,7 +132,7 @@ def existing_addresses(folder: Path) -> set[str]:
     """`type.name` of every resource block already in a folder, as Terraform reads them."""
     if not folder.is_dir() or not any(folder.glob("*.tf")):
         return set()
-    from bot.codegen.terraform import TerraformError, load_config_dir
+    from bot.terraform import TerraformError, load_config_dir
 
     try:
         module = load_config_dir(folder)
@@ -146,7 +151,7 @@ class CodeGenerator:
     def __init__(self, client_factory: Callable[[str, str], Any] | None = None, default_region: str = "us-east-1"):
         self.client_factory = client_factory
         self.default_region = default_region
-        self.env = environment()
+        self.env = environment(*TEMPLATE_DIRS)
 
     def model(self, resource: Resource, record: CloudTrailRecord | None, describe: bool) -> tuple[Model, bool]:
         """The template input for a resource, and whether it came from describe calls."""
@@ -262,7 +267,7 @@ def _with_note(model: Model, note: str) -> Model:
 
 def check_with_terraform(files: Iterable[GeneratedFile]) -> None:
     """Terraform's own parser loads every folder the files land in, and `terraform fmt` would change nothing."""
-    from bot.codegen.terraform import TerraformError, fmt_check, load_config_dir
+    from bot.terraform import TerraformError, fmt_check, load_config_dir
 
     with tempfile.TemporaryDirectory(prefix="tfsync-check-") as tmp:
         root = Path(tmp)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -21,7 +22,7 @@ from bot.codegen import (
 )
 from bot.config import Settings
 from bot.errors import InputError
-from bot.events import Envelope, parse_body
+from bot.events import CloudTrailRecord, Envelope, parse_body
 
 logger = logging.getLogger(__name__)
 
@@ -75,22 +76,40 @@ def cmd_codegen(args: argparse.Namespace, settings: Settings, classifier: Classi
     except CodegenError as exc:
         print(f"tfsync: --module: {exc}", file=sys.stderr)
         return 2
-    factory = None
-    if args.describe:
-        from bot import aws
-
-        def factory(service: str, region: str) -> Any:
-            return aws.client(settings, service, region)
-
+    factory = _describe_clients(settings) if args.describe else None
     generator = CodeGenerator(factory, default_region=settings.aws_region)
     envelope = _envelope(args.path, settings, stdin)
-    failed = bool(envelope.errors)
     for problem in envelope.errors:
         print(f"tfsync: {problem}", file=sys.stderr)
+    files, generated, failed = _generate(envelope.records, classifier, generator, args, modules)
+    if not _emit(files, args.out, out):
+        return 1
+    return 1 if envelope.errors or failed or not generated else 0
+
+
+def _describe_clients(settings: Settings) -> Callable[[str, str], Any]:
+    """The AWS clients --describe reads the live configuration through."""
+    from bot import aws
+
+    def factory(service: str, region: str) -> Any:
+        return aws.client(settings, service, region)
+
+    return factory
+
+
+def _generate(
+    records: Iterable[CloudTrailRecord],
+    classifier: Classifier,
+    generator: CodeGenerator,
+    args: argparse.Namespace,
+    modules: tuple[str, ...],
+) -> tuple[list[GeneratedFile], int, bool]:
+    """(files, resources generated, whether a record or a resource failed) for the detected resources of `records`."""
     files: list[GeneratedFile] = []
     taken: set[str] = set()
     generated = 0
-    for record in envelope.records:
+    failed = False
+    for record in records:
         result = classifier.classify(record)
         if result.verdict != "detected":
             print(f"tfsync: {record.source}: {record.event_name}: {result.verdict}: {result.reason}; no code",
@@ -111,18 +130,23 @@ def cmd_codegen(args: argparse.Namespace, settings: Settings, classifier: Classi
             taken.add(f"{resource.tf_type}.{generation.label}")
             files.extend(generation.files)
             generated += 1
+    return files, generated, failed
+
+
+def _emit(files: list[GeneratedFile], root: Path | None, out: TextIO) -> bool:
+    """Check the files with Terraform, then write them under `root` (or print them); False when either failed."""
     try:
         check_with_terraform(files)
     except CodegenError as exc:
         print(f"tfsync: {exc}", file=sys.stderr)
-        return 1
-    if args.out is not None:
-        try:
-            for path in write(files, args.out):
-                out.write(f"{path}\n")
-        except (CodegenError, OSError) as error:
-            print(f"tfsync: {error}", file=sys.stderr)
-            return 1
-    else:
+        return False
+    if root is None:
         print_files(files, out)
-    return 1 if failed or not generated else 0
+        return True
+    try:
+        for path in write(files, root):
+            out.write(f"{path}\n")
+    except (CodegenError, OSError) as error:
+        print(f"tfsync: {error}", file=sys.stderr)
+        return False
+    return True

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from bot.deletion.base import AlreadyGone, DeleteFailed, DeleteOutcome, DeleteRefused, DeleteRequest, plain_error
-from bot.deletion.executors import REGISTRY
-from bot.deletion.service import DeleteNotAllowed, Deleter, DeleteResult, ManagedByTerraform, check_unmanaged, execute
+from bot.catalog import DELETE as REGISTRY
+from bot.catalog._delete import AlreadyGone, DeleteFailed, DeleteOutcome, DeleteRefused, DeleteRequest, plain_error
+from bot.deletion.safe import ManagedByTerraform, check_unmanaged, execute, request_of
 
 __all__ = [
     "REGISTRY",
     "AlreadyGone",
     "DeleteFailed",
-    "DeleteNotAllowed",
     "DeleteOutcome",
     "DeleteRefused",
     "DeleteRequest",
-    "DeleteResult",
-    "Deleter",
     "ManagedByTerraform",
     "check_unmanaged",
     "execute",
     "plain_error",
+    "request_of",
 ]

@@ -94,14 +94,19 @@ def _env_vars(items: Any, name_key: str, value_key: str) -> dict[str, str]:
     return found
 
 
+def _object(value: Any) -> dict[str, Any]:
+    """`value` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def parse_build_event(event: ServiceEvent) -> BuildUpdate | None:
     """A BuildUpdate from a codebuild-state or codebuild-phase ServiceEvent; None for other kinds."""
     if event.kind not in ("codebuild-state", "codebuild-phase"):
         return None
     detail = event.detail
-    info = detail.get("additional-information") if isinstance(detail.get("additional-information"), dict) else {}
+    info = _object(detail.get("additional-information"))
     env = _env_vars((info.get("environment") or {}).get("environment-variables"), "name", "value")
-    logs = info.get("logs") if isinstance(info.get("logs"), dict) else {}
+    logs = _object(info.get("logs"))
     if event.kind == "codebuild-state":
         kind, status, phase = "state", str(detail.get("build-status", "")), str(detail.get("current-phase", ""))
     else:
@@ -256,9 +261,10 @@ class CodeBuildRunner:
                 try:
                     update = await asyncio.wait_for(queue.get(), timeout=min(self.poll_seconds, remaining))
                 except TimeoutError:
-                    update = await self._poll(build_id)
-                    if update is None or not update.terminal:
+                    polled = await self._poll(build_id)
+                    if polled is None or not polled.terminal:
                         continue
+                    update = polled
                 if update.kind == "phase":
                     await reporter.phase(job, JobPhase(update.phase, update.status))
                     continue

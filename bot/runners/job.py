@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -11,6 +12,8 @@ from typing import Any, Literal, Protocol
 import hcl2
 
 from bot.codegen import GeneratedFile
+
+logger = logging.getLogger(__name__)
 
 ResultStatus = Literal["succeeded", "failed"]
 # The adopt script prints exactly one line starting with this marker; everything after it is a JSON object.
@@ -102,9 +105,12 @@ class PlanCounts:
     def from_mapping(cls, value: Mapping[str, Any] | None) -> PlanCounts | None:
         if not isinstance(value, Mapping):
             return None
-        numbers = {k: value.get(k) for k in _PLAN_KEYS}
-        if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in numbers.values()):
-            return None
+        numbers: dict[str, int] = {}
+        for key in _PLAN_KEYS:
+            n = value.get(key)
+            if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+                return None
+            numbers[key] = n
         return cls(numbers["import"], numbers["add"], numbers["change"], numbers["destroy"])
 
 
@@ -145,6 +151,16 @@ class JobReporter(Protocol):
     async def phase(self, job: AdoptJob, phase: JobPhase) -> None: ...
 
     async def result(self, job: AdoptJob, result: JobResult) -> None: ...
+
+
+class LoggingReporter:
+    """Reports a job's progress as log lines; for surfaces that show nothing."""
+
+    async def phase(self, job: AdoptJob, phase: JobPhase) -> None:
+        logger.info("job %s: %s %s %s", job.job_id, phase.name, phase.status, phase.detail)
+
+    async def result(self, job: AdoptJob, result: JobResult) -> None:
+        logger.info("job %s ended: %s %s", job.job_id, result.status, result.error or result.link or "")
 
 
 @dataclass(slots=True)

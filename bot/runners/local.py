@@ -1,5 +1,5 @@
 """The local runner: the adopt job's steps against a git repository on disk, for the sandbox and for teams
-without CodeBuild. It places the files, checks them with the embedded Terraform where that can run offline,
+without CodeBuild. It places the files, checks them with Terraform (`bot.terraform`) where that runs offline,
 commits on the resource's branch and pushes it when the repository has a remote; it never plans or applies,
 because that needs the AWS provider and credentials, and it says so in the result.
 """
@@ -104,7 +104,7 @@ class LocalRunner:
 
     def _check(self, tree: Path, files: tuple[GeneratedFile, ...]) -> tuple[str | None, tuple[str, ...]]:
         """(a problem that fails the job or None, the checks skipped and why)."""
-        from bot.codegen.terraform import TerraformError, fmt_check, load_config_dir
+        from bot.terraform import TerraformError, fmt_check, load_config_dir
 
         skipped: list[str] = []
         for generated in files:
@@ -137,7 +137,7 @@ class LocalRunner:
 
 
 def _validate(tree: Path, plugin_dir: Path) -> str | None:
-    from bot.codegen.terraform import run
+    from bot.terraform import run
 
     code, _, err = run(["init", "-backend=false", "-input=false", "-no-color", f"-plugin-dir={plugin_dir}"],
                        chdir=tree)

@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.rules import IgnoreRule
-from bot.state.models import AuditModel, IgnoreRuleModel, ResourceModel
 from bot.state.status import OPEN_STATUSES
+from bot.state.tables import AuditModel, IgnoreRuleModel, ResourceModel
 
 RESOURCE_ID_PREFIX = "r-"
 _ID_CHARS = 12  # 60 bits of SHA-256: a collision needs ~10^9 resources, and one is still detected, never merged

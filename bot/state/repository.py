@@ -24,7 +24,6 @@ from bot.classify import Resource
 from bot.config import Settings
 from bot.state import schema
 from bot.state.errors import ResourceIdCollision, ResourceNotFound, StateError, TransitionConflict
-from bot.state.models import AuditModel, DedupeModel, IgnoreRuleModel, ResourceModel
 from bot.state.records import (
     DETAIL_FIELDS,
     IGNORE_SCOPES,
@@ -34,6 +33,7 @@ from bot.state.records import (
     resource_id,
 )
 from bot.state.status import OPEN_STATUSES, Status, check_transition
+from bot.state.tables import AuditModel, DedupeModel, IgnoreRuleModel, ResourceModel
 
 logger = logging.getLogger(__name__)
 

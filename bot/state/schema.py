@@ -16,8 +16,9 @@ from pynamodb.attributes import TTLAttribute
 from pynamodb.connection import Connection
 from pynamodb.models import Model
 
+from bot import aws
 from bot.config import Settings
-from bot.state.models import MODELS
+from bot.state.tables import MODELS
 
 BILLING_MODE = "PAY_PER_REQUEST"
 # A handful of threads share one botocore connection pool per table; more than the consumer runs at once.
@@ -100,7 +101,7 @@ def configure(settings: Settings) -> None:
         meta = {
             "table_name": table_name(settings, model),
             "region": settings.aws_region,
-            "host": settings.endpoint_for("dynamodb"),
+            "host": aws.endpoint_url(settings, "dynamodb"),
             "max_pool_connections": max(MIN_POOL_CONNECTIONS, settings.consumer_concurrency * 2),
         }
         if any(getattr(model.Meta, key, None) != value for key, value in meta.items()):
@@ -126,7 +127,7 @@ def connection(settings: Settings) -> Connection:
     """A table-less connection for transactions, with the same endpoint as the models."""
     return Connection(
         region=settings.aws_region,
-        host=settings.endpoint_for("dynamodb"),
+        host=aws.endpoint_url(settings, "dynamodb"),
         max_pool_connections=max(MIN_POOL_CONNECTIONS, settings.consumer_concurrency * 2),
     )
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from slack_bolt.app.async_app import AsyncApp
 
-from slack_adapters.app import load_resource, mark_admin, require_admin
 from handlers.actions.adopt_button import handle_adopt_button
 from handlers.actions.delete_button import handle_delete_button
 from handlers.actions.ignore_button import handle_ignore_button
@@ -12,6 +11,7 @@ from handlers.actions.link_button import LINK_ACTIONS, handle_link_button
 from handlers.actions.module_options import handle_module_options
 from handlers.actions.retry_adoption import handle_retry_adoption
 from handlers.actions.retry_deletion import handle_retry_deletion
+from handlers.middleware import load_resource, mark_admin, require_admin
 from renderers.slack.ids import Action
 
 

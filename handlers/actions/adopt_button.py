@@ -7,15 +7,15 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from slack_adapters.app import Tfsync
 from bot.decisions import require_status
-from slack_adapters.surfaces import adopt_modal
 from bot.state import ResourceRecord, Status
+from slack_adapters.services import SlackServices
+from slack_adapters.surfaces import adopt_modal
 
 
 async def handle_adopt_button(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, tfsync: Tfsync, record: ResourceRecord,
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, services: SlackServices, record: ResourceRecord,
 ) -> None:
     await ack()
     require_status(record, (Status.DETECTED.value,), Status.ADOPTING.value)
-    await client.views_open(trigger_id=body["trigger_id"], view=await adopt_modal(tfsync, record))
+    await client.views_open(trigger_id=body["trigger_id"], view=await adopt_modal(services, record))

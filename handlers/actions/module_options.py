@@ -6,9 +6,9 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 
-from slack_adapters.app import Tfsync
 from renderers.slack import render_module_options
+from slack_adapters.services import SlackServices
 
 
-async def handle_module_options(ack: AsyncAck, payload: dict[str, Any], tfsync: Tfsync) -> None:
-    await ack(**render_module_options(tfsync.modules, str(payload.get("value") or "")))
+async def handle_module_options(ack: AsyncAck, payload: dict[str, Any], services: SlackServices) -> None:
+    await ack(**render_module_options(services.modules, str(payload.get("value") or "")))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 
-from slack_adapters.app import Tfsync
 from bot.state import ResourceRecord
+from slack_adapters.services import SlackServices
+from slack_adapters.users import slack_actor
 
 
-async def handle_retry_adoption(ack: AsyncAck, tfsync: Tfsync, record: ResourceRecord, user_id: str) -> None:
+async def handle_retry_adoption(ack: AsyncAck, services: SlackServices, record: ResourceRecord, user_id: str) -> None:
     await ack()
-    await tfsync.decisions.retry_adopt(record, user_id)
+    await services.decisions.retry_adopt(record, slack_actor(user_id))

@@ -9,16 +9,17 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from slack_adapters import surfaces
-from slack_adapters.app import Tfsync
 from bot.decisions import DELETE_FROM, require_status
 from bot.state import Status
 from renderers.slack import render_help, render_unignored
+from slack_adapters import surfaces
+from slack_adapters.services import SlackServices
+from slack_adapters.users import slack_actor
 
 
 @dataclass(frozen=True, slots=True)
 class Invocation:
-    tfsync: Tfsync
+    services: SlackServices
     client: AsyncWebClient
     user_id: str
     trigger_id: str
@@ -36,55 +37,55 @@ async def help_(inv: Invocation) -> Answer:
 async def list_(inv: Invocation) -> Answer:
     word = inv.args.strip().lower()
     if word in ("", "open"):
-        return await surfaces.list_message(inv.tfsync, None)
+        return await surfaces.list_message(inv.services, None)
     try:
         status = Status(word.replace(" ", "_").replace("-", "_"))
     except ValueError:
         return render_help(f"list {inv.args.strip()}")
-    return await surfaces.list_message(inv.tfsync, status)
+    return await surfaces.list_message(inv.services, status)
 
 
 async def show(inv: Invocation) -> Answer:
-    return await surfaces.show_message(inv.tfsync, await inv.tfsync.decisions.find(inv.args))
+    return await surfaces.show_message(inv.services, await inv.services.decisions.find(inv.args))
 
 
 async def adopt(inv: Invocation) -> Answer:
-    record = await inv.tfsync.decisions.find(inv.args)
+    record = await inv.services.decisions.find(inv.args)
     require_status(record, (Status.DETECTED.value,), Status.ADOPTING.value)
-    await inv.client.views_open(trigger_id=inv.trigger_id, view=await surfaces.adopt_modal(inv.tfsync, record))
+    await inv.client.views_open(trigger_id=inv.trigger_id, view=await surfaces.adopt_modal(inv.services, record))
     return None
 
 
 async def delete(inv: Invocation) -> Answer:
-    record = await inv.tfsync.decisions.find(inv.args)
+    record = await inv.services.decisions.find(inv.args)
     require_status(record, DELETE_FROM, Status.DELETING.value)
-    allowed = await inv.tfsync.users.is_admin(inv.user_id)
-    view = await surfaces.delete_modal(inv.tfsync, record, allowed=allowed)
+    allowed = await inv.services.users.is_admin(inv.user_id)
+    view = await surfaces.delete_modal(inv.services, record, allowed=allowed)
     await inv.client.views_open(trigger_id=inv.trigger_id, view=view)
     return None
 
 
 async def ignore(inv: Invocation) -> Answer:
-    record = await inv.tfsync.decisions.find(inv.args)
+    record = await inv.services.decisions.find(inv.args)
     require_status(record, (Status.DETECTED.value,), Status.IGNORED.value)
-    await inv.client.views_open(trigger_id=inv.trigger_id, view=await surfaces.ignore_modal(inv.tfsync, record))
+    await inv.client.views_open(trigger_id=inv.trigger_id, view=await surfaces.ignore_modal(inv.services, record))
     return None
 
 
 async def rules(inv: Invocation) -> Answer:
-    return await surfaces.rules_message(inv.tfsync)
+    return await surfaces.rules_message(inv.services)
 
 
 async def unignore(inv: Invocation) -> Answer:
     rule_id = inv.args.strip().strip("`")
     if not rule_id:
         return render_help("unignore")
-    await inv.tfsync.decisions.unignore(rule_id, inv.user_id)
+    await inv.services.decisions.unignore(rule_id, slack_actor(inv.user_id))
     return render_unignored(rule_id, inv.user_id)
 
 
 async def stats(inv: Invocation) -> Answer:
-    return await surfaces.stats_message(inv.tfsync)
+    return await surfaces.stats_message(inv.services)
 
 
 # Subcommands that need an argument, and those that take none.

@@ -8,15 +8,15 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from slack_adapters.app import Tfsync
 from handlers.commands.subcommands import NEEDS_ARGUMENT, SUBCOMMANDS, Invocation
 from renderers.slack import render_help
+from slack_adapters.services import SlackServices
 
 COMMAND = "/tfsync"
 
 
 async def handle_tfsync_command(
-    ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], client: AsyncWebClient, tfsync: Tfsync,
+    ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], client: AsyncWebClient, services: SlackServices,
 ) -> None:
     await ack()
     text = str(command.get("text") or "").strip()
@@ -25,7 +25,7 @@ async def handle_tfsync_command(
     if subcommand is None or (word.lower() in NEEDS_ARGUMENT and not rest.strip()):
         await respond(**render_help(text or None))
         return
-    invocation = Invocation(tfsync, client, command["user_id"], command["trigger_id"], rest.strip())
+    invocation = Invocation(services, client, command["user_id"], command["trigger_id"], rest.strip())
     answer = await subcommand(invocation)
     if answer is not None:
         await respond(**answer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.app.async_app import AsyncApp
 
-from slack_adapters.app import require_admin
+from handlers.middleware import require_admin
 from handlers.submissions.adopt_submit import handle_adopt_submission
 from handlers.submissions.delete_submit import handle_delete_submission
 from handlers.submissions.ignore_submit import handle_ignore_submission

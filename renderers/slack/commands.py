@@ -7,14 +7,6 @@ from collections.abc import Mapping, Sequence
 from renderers.slack import blocks as bk
 from renderers.slack import limits
 from renderers.slack.blocks import Payload
-from renderers.slack.models import (
-    ErrorView,
-    IgnoreRuleView,
-    ResourceView,
-    RoutingRuleView,
-    StatsView,
-    Status,
-)
 from renderers.slack.resource import (
     STATUS_WORDS,
     age_key,
@@ -26,6 +18,14 @@ from renderers.slack.resource import (
     unique,
 )
 from renderers.slack.text import Mrkdwn, channel, code, date, esc, link, safe_url, who
+from renderers.slack.viewdata import (
+    ErrorView,
+    IgnoreRuleView,
+    ResourceView,
+    RoutingRuleView,
+    StatsView,
+    Status,
+)
 
 COMMAND = "/tfsync"
 LIST_BLOCKS = limits.MESSAGE_BLOCKS - 2

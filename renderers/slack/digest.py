@@ -11,9 +11,9 @@ from collections import defaultdict
 from renderers.slack import blocks as bk
 from renderers.slack import limits
 from renderers.slack.blocks import Payload
-from renderers.slack.models import BurstGroup, BurstView, ResourceView
 from renderers.slack.resource import actions_block, age_key, label_of, pack_lines, summary_line, unique
 from renderers.slack.text import Mrkdwn, code, esc
+from renderers.slack.viewdata import BurstGroup, BurstView, ResourceView
 
 GROUP_PAGE = (limits.MESSAGE_BLOCKS - 2) // 2  # two blocks per resource, a heading and a spare
 

@@ -20,7 +20,7 @@ from renderers.slack.modals import (
     is_tf_file,
     module_value,
 )
-from renderers.slack.models import Expiry, IgnoreScope, ModuleView, ResourceView
+from renderers.slack.viewdata import Expiry, IgnoreScope, ModuleView, ResourceView
 
 
 class FormError(ValueError):

@@ -6,9 +6,9 @@ from renderers.slack import blocks as bk
 from renderers.slack import limits
 from renderers.slack.blocks import Payload
 from renderers.slack.commands import count_fields, rules_blocks
-from renderers.slack.models import ActivityView, HomeView
 from renderers.slack.resource import STATUS_WORDS, actions_block, age_key, label_of, pack_lines, summary_line, unique
 from renderers.slack.text import Mrkdwn, code, date, esc, who
+from renderers.slack.viewdata import ActivityView, HomeView
 
 RECENT_SHOWN = 15
 RULE_BLOCKS = 8  # headings plus packed lines for routing and ignore rules

@@ -117,48 +117,52 @@ class _Walker:
                 seen.add(block_id)
             self.block(block, where)
 
+    def counted(self, items: Any, path: tuple[str | int, ...], limit: int, what: str) -> list[Any] | None:
+        """`items` when it is a list of 1 to `limit` items; else None, and a problem."""
+        if isinstance(items, list) and 0 < len(items) <= limit:
+            return items
+        self.fail(path, f"1 to {limit} {what}")
+        return None
+
     def block(self, block: dict[str, Any], path: tuple[str | int, ...]) -> None:
         kind = block.get("type")
         if kind == "section":
-            if "text" not in block and "fields" not in block:
-                self.fail(path, "a section needs text or fields")
-            if "text" in block:
-                self.text(block["text"], (*path, "text"), SECTION_TEXT)
-            fields = block.get("fields")
-            if fields is not None:
-                if not isinstance(fields, list) or not 0 < len(fields) <= SECTION_FIELDS:
-                    self.fail((*path, "fields"), f"1 to {SECTION_FIELDS} fields")
-                else:
-                    for i, item in enumerate(fields):
-                        self.text(item, (*path, "fields", i), FIELD_TEXT)
-            if "accessory" in block:
-                self.interactive(block["accessory"], (*path, "accessory"))
+            self.section(block, path)
         elif kind == "context":
-            elements = block.get("elements")
-            if not isinstance(elements, list) or not 0 < len(elements) <= CONTEXT_ELEMENTS:
-                self.fail((*path, "elements"), f"1 to {CONTEXT_ELEMENTS} elements")
-            else:
-                for i, item in enumerate(elements):
-                    self.text(item, (*path, "elements", i), CONTEXT_TEXT)
+            elements = self.counted(block.get("elements"), (*path, "elements"), CONTEXT_ELEMENTS, "elements")
+            for i, item in enumerate(elements or ()):
+                self.text(item, (*path, "elements", i), CONTEXT_TEXT)
         elif kind == "header":
             self.text(block.get("text"), (*path, "text"), HEADER_TEXT, plain_only=True)
         elif kind == "actions":
-            elements = block.get("elements")
-            if not isinstance(elements, list) or not 0 < len(elements) <= ACTIONS_ELEMENTS:
-                self.fail((*path, "elements"), f"1 to {ACTIONS_ELEMENTS} elements")
-            else:
-                self.elements(elements, (*path, "elements"))
+            elements = self.counted(block.get("elements"), (*path, "elements"), ACTIONS_ELEMENTS, "elements")
+            self.elements(elements or [], (*path, "elements"))
         elif kind == "input":
-            self.text(block.get("label"), (*path, "label"), INPUT_LABEL, plain_only=True)
-            if "hint" in block:
-                self.text(block["hint"], (*path, "hint"), INPUT_HINT, plain_only=True)
-            element = block.get("element")
-            if not isinstance(element, dict) or element.get("type") not in _INPUT_ELEMENTS:
-                self.fail((*path, "element"), "expected an input element")
-            else:
-                self.interactive(element, (*path, "element"))
+            self.input_block(block, path)
         elif kind != "divider":
             self.fail(path, f"block type {kind!r} is not one tfsync renders")
+
+    def section(self, block: dict[str, Any], path: tuple[str | int, ...]) -> None:
+        if "text" not in block and "fields" not in block:
+            self.fail(path, "a section needs text or fields")
+        if "text" in block:
+            self.text(block["text"], (*path, "text"), SECTION_TEXT)
+        if block.get("fields") is not None:
+            fields = self.counted(block["fields"], (*path, "fields"), SECTION_FIELDS, "fields")
+            for i, item in enumerate(fields or ()):
+                self.text(item, (*path, "fields", i), FIELD_TEXT)
+        if "accessory" in block:
+            self.interactive(block["accessory"], (*path, "accessory"))
+
+    def input_block(self, block: dict[str, Any], path: tuple[str | int, ...]) -> None:
+        self.text(block.get("label"), (*path, "label"), INPUT_LABEL, plain_only=True)
+        if "hint" in block:
+            self.text(block["hint"], (*path, "hint"), INPUT_HINT, plain_only=True)
+        element = block.get("element")
+        if not isinstance(element, dict) or element.get("type") not in _INPUT_ELEMENTS:
+            self.fail((*path, "element"), "expected an input element")
+        else:
+            self.interactive(element, (*path, "element"))
 
     def elements(self, elements: list[Any], path: tuple[str | int, ...]) -> None:
         seen: set[str] = set()
@@ -184,11 +188,7 @@ class _Walker:
         if "confirm" in element:
             self.confirm(element["confirm"], (*path, "confirm"))
         if kind == "button":
-            self.text(element.get("text"), (*path, "text"), BUTTON_TEXT, plain_only=True)
-            self.string(element.get("value"), (*path, "value"), BUTTON_VALUE)
-            self.string(element.get("url"), (*path, "url"), URL)
-            if element.get("style") not in (None, "primary", "danger"):
-                self.fail((*path, "style"), "style must be primary or danger")
+            self.button(element, path)
         elif kind == "plain_text_input":
             max_length = element.get("max_length", INPUT_VALUE)
             if not isinstance(max_length, int) or not 0 < max_length <= INPUT_VALUE:
@@ -196,26 +196,35 @@ class _Walker:
                 max_length = INPUT_VALUE
             self.string(element.get("initial_value"), (*path, "initial_value"), max_length)
         elif kind in _SELECTS or kind == "radio_buttons":
-            options = element.get("options")
-            if kind == "external_select":
-                if options is not None:
-                    self.fail((*path, "options"), "an external select loads its options")
-                minimum = element.get("min_query_length", 3)
-                if not isinstance(minimum, int) or minimum < 0:
-                    self.fail((*path, "min_query_length"), "must be a non-negative integer")
-            else:
-                limit = RADIO_OPTIONS if kind == "radio_buttons" else SELECT_OPTIONS
-                if not isinstance(options, list) or not 0 < len(options) <= limit:
-                    self.fail((*path, "options"), f"1 to {limit} options")
-                else:
-                    self.options(options, (*path, "options"), plain_only=kind != "radio_buttons")
-                    initial = element.get("initial_option")
-                    if initial is not None and initial not in options:
-                        self.fail((*path, "initial_option"), "initial_option must be one of the options")
-            if "initial_option" in element:
-                self.options([element["initial_option"]], (*path, "initial_option"), plain_only=kind != "radio_buttons")
+            self.choice(element, path, radio=kind == "radio_buttons")
         else:
             self.fail(path, f"element type {kind!r} is not one tfsync renders")
+
+    def button(self, element: dict[str, Any], path: tuple[str | int, ...]) -> None:
+        self.text(element.get("text"), (*path, "text"), BUTTON_TEXT, plain_only=True)
+        self.string(element.get("value"), (*path, "value"), BUTTON_VALUE)
+        self.string(element.get("url"), (*path, "url"), URL)
+        if element.get("style") not in (None, "primary", "danger"):
+            self.fail((*path, "style"), "style must be primary or danger")
+
+    def choice(self, element: dict[str, Any], path: tuple[str | int, ...], *, radio: bool) -> None:
+        """A select or a radio group: its options are listed in the element, or (external select) loaded."""
+        if element.get("type") == "external_select":
+            if element.get("options") is not None:
+                self.fail((*path, "options"), "an external select loads its options")
+            minimum = element.get("min_query_length", 3)
+            if not isinstance(minimum, int) or minimum < 0:
+                self.fail((*path, "min_query_length"), "must be a non-negative integer")
+        else:
+            limit = RADIO_OPTIONS if radio else SELECT_OPTIONS
+            options = self.counted(element.get("options"), (*path, "options"), limit, "options")
+            if options is not None:
+                self.options(options, (*path, "options"), plain_only=not radio)
+                initial = element.get("initial_option")
+                if initial is not None and initial not in options:
+                    self.fail((*path, "initial_option"), "initial_option must be one of the options")
+        if "initial_option" in element:
+            self.options([element["initial_option"]], (*path, "initial_option"), plain_only=not radio)
 
     def options(self, options: list[Any], path: tuple[str | int, ...], *, plain_only: bool) -> None:
         values: set[str] = set()

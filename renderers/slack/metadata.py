@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from renderers.slack.limits import PRIVATE_METADATA
-from renderers.slack.models import check_short_id
 from renderers.slack.text import is_channel_id
+from renderers.slack.viewdata import check_short_id
 
 VERSION = 1
 _THREAD_TS = re.compile(r"\d{1,12}\.\d{1,9}\Z")
@@ -66,6 +66,21 @@ def encode(metadata: ModalMetadata) -> str:
 
 def parse(text: str | None) -> ModalMetadata:
     """The metadata a tfsync modal carries; MetadataError for anything else."""
+    document = _document(text)
+    resource_id, channel_id, thread_ts, record_version = (document.get(k) for k in ("r", "c", "t", "n"))
+    if not isinstance(resource_id, str):
+        raise MetadataError("private_metadata names no resource")
+    for name, value in (("channel", channel_id), ("thread", thread_ts)):
+        if value is not None and not isinstance(value, str):
+            raise MetadataError(f"private_metadata {name} is not a string")
+    try:
+        return ModalMetadata(resource_id, channel_id, thread_ts, record_version)
+    except ValueError as exc:
+        raise MetadataError(f"private_metadata: {exc}") from None
+
+
+def _document(text: str | None) -> dict[str, Any]:
+    """The JSON object of metadata this version wrote, its fields not yet checked; MetadataError otherwise."""
     if not text:
         raise MetadataError("the view carries no private_metadata")
     if len(text) > PRIVATE_METADATA:
@@ -82,13 +97,4 @@ def parse(text: str | None) -> ModalMetadata:
     unknown = set(document) - _KEYS
     if unknown:
         raise MetadataError(f"private_metadata has unknown keys {sorted(unknown)}")
-    resource_id, channel_id, thread_ts, record_version = (document.get(k) for k in ("r", "c", "t", "n"))
-    if not isinstance(resource_id, str):
-        raise MetadataError("private_metadata names no resource")
-    for name, value in (("channel", channel_id), ("thread", thread_ts)):
-        if value is not None and not isinstance(value, str):
-            raise MetadataError(f"private_metadata {name} is not a string")
-    try:
-        return ModalMetadata(resource_id, channel_id, thread_ts, record_version)
-    except ValueError as exc:
-        raise MetadataError(f"private_metadata: {exc}") from None
+    return document

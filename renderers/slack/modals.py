@@ -12,16 +12,6 @@ from renderers.slack import limits
 from renderers.slack.blocks import Payload
 from renderers.slack.ids import Action, Block, Callback
 from renderers.slack.metadata import ModalMetadata, encode, is_thread_ts
-from renderers.slack.models import (
-    AdoptModalView,
-    DeleteModalView,
-    ErrorView,
-    Expiry,
-    IgnoreModalView,
-    IgnoreScope,
-    ModuleView,
-    ResourceView,
-)
 from renderers.slack.resource import NAME, label_of, preview_section
 from renderers.slack.text import (
     Mrkdwn,
@@ -35,6 +25,16 @@ from renderers.slack.text import (
     subteam,
     visible,
     who,
+)
+from renderers.slack.viewdata import (
+    AdoptModalView,
+    DeleteModalView,
+    ErrorView,
+    Expiry,
+    IgnoreModalView,
+    IgnoreScope,
+    ModuleView,
+    ResourceView,
 )
 
 TF_NAME_MAX = 64

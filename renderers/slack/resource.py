@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from renderers.slack import blocks as bk
 from renderers.slack import limits as bk_limits
 from renderers.slack.blocks import Payload
 from renderers.slack.ids import Action, Block, scoped
-from renderers.slack.models import (
-    AdoptFailed,
-    AdoptStarted,
-    AdoptSucceeded,
-    BuildProgress,
-    Deleted,
-    DeleteFailed,
-    DeleteStarted,
-    Gone,
-    Ignored,
-    ResourceView,
-    Status,
-    StepView,
-)
 from renderers.slack.text import (
     Mrkdwn,
     as_utc,
@@ -35,6 +22,20 @@ from renderers.slack.text import (
     safe_url,
     slack_len,
     who,
+)
+from renderers.slack.viewdata import (
+    AdoptFailedStep,
+    AdoptStarted,
+    AdoptSucceeded,
+    BuildProgress,
+    Deleted,
+    DeleteFailedStep,
+    DeleteStarted,
+    Gone,
+    Ignored,
+    ResourceView,
+    Status,
+    StepView,
 )
 
 PREVIEW_LINES = 12
@@ -258,76 +259,117 @@ def _error_id(error_id: str | None) -> Payload | None:
 
 def render_step(step: StepView) -> Payload:
     """A thread reply for one step of a resource's life."""
+    reply = _STEP_REPLIES.get(type(step))
+    if reply is None:
+        raise TypeError(f"no thread reply for {type(step).__name__}")
     r = step.resource
-    name = code(r.display_name, NAME)
-    what = esc(label_of(r), 100)
-    if isinstance(step, AdoptStarted):
-        module = Mrkdwn(" (module {})").format(code(step.module, NAME)) if step.module else Mrkdwn("")
-        text = Mrkdwn(":hourglass_flowing_sand: {} started adopting the {} {} as {} in {}{}.").format(
-            who("", step.user_id), what, name, code(step.tf_address, NAME), code(step.tf_file, NAME), module
-        )
-        return _reply(f"Adopting {clip(r.display_name, FALLBACK_PART)}", bk.section(text))
-    if isinstance(step, BuildProgress):
-        detail = Mrkdwn(": {}").format(esc(step.detail, REASON)) if step.detail.strip() else Mrkdwn("")
-        log = Mrkdwn(" · {}").format(link(step.job_url, "build log")) if safe_url(step.job_url) else Mrkdwn("")
-        text = Mrkdwn(":gear: *{}*{}{}").format(esc(step.phase.strip() or "Working", 200), detail, log)
-        return _reply(f"{clip(step.phase, 100)}: {clip(r.display_name, FALLBACK_PART)}", bk.section(text))
-    if isinstance(step, AdoptSucceeded):
-        result = _result_link(step.result_url, step.result_kind)
-        tail = Mrkdwn(" {}.").format(result) if result else Mrkdwn("")
-        text = Mrkdwn(":white_check_mark: Adopted the {} {} as {}.{}").format(
-            what, name, code(step.tf_address, NAME), tail
-        )
-        plan = bk.context(Mrkdwn("Plan: {}").format(esc(step.plan_summary, 500))) if step.plan_summary.strip() else None
-        job = _job_button(step.job_url, r)
-        return _reply(
-            f"Adopted {clip(r.display_name, FALLBACK_PART)}", bk.section(text), plan,
-            bk.actions([job], scoped(Block.STEP_ACTIONS, r.short_id)) if job else None,
-        )
-    if isinstance(step, AdoptFailed):
-        reason, _ = code_block(step.reason or "no reason was reported", max_lines=30, max_chars=REASON)
-        buttons = [bk.button("Retry adoption", Action.ADOPTION_RETRY, value=r.short_id, style="primary")]
-        job = _job_button(step.job_url, r)
-        if job:
-            buttons.append(job)
-        return _reply(
-            f"Adoption of {clip(r.display_name, FALLBACK_PART)} failed",
-            bk.section(Mrkdwn(":x: Adopting the {} {} failed:\n").format(what, name) + reason),
-            _error_id(step.error_id),
-            bk.actions(buttons, scoped(Block.STEP_ACTIONS, r.short_id)),
-        )
-    if isinstance(step, DeleteStarted):
-        text = Mrkdwn(
-            ":hourglass_flowing_sand: {} asked to delete the {} {}. tfsync checks first that no Terraform state "
-            "manages it."
-        ).format(who("", step.user_id), what, name)
-        return _reply(f"Deleting {clip(r.display_name, FALLBACK_PART)}", bk.section(text))
-    if isinstance(step, Deleted):
-        text = Mrkdwn(":wastebasket: Deleted the {} {} (asked by {}).").format(what, name, who("", step.user_id))
-        return _reply(f"Deleted {clip(r.display_name, FALLBACK_PART)}", bk.section(text))
-    if isinstance(step, DeleteFailed):
-        reason, _ = code_block(step.reason or "no reason was reported", max_lines=30, max_chars=REASON)
-        retry = bk.button(
-            "Retry delete", Action.DELETION_RETRY, value=r.short_id, style="danger",
-            confirm_dialog=delete_confirm_dialog(r),
-        )
-        return _reply(
-            f"Deleting {clip(r.display_name, FALLBACK_PART)} failed",
-            bk.section(Mrkdwn(":x: Deleting the {} {} failed:\n").format(what, name) + reason),
-            _error_id(step.error_id),
-            bk.actions([retry], scoped(Block.STEP_ACTIONS, r.short_id)),
-        )
-    if isinstance(step, Ignored):
-        until = Mrkdwn("until ") + date(step.until) if step.until else Mrkdwn("forever")
-        text = Mrkdwn(":see_no_evil: {} ignored the {} {}: {} (rule {}), {}.").format(
-            who("", step.user_id), what, name, esc(step.rule, 500), code(step.rule_id, 100), until
-        )
-        return _reply(f"Ignored {clip(r.display_name, FALLBACK_PART)}", bk.section(text))
-    if isinstance(step, Gone):
-        when = Mrkdwn(" (noticed {})").format(date(step.noticed_at)) if step.noticed_at else Mrkdwn("")
-        text = Mrkdwn(":ghost: The {} {} was deleted outside tfsync{}.").format(what, name, when)
-        return _reply(f"{clip(r.display_name, FALLBACK_PART)} is gone", bk.section(text))
-    raise TypeError(f"no thread reply for {type(step).__name__}")
+    return reply(step, esc(label_of(r), 100), code(r.display_name, NAME))
+
+
+# Each step's reply, from the step, the resource's kind (`what`) and its name.
+def _adopt_started(step: AdoptStarted, what: Mrkdwn, name: Mrkdwn) -> Payload:
+    r = step.resource
+    module = Mrkdwn(" (module {})").format(code(step.module, NAME)) if step.module else Mrkdwn("")
+    text = Mrkdwn(":hourglass_flowing_sand: {} started adopting the {} {} as {} in {}{}.").format(
+        who("", step.user_id), what, name, code(step.tf_address, NAME), code(step.tf_file, NAME), module
+    )
+    return _reply(f"Adopting {clip(r.display_name, FALLBACK_PART)}", bk.section(text))
+
+
+def _build_progress(step: BuildProgress, what: Mrkdwn, name: Mrkdwn) -> Payload:
+    r = step.resource
+    detail = Mrkdwn(": {}").format(esc(step.detail, REASON)) if step.detail.strip() else Mrkdwn("")
+    log = Mrkdwn(" · {}").format(link(step.job_url, "build log")) if safe_url(step.job_url) else Mrkdwn("")
+    text = Mrkdwn(":gear: *{}*{}{}").format(esc(step.phase.strip() or "Working", 200), detail, log)
+    return _reply(f"{clip(step.phase, 100)}: {clip(r.display_name, FALLBACK_PART)}", bk.section(text))
+
+
+def _adopt_succeeded(step: AdoptSucceeded, what: Mrkdwn, name: Mrkdwn) -> Payload:
+    r = step.resource
+    result = _result_link(step.result_url, step.result_kind)
+    tail = Mrkdwn(" {}.").format(result) if result else Mrkdwn("")
+    text = Mrkdwn(":white_check_mark: Adopted the {} {} as {}.{}").format(
+        what, name, code(step.tf_address, NAME), tail
+    )
+    plan = bk.context(Mrkdwn("Plan: {}").format(esc(step.plan_summary, 500))) if step.plan_summary.strip() else None
+    job = _job_button(step.job_url, r)
+    return _reply(
+        f"Adopted {clip(r.display_name, FALLBACK_PART)}", bk.section(text), plan,
+        bk.actions([job], scoped(Block.STEP_ACTIONS, r.short_id)) if job else None,
+    )
+
+
+def _adopt_failed(step: AdoptFailedStep, what: Mrkdwn, name: Mrkdwn) -> Payload:
+    r = step.resource
+    reason, _ = code_block(step.reason or "no reason was reported", max_lines=30, max_chars=REASON)
+    buttons = [bk.button("Retry adoption", Action.ADOPTION_RETRY, value=r.short_id, style="primary")]
+    job = _job_button(step.job_url, r)
+    if job:
+        buttons.append(job)
+    return _reply(
+        f"Adoption of {clip(r.display_name, FALLBACK_PART)} failed",
+        bk.section(Mrkdwn(":x: Adopting the {} {} failed:\n").format(what, name) + reason),
+        _error_id(step.error_id),
+        bk.actions(buttons, scoped(Block.STEP_ACTIONS, r.short_id)),
+    )
+
+def _delete_started(step: DeleteStarted, what: Mrkdwn, name: Mrkdwn) -> Payload:
+    r = step.resource
+    text = Mrkdwn(
+        ":hourglass_flowing_sand: {} asked to delete the {} {}. tfsync checks first that no Terraform state "
+        "manages it."
+    ).format(who("", step.user_id), what, name)
+    return _reply(f"Deleting {clip(r.display_name, FALLBACK_PART)}", bk.section(text))
+
+
+def _deleted(step: Deleted, what: Mrkdwn, name: Mrkdwn) -> Payload:
+    r = step.resource
+    text = Mrkdwn(":wastebasket: Deleted the {} {} (asked by {}).").format(what, name, who("", step.user_id))
+    return _reply(f"Deleted {clip(r.display_name, FALLBACK_PART)}", bk.section(text))
+
+
+def _delete_failed(step: DeleteFailedStep, what: Mrkdwn, name: Mrkdwn) -> Payload:
+    r = step.resource
+    reason, _ = code_block(step.reason or "no reason was reported", max_lines=30, max_chars=REASON)
+    retry = bk.button(
+        "Retry delete", Action.DELETION_RETRY, value=r.short_id, style="danger",
+        confirm_dialog=delete_confirm_dialog(r),
+    )
+    return _reply(
+        f"Deleting {clip(r.display_name, FALLBACK_PART)} failed",
+        bk.section(Mrkdwn(":x: Deleting the {} {} failed:\n").format(what, name) + reason),
+        _error_id(step.error_id),
+        bk.actions([retry], scoped(Block.STEP_ACTIONS, r.short_id)),
+    )
+
+
+def _ignored(step: Ignored, what: Mrkdwn, name: Mrkdwn) -> Payload:
+    r = step.resource
+    until = Mrkdwn("until ") + date(step.until) if step.until else Mrkdwn("forever")
+    text = Mrkdwn(":see_no_evil: {} ignored the {} {}: {} (rule {}), {}.").format(
+        who("", step.user_id), what, name, esc(step.rule, 500), code(step.rule_id, 100), until
+    )
+    return _reply(f"Ignored {clip(r.display_name, FALLBACK_PART)}", bk.section(text))
+
+
+def _gone(step: Gone, what: Mrkdwn, name: Mrkdwn) -> Payload:
+    r = step.resource
+    when = Mrkdwn(" (noticed {})").format(date(step.noticed_at)) if step.noticed_at else Mrkdwn("")
+    text = Mrkdwn(":ghost: The {} {} was deleted outside tfsync{}.").format(what, name, when)
+    return _reply(f"{clip(r.display_name, FALLBACK_PART)} is gone", bk.section(text))
+
+
+_STEP_REPLIES: dict[type, Callable[[Any, Mrkdwn, Mrkdwn], Payload]] = {
+    AdoptStarted: _adopt_started,
+    BuildProgress: _build_progress,
+    AdoptSucceeded: _adopt_succeeded,
+    AdoptFailedStep: _adopt_failed,
+    DeleteStarted: _delete_started,
+    Deleted: _deleted,
+    DeleteFailedStep: _delete_failed,
+    Ignored: _ignored,
+    Gone: _gone,
+}
 
 
 def age_key(resource: ResourceView) -> tuple[int, float]:

@@ -1,4 +1,7 @@
-"""What the Slack renderers draw: small frozen views that the Slack layer fills from state records and settings."""
+"""What the Slack renderers draw: small frozen views that the Slack adapters fill from state records and settings.
+
+Statuses and ignore scopes are the engine's own (re-exported here for the renderers).
+"""
 
 from __future__ import annotations
 
@@ -8,31 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.rules import IgnoreScope as IgnoreScope
+from bot.state.status import OPEN_STATUSES as OPEN_STATUSES
+from bot.state.status import Status as Status
+
 _SHORT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
-
-
-class Status(StrEnum):
-    """A resource's status; the values are the state machine's status names."""
-
-    DETECTED = "detected"
-    ADOPTING = "adopting"
-    ADOPTED = "adopted"
-    ADOPT_FAILED = "adopt_failed"
-    DELETING = "deleting"
-    DELETED = "deleted"
-    DELETE_FAILED = "delete_failed"
-    IGNORED = "ignored"
-    GONE = "gone"
-
-
-OPEN_STATUSES = (Status.DETECTED, Status.ADOPTING, Status.ADOPT_FAILED, Status.DELETING, Status.DELETE_FAILED)
-
-
-class IgnoreScope(StrEnum):
-    RESOURCE = "resource"
-    TYPE = "type"
-    ACTOR = "actor"
-    NAME = "name"  # a name pattern
 
 
 class Expiry(StrEnum):
@@ -132,7 +115,7 @@ class AdoptSucceeded:
 
 
 @dataclass(frozen=True, slots=True)
-class AdoptFailed:
+class AdoptFailedStep:
     resource: ResourceView
     reason: str
     job_url: str | None = None
@@ -152,7 +135,7 @@ class Deleted:
 
 
 @dataclass(frozen=True, slots=True)
-class DeleteFailed:
+class DeleteFailedStep:
     resource: ResourceView
     reason: str
     error_id: str | None = None
@@ -173,8 +156,9 @@ class Gone:
     noticed_at: datetime | None = None
 
 
-StepView = AdoptStarted | BuildProgress | AdoptSucceeded | AdoptFailed | DeleteStarted | Deleted | DeleteFailed | (
-    Ignored | Gone
+StepView = (
+    AdoptStarted | BuildProgress | AdoptSucceeded | AdoptFailedStep | DeleteStarted | Deleted | DeleteFailedStep
+    | Ignored | Gone
 )
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.sandbox.slack.emulator import SlackEmulator
-from bot.sandbox.slack.socket_mode import Ack, Envelope
-from bot.sandbox.slack.web_api import METHODS, ApiCall
-from bot.sandbox.slack.workspace import Channel, Ephemeral, Message, User, View, Workspace
+from sandbox.slack.emulator import SlackEmulator
+from sandbox.slack.socket_mode import Ack, Envelope
+from sandbox.slack.web_api import METHODS, ApiCall
+from sandbox.slack.workspace import Channel, Ephemeral, Message, User, View, Workspace
 
 __all__ = [
     "METHODS",

@@ -13,11 +13,11 @@ from typing import Any
 from aiohttp import web
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.sandbox.slack import payloads
-from bot.sandbox.slack.socket_mode import Ack, Envelope, SocketMode
-from bot.sandbox.slack.validation import message_block_problems, view_problems
-from bot.sandbox.slack.web_api import MAX_MODAL_STACK, ApiCall, WebApi
-from bot.sandbox.slack.workspace import Ephemeral, Message, ResponseUrl, Trigger, User, View, Workspace
+from sandbox.slack import payloads
+from sandbox.slack.socket_mode import Ack, Envelope, SocketMode
+from sandbox.slack.validation import message_block_problems, view_problems
+from sandbox.slack.web_api import MAX_MODAL_STACK, ApiCall, WebApi
+from sandbox.slack.workspace import Ephemeral, Message, ResponseUrl, Trigger, User, View, Workspace
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from bot.sandbox.slack.workspace import Channel, Message, User, View, Workspace
+from sandbox.slack.workspace import Channel, Message, User, View, Workspace
 
 TEXT_INPUTS = ("plain_text_input", "email_text_input", "url_text_input", "number_input")
 SINGLE_SELECTS = ("static_select", "external_select", "radio_buttons")

@@ -33,18 +33,7 @@ def _error(problem: str, path: tuple[str | int, ...]) -> str:
 def _round_trip_problems(original: Any, parsed: Any, path: tuple[str | int, ...]) -> list[str]:
     """Where slack_sdk dropped or reshaped a field: Slack rejects the same input instead of guessing."""
     if isinstance(original, dict):
-        if not isinstance(parsed, dict):
-            return [_error("expected an object", path)]
-        problems = []
-        for key, value in original.items():
-            if key not in parsed:
-                if value in ("", [], {}):
-                    problems.append(_error(f"must not be empty: {key}", (*path, key)))
-                else:
-                    problems.append(_error(f"unsupported property: {key}", (*path, key)))
-                continue
-            problems.extend(_round_trip_problems(value, parsed[key], (*path, key)))
-        return problems
+        return _object_round_trip_problems(original, parsed, path)
     if isinstance(original, list):
         if not isinstance(parsed, list) or len(parsed) != len(original):
             return [_error("invalid array", path)]
@@ -59,6 +48,21 @@ def _round_trip_problems(original: Any, parsed: Any, path: tuple[str | int, ...]
     return []
 
 
+def _object_round_trip_problems(original: dict[str, Any], parsed: Any, path: tuple[str | int, ...]) -> list[str]:
+    if not isinstance(parsed, dict):
+        return [_error("expected an object", path)]
+    problems = []
+    for key, value in original.items():
+        if key not in parsed:
+            if value in ("", [], {}):
+                problems.append(_error(f"must not be empty: {key}", (*path, key)))
+            else:
+                problems.append(_error(f"unsupported property: {key}", (*path, key)))
+            continue
+        problems.extend(_round_trip_problems(value, parsed[key], (*path, key)))
+    return problems
+
+
 def _limit_problems(node: Any, path: tuple[str | int, ...]) -> list[str]:
     """Limits slack_sdk does not check: empty text, button values, option counts."""
     problems: list[str] = []
@@ -69,22 +73,35 @@ def _limit_problems(node: Any, path: tuple[str | int, ...]) -> list[str]:
     if not isinstance(node, dict):
         return problems
     kind = node.get("type")
-    if kind in ("plain_text", "mrkdwn") and isinstance(node.get("text"), str) and not node["text"]:
-        problems.append(_error("must be more than 0 characters", (*path, "text")))
-    if kind in ("plain_text", "mrkdwn") and "text" not in node:
-        problems.append(_error("missing required field: text", path))
+    if kind in ("plain_text", "mrkdwn"):
+        problems.extend(_text_problems(node, path))
     if kind == "button" and isinstance(node.get("value"), str) and len(node["value"]) > MAX_BUTTON_VALUE:
         problems.append(_error(f"must be less than {MAX_BUTTON_VALUE + 1} characters", (*path, "value")))
     options = node.get("options")
     if isinstance(options, list):
-        limit = MAX_RADIO_OR_CHECKBOX_OPTIONS if kind in ("radio_buttons", "checkboxes") else MAX_OPTIONS
-        if len(options) > limit:
-            problems.append(_error(f"must provide at most {limit} items", (*path, "options")))
-        if kind in ("static_select", "multi_static_select", "radio_buttons", "checkboxes", "overflow") and not options:
-            problems.append(_error("must provide at least 1 item", (*path, "options")))
+        problems.extend(_option_count_problems(kind, options, path))
     for key, value in node.items():
         if isinstance(value, dict | list):
             problems.extend(_limit_problems(value, (*path, key)))
+    return problems
+
+
+def _text_problems(node: dict[str, Any], path: tuple[str | int, ...]) -> list[str]:
+    """A text object's text: present and not empty."""
+    if isinstance(node.get("text"), str) and not node["text"]:
+        return [_error("must be more than 0 characters", (*path, "text"))]
+    if "text" not in node:
+        return [_error("missing required field: text", path)]
+    return []
+
+
+def _option_count_problems(kind: Any, options: list[Any], path: tuple[str | int, ...]) -> list[str]:
+    problems = []
+    limit = MAX_RADIO_OR_CHECKBOX_OPTIONS if kind in ("radio_buttons", "checkboxes") else MAX_OPTIONS
+    if len(options) > limit:
+        problems.append(_error(f"must provide at most {limit} items", (*path, "options")))
+    if kind in ("static_select", "multi_static_select", "radio_buttons", "checkboxes", "overflow") and not options:
+        problems.append(_error("must provide at least 1 item", (*path, "options")))
     return problems
 
 
@@ -161,6 +178,18 @@ def view_problems(view: Any, *, allowed_types: tuple[str, ...] = VIEW_TYPES) -> 
         problems.append(_error("missing required field: blocks", ("view",)))
         return problems
     problems.extend(block_problems(view["blocks"], max_blocks=MAX_VIEW_BLOCKS, path=("view", "blocks")))
+    problems.extend(_view_field_problems(view, kind))
+    problems.extend(_view_shell_problems(view))
+    if not view["blocks"] and isinstance(view["blocks"], list):
+        problems.append(_error("must provide at least 1 item", ("view", "blocks")))
+    for key in ("title", "submit", "close"):
+        problems.extend(_limit_problems(view.get(key), ("view", key)))
+    return problems
+
+
+def _view_field_problems(view: dict[str, Any], kind: Any) -> list[str]:
+    """The private metadata's size, and the submit button a modal with inputs needs."""
+    problems = []
     metadata = view.get("private_metadata")
     if metadata is not None and (not isinstance(metadata, str) or len(metadata) > MAX_PRIVATE_METADATA):
         problems.append(_error(f"must be a string of at most {MAX_PRIVATE_METADATA} characters",
@@ -168,19 +197,19 @@ def view_problems(view: Any, *, allowed_types: tuple[str, ...] = VIEW_TYPES) -> 
     has_inputs = any(isinstance(b, dict) and b.get("type") == "input" for b in view.get("blocks") or [])
     if kind == "modal" and has_inputs and "submit" not in view:
         problems.append(_error("submit is required when a modal has input blocks", ("view", "submit")))
+    return problems
+
+
+def _view_shell_problems(view: dict[str, Any]) -> list[str]:
+    """What slack_sdk's View model rejects or reshapes in the view's fields other than its blocks."""
     shell = {key: value for key, value in view.items() if key != "blocks"}
     try:
         parsed = View(**shell, blocks=[{"type": "divider"}])
         parsed.validate_json()
         parsed_dict = parsed.to_dict()
         parsed_dict.pop("blocks", None)
-        problems.extend(_round_trip_problems(shell, parsed_dict, ("view",)))
+        return _round_trip_problems(shell, parsed_dict, ("view",))
     except SlackObjectFormationError as exc:
-        problems.append(_error(str(exc), ("view",)))
+        return [_error(str(exc), ("view",))]
     except (TypeError, AttributeError, KeyError, ValueError) as exc:
-        problems.append(_error(f"invalid view: {exc}", ("view",)))
-    if not view["blocks"] and isinstance(view["blocks"], list):
-        problems.append(_error("must provide at least 1 item", ("view", "blocks")))
-    for key in ("title", "submit", "close"):
-        problems.extend(_limit_problems(view.get(key), ("view", key)))
-    return problems
+        return [_error(f"invalid view: {exc}", ("view",))]

@@ -12,8 +12,8 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from bot.sandbox.slack.validation import MAX_MESSAGE_TEXT, message_block_problems, view_problems
-from bot.sandbox.slack.workspace import Channel, Ephemeral, Message, View, Workspace
+from sandbox.slack.validation import MAX_MESSAGE_TEXT, message_block_problems, view_problems
+from sandbox.slack.workspace import Channel, Ephemeral, Message, View, Workspace
 
 logger = logging.getLogger(__name__)
 

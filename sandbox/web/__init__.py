@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from bot.sandbox.web.api import Hub, SandboxContext, build_web_app
+from sandbox.web.api import Hub, SandboxContext, build_web_app
 
 __all__ = ["Hub", "SandboxContext", "build_web_app"]

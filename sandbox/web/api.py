@@ -18,10 +18,10 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox import repo as git_repo
-from bot.sandbox.clickops import CONSOLE, ClickOps, ClickOpsError, Created
-from bot.sandbox.slack import SlackEmulator
-from bot.sandbox.slack.workspace import Ephemeral, Message, User, View
+from sandbox import repo as git_repo
+from sandbox.clickops import CONSOLE, ClickOps, ClickOpsError, Created
+from sandbox.slack import SlackEmulator
+from sandbox.slack.workspace import Ephemeral, Message, User, View
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ import hcl2
 
 from bot.classify import Classifier, Resource
 from bot.codegen import GeneratedFile, Generation
-from bot.codegen.terraform import fmt_check, load_config_dir
 from bot.events import CloudTrailRecord
+from bot.terraform import fmt_check, load_config_dir
 
 ACCOUNT = "123456789012"
 

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from bot.catalog import CATALOG
-from bot.codegen import CodeGenerator
-from bot.codegen.describe import REGISTRY
-from renderers.hcl import TEMPLATES, environment, template_names
+from bot.catalog import CATALOG, TEMPLATES
+from bot.catalog import DESCRIBE as REGISTRY
+from bot.codegen import TEMPLATE_DIRS, CodeGenerator
+from renderers.hcl import TEMPLATES as SHARED_TEMPLATES
+from renderers.hcl import environment, template_names
 from tests.codegen.helpers import ACCOUNT, assert_terraform_accepts, cloudtrail, detect, parse, write_tree
 
 Aws = Callable[..., Any]
@@ -515,6 +516,32 @@ def make_event_rule(aws: Aws) -> Made:
     return Made(record, "ec2-state", {"name": "ec2-state", "description": "EC2 ${state}", "tags": {"team": "ops"}})
 
 
+# EFS
+
+
+def make_file_system(aws: Aws) -> Made:
+    efs = aws("efs")
+    tags = {"Name": "home-dirs", "team": "research ${x}"}
+    made = efs.create_file_system(CreationToken="home-dirs", ThroughputMode="provisioned",
+                                  ProvisionedThroughputInMibps=64, Encrypted=True, Backup=True, Tags=_tags(tags))
+    fs_id = made["FileSystemId"]
+    efs.put_lifecycle_configuration(FileSystemId=fs_id, LifecyclePolicies=[
+        {"TransitionToIA": "AFTER_30_DAYS"}, {"TransitionToPrimaryStorageClass": "AFTER_1_ACCESS"}])
+    record = cloudtrail("elasticfilesystem.amazonaws.com", "CreateFileSystem",
+                        {"creationToken": "home-dirs", "throughputMode": "provisioned",
+                         "provisionedThroughputInMibps": 64, "encrypted": True, "backup": True,
+                         "tags": [{"key": k, "value": v} for k, v in tags.items()]},
+                        {"ownerId": ACCOUNT, "fileSystemId": fs_id, "fileSystemArn": made["FileSystemArn"],
+                         "creationToken": "home-dirs", "throughputMode": "provisioned", "encrypted": True})
+    expect = {
+        "creation_token": "home-dirs", "throughput_mode": "provisioned", "provisioned_throughput_in_mibps": 64,
+        "encrypted": True, "tags": tags,
+        "lifecycle_policy": [{"transition_to_ia": "AFTER_30_DAYS"},
+                             {"transition_to_primary_storage_class": "AFTER_1_ACCESS"}],
+    }
+    return Made(record, fs_id, expect, {("aws_efs_backup_policy", ""): fs_id})
+
+
 CASES: dict[str, Callable[[Aws], Made]] = {
     "aws_s3_bucket": make_bucket,
     "aws_instance": make_instance,
@@ -550,12 +577,13 @@ CASES: dict[str, Callable[[Aws], Made]] = {
     "aws_api_gateway_rest_api": make_rest_api,
     "aws_sfn_state_machine": make_state_machine,
     "aws_cloudwatch_event_rule": make_event_rule,
+    "aws_efs_file_system": make_file_system,
 }
 
 
 def test_every_catalog_type_has_code_generation_a_template_and_a_case():
     assert set(REGISTRY) == set(CATALOG) == set(CASES)
-    assert set(template_names(environment())) == set(CATALOG)
+    assert set(template_names(environment(*TEMPLATE_DIRS))) == set(TEMPLATES) == set(CATALOG)
 
 
 # Template expressions that print something other than a filtered value: the sanitised label, the import address
@@ -564,7 +592,7 @@ _TRUSTED_EXPRESSIONS = {"label", "address", "rule.kind", "rule.suffix", "attachm
 
 
 def test_templates_print_nothing_from_aws_unquoted():
-    for path in sorted(TEMPLATES.glob("*.j2")):
+    for path in sorted({*SHARED_TEMPLATES.glob("*.j2"), *TEMPLATES.values()}):
         for expression in re.findall(r"{{(.*?)}}", path.read_text(encoding="utf-8"), flags=re.S):
             expression = expression.strip()
             quoted = re.search(r"\|\s*(hcl|hcl_string|hcl_comment)(\(\d+\))?$", expression)
@@ -572,12 +600,12 @@ def test_templates_print_nothing_from_aws_unquoted():
 
 
 @pytest.mark.parametrize("tf_type", sorted(CASES))
-def test_generated_code_matches_the_resource(tf_type: str, aws_client: Aws, tmp_path: Path):
+def test_generated_code_matches_the_resource(tf_type: str, aws_client: Aws, aws_calls: Any, tmp_path: Path):
     made = CASES[tf_type](aws_client)
     record, resources = detect(made.record)
     [resource] = [r for r in resources if r.tf_type == tf_type]
     assert resource.import_id == made.import_id
-    generator = CodeGenerator(lambda service, region: aws_client(service, region))
+    generator = CodeGenerator(aws_calls.factory(tf_type, "describe"))
 
     generation = generator.generate(resource, record, name="Adopted One", describe=True)
 
@@ -588,7 +616,7 @@ def test_generated_code_matches_the_resource(tf_type: str, aws_client: Aws, tmp_
     for key, value in made.expect.items():
         got = args[key]
         if isinstance(value, list):
-            assert sorted(got) == sorted(value), key
+            assert sorted(got, key=repr) == sorted(value, key=repr), key
         else:
             assert got == value, key
     expected_imports = {f"{tf_type}.adopted_one": made.import_id}

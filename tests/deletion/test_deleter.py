@@ -1,4 +1,4 @@
-"""Deleting through the state machine: detected -> deleting -> deleted | delete_failed, with the managed re-check."""
+"""Deleting through the decision service: detected -> deleting -> deleted | delete_failed, with the managed re-check."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
-from bot.deletion import DeleteNotAllowed, Deleter
+from bot.decisions import DecisionService, SafeRemover
 from bot.managed import StateReader
-from bot.state import Detection, ResourceRecord, StateRepository
+from bot.runners import RecordingReporter
+from bot.state import Detection, ResourceRecord, StateRepository, TransitionConflict
 from tests.codegen.helpers import detect
 from tests.codegen.test_types import CASES
 
@@ -43,61 +44,86 @@ async def _detected(repo: StateRepository, aws: Aws, tf_type: str) -> ResourceRe
     return created
 
 
-def _deleter(repo: StateRepository, aws: Aws) -> Deleter:
+class _NoRunner:
+    """Deletion tests adopt nothing."""
+
+    kind = "none"
+
+    def layout(self) -> Any:
+        raise AssertionError("a deletion test tried to adopt")
+
+    async def run(self, job: Any, reporter: Any) -> Any:
+        raise AssertionError("a deletion test tried to adopt")
+
+
+def _decisions(repo: StateRepository, aws: Aws) -> DecisionService:
     _state(aws, [])
     reader = StateReader(aws("s3"), [f"s3://{STATES}/"], 10_000_000)
-    return Deleter(repo, reader, lambda service, region: aws(service, region))
+    remover = SafeRemover(reader, lambda service, region: aws(service, region))
+    return DecisionService(repo, _NoRunner(), remover, reporter=RecordingReporter())
+
+
+async def _delete(decisions: DecisionService, resource_id: str, actor: str, *, confirmed: bool = False
+                  ) -> tuple[ResourceRecord, str]:
+    """Claim and run a delete to its end; the record after it and the reason it records."""
+    record = await decisions.repo.get(resource_id)
+    assert record is not None
+    claimed = await decisions.claim_delete(record, actor)
+    done = await decisions.run_delete(claimed, actor, confirmed=confirmed)
+    history = await decisions.repo.history(resource_id)
+    return done, history[-1].reason
 
 
 async def test_delete_moves_the_record_to_deleted_and_a_second_is_refused(repo: StateRepository, aws_client: Aws):
     record = await _detected(repo, aws_client, "aws_sns_topic")
-    deleter = _deleter(repo, aws_client)
+    decisions = _decisions(repo, aws_client)
 
-    result = await deleter.delete(record.resource_id, "U-alice")
+    done, message = await _delete(decisions, record.resource_id, "slack:U-alice")
 
-    assert result.deleted and result.record.status == "deleted"
-    assert result.message.startswith("Deleted topic")
+    assert done.status == "deleted" and done.job_error is None
+    assert message.startswith("Deleted topic")
     assert aws_client("sns").list_topics()["Topics"] == []
     history = [(e.from_status, e.to_status, e.actor) for e in await repo.history(record.resource_id)]
-    assert history[-2:] == [("detected", "deleting", "U-alice"), ("deleting", "deleted", "U-alice")]
-    with pytest.raises(DeleteNotAllowed, match="its status is deleted"):
-        await deleter.delete(record.resource_id, "U-bob")
+    assert history[-2:] == [("detected", "deleting", "slack:U-alice"), ("deleting", "deleted", "slack:U-alice")]
+    with pytest.raises(TransitionConflict) as refused:
+        await _delete(decisions, record.resource_id, "slack:U-bob")
+    assert refused.value.current_status == "deleted"
 
 
 async def test_a_resource_that_became_managed_is_refused_and_kept(repo: StateRepository, aws_client: Aws):
     record = await _detected(repo, aws_client, "aws_iam_user")
-    deleter = _deleter(repo, aws_client)
+    decisions = _decisions(repo, aws_client)
     # After detection, someone adopted it by hand: the state now holds it.
     _state(aws_client, [{"mode": "managed", "type": "aws_iam_user", "name": "svc",
                          "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
                          "instances": [{"schema_version": 0,
                                         "attributes": {"id": record.import_id, "name": record.import_id}}]}])
 
-    result = await deleter.delete(record.resource_id, "U-alice")
+    done, message = await _delete(decisions, record.resource_id, "slack:U-alice")
 
-    assert not result.deleted and result.record.status == "delete_failed"
-    assert "Terraform manages it now, as aws_iam_user.svc" in result.message
-    assert result.record.job_error == result.message
+    assert done.status == "delete_failed"
+    assert "Terraform manages it now, as aws_iam_user.svc" in message
+    assert done.job_error == message
     assert aws_client("iam").get_user(UserName=record.import_id)["User"]["UserName"] == record.import_id
 
 
 async def test_a_refused_delete_can_be_retried_with_confirmation(repo: StateRepository, aws_client: Aws):
     record = await _detected(repo, aws_client, "aws_s3_bucket")
     aws_client("s3").put_object(Bucket=record.import_id, Key="keep.txt", Body=b"1")
-    deleter = _deleter(repo, aws_client)
+    decisions = _decisions(repo, aws_client)
 
-    refused = await deleter.delete(record.resource_id, "U-alice")
-    assert refused.record.status == "delete_failed" and "confirm emptying" in refused.message
+    refused, message = await _delete(decisions, record.resource_id, "slack:U-alice")
+    assert refused.status == "delete_failed" and "confirm emptying" in message
 
-    retried = await deleter.delete(record.resource_id, "U-alice", confirm_empty=True)
-    assert retried.deleted and retried.record.status == "deleted"
+    retried, _ = await _delete(decisions, record.resource_id, "slack:U-alice", confirmed=True)
+    assert retried.status == "deleted"
 
 
 async def test_a_resource_already_gone_is_recorded_as_deleted(repo: StateRepository, aws_client: Aws):
     record = await _detected(repo, aws_client, "aws_ssm_parameter")
     aws_client("ssm").delete_parameter(Name=record.import_id)
 
-    result = await _deleter(repo, aws_client).delete(record.resource_id, "U-alice")
+    done, message = await _delete(_decisions(repo, aws_client), record.resource_id, "slack:U-alice")
 
-    assert result.deleted and result.record.status == "deleted"
-    assert "no longer existed" in result.message
+    assert done.status == "deleted"
+    assert "no longer existed" in message

@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from bot.catalog import CATALOG
-from bot.codegen.model import Clients
+from bot.catalog.template_input import Clients
 from bot.deletion import (
     REGISTRY,
     AlreadyGone,
@@ -134,6 +134,8 @@ GONE: dict[str, Callable[[Aws, str], bool]] = {
         lambda: aws("stepfunctions").describe_state_machine(stateMachineArn=i), "StateMachineDoesNotExist"),
     "aws_cloudwatch_event_rule": lambda aws, i: _raises(lambda: aws("events").describe_rule(Name=i),
                                                         "ResourceNotFound"),
+    "aws_efs_file_system": lambda aws, i: _raises(lambda: aws("efs").describe_file_systems(FileSystemId=i),
+                                                  "FileSystemNotFound"),
 }
 
 
@@ -147,6 +149,11 @@ def _reader(aws: Aws, resources: list[dict[str, Any]] | None = None) -> StateRea
     return StateReader(s3, [f"s3://{STATES}/prod/"], 10_000_000)
 
 
+def _clients(aws_calls: Any, tf_type: str) -> Clients:
+    """Clients for `tf_type`'s executor that record its calls (checked against infra/recorded-calls.json)."""
+    return Clients(aws_calls.factory(tf_type, "delete"), "us-east-1")
+
+
 def _request(tf_type: str, made: Made, **options: Any) -> DeleteRequest:
     return DeleteRequest(tf_type=tf_type, import_id=made.import_id, region="us-east-1", resource_id="r-test",
                          **options)
@@ -157,12 +164,12 @@ def test_every_catalog_type_has_an_executor_and_a_case() -> None:
 
 
 @pytest.mark.parametrize("tf_type", sorted(CATALOG))
-def test_each_type_is_deleted(tf_type: str, aws_client: Aws) -> None:
+def test_each_type_is_deleted(tf_type: str, aws_client: Aws, aws_calls: Any) -> None:
     made = CASES[tf_type](aws_client)
     assert not GONE[tf_type](aws_client, made.import_id)
     reader = _reader(aws_client)
 
-    outcome = execute(Clients(aws_client, "us-east-1"), reader, _request(tf_type, made))
+    outcome = execute(_clients(aws_calls, tf_type), reader, _request(tf_type, made))
 
     assert GONE[tf_type](aws_client, made.import_id), outcome.message
     assert outcome.message
@@ -171,10 +178,10 @@ def test_each_type_is_deleted(tf_type: str, aws_client: Aws) -> None:
     if tf_type not in ("aws_kms_key", "aws_secretsmanager_secret", "aws_instance", "aws_nat_gateway",
                        "aws_ecs_cluster", "aws_eks_cluster", "aws_kinesis_stream", "aws_elasticache_cluster"):
         with pytest.raises(AlreadyGone):
-            execute(Clients(aws_client, "us-east-1"), reader, _request(tf_type, made))
+            execute(_clients(aws_calls, tf_type), reader, _request(tf_type, made))
 
 
-def test_a_resource_terraform_now_manages_is_refused(aws_client: Aws) -> None:
+def test_a_resource_terraform_now_manages_is_refused(aws_client: Aws, aws_calls: Any) -> None:
     made = CASES["aws_sqs_queue"](aws_client)
     managed = [{"mode": "managed", "type": "aws_sqs_queue", "name": "jobs", "module": "module.queues",
                 "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
@@ -182,31 +189,31 @@ def test_a_resource_terraform_now_manages_is_refused(aws_client: Aws) -> None:
     reader = _reader(aws_client, managed)
 
     with pytest.raises(ManagedByTerraform) as refused:
-        execute(Clients(aws_client, "us-east-1"), reader, _request("aws_sqs_queue", made))
+        execute(_clients(aws_calls, "aws_sqs_queue"), reader, _request("aws_sqs_queue", made))
 
     assert "module.queues.aws_sqs_queue.jobs" in str(refused.value)
     assert f"s3://{STATES}/prod/terraform.tfstate" in str(refused.value)
     assert not GONE["aws_sqs_queue"](aws_client, made.import_id)
 
 
-def test_a_state_that_cannot_be_read_refuses_the_delete(aws_client: Aws) -> None:
+def test_a_state_that_cannot_be_read_refuses_the_delete(aws_client: Aws, aws_calls: Any) -> None:
     made = CASES["aws_sqs_queue"](aws_client)
     reader = _reader(aws_client)
     aws_client("s3").put_object(Bucket=STATES, Key="prod/broken.tfstate", Body=b"{not json")
 
     with pytest.raises(DeleteRefused, match="could not be read"):
-        execute(Clients(aws_client, "us-east-1"), reader, _request("aws_sqs_queue", made))
+        execute(_clients(aws_calls, "aws_sqs_queue"), reader, _request("aws_sqs_queue", made))
     assert not GONE["aws_sqs_queue"](aws_client, made.import_id)
 
 
-def test_a_bucket_with_objects_needs_confirmed_emptying(aws_client: Aws) -> None:
+def test_a_bucket_with_objects_needs_confirmed_emptying(aws_client: Aws, aws_calls: Any) -> None:
     made = CASES["aws_s3_bucket"](aws_client)
     s3 = aws_client("s3")
     for n in range(3):
         s3.put_object(Bucket=made.import_id, Key=f"data/{n}.csv", Body=b"x")
     s3.delete_object(Bucket=made.import_id, Key="data/0.csv")  # versioned: leaves a delete marker
     reader = _reader(aws_client)
-    clients = Clients(aws_client, "us-east-1")
+    clients = _clients(aws_calls, "aws_s3_bucket")
 
     with pytest.raises(DeleteRefused, match="not empty; confirm emptying"):
         execute(clients, reader, _request("aws_s3_bucket", made))
@@ -217,16 +224,16 @@ def test_a_bucket_with_objects_needs_confirmed_emptying(aws_client: Aws) -> None
     assert GONE["aws_s3_bucket"](aws_client, made.import_id)
 
 
-def test_a_db_instance_keeps_a_final_snapshot_named_after_it(aws_client: Aws) -> None:
+def test_a_db_instance_keeps_a_final_snapshot_named_after_it(aws_client: Aws, aws_calls: Any) -> None:
     made = CASES["aws_db_instance"](aws_client)
-    outcome = execute(Clients(aws_client, "us-east-1"), _reader(aws_client), _request("aws_db_instance", made))
+    outcome = execute(_clients(aws_calls, "aws_db_instance"), _reader(aws_client), _request("aws_db_instance", made))
 
     assert outcome.kept and outcome.kept.startswith("orders-db-tfsync-final-")
     snapshots = aws_client("rds").describe_db_snapshots(DBSnapshotIdentifier=outcome.kept)["DBSnapshots"]
     assert [s["DBInstanceIdentifier"] for s in snapshots] == ["orders-db"]
 
 
-def test_an_iam_role_is_detached_first(aws_client: Aws) -> None:
+def test_an_iam_role_is_detached_first(aws_client: Aws, aws_calls: Any) -> None:
     made = CASES["aws_iam_role"](aws_client)
     iam = aws_client("iam")
     policy = iam.create_policy(PolicyName="extra", PolicyDocument=json.dumps(
@@ -236,18 +243,18 @@ def test_an_iam_role_is_detached_first(aws_client: Aws) -> None:
     iam.create_instance_profile(InstanceProfileName="app")
     iam.add_role_to_instance_profile(InstanceProfileName="app", RoleName=made.import_id)
 
-    execute(Clients(aws_client, "us-east-1"), _reader(aws_client), _request("aws_iam_role", made))
+    execute(_clients(aws_calls, "aws_iam_role"), _reader(aws_client), _request("aws_iam_role", made))
 
     assert GONE["aws_iam_role"](aws_client, made.import_id)
     assert iam.get_policy(PolicyArn=policy)["Policy"]["AttachmentCount"] == 0
     assert iam.get_instance_profile(InstanceProfileName="app")["InstanceProfile"]["Roles"] == []
 
 
-def test_a_protected_table_is_refused_and_others_keep_a_backup(aws_client: Aws) -> None:
+def test_a_protected_table_is_refused_and_others_keep_a_backup(aws_client: Aws, aws_calls: Any) -> None:
     made = CASES["aws_dynamodb_table"](aws_client)
     dynamodb = aws_client("dynamodb")
     dynamodb.update_table(TableName=made.import_id, DeletionProtectionEnabled=True)
-    clients, reader = Clients(aws_client, "us-east-1"), _reader(aws_client)
+    clients, reader = _clients(aws_calls, "aws_dynamodb_table"), _reader(aws_client)
     with pytest.raises(DeleteRefused, match="deletion protection"):
         execute(clients, reader, _request("aws_dynamodb_table", made))
 
@@ -257,23 +264,133 @@ def test_a_protected_table_is_refused_and_others_keep_a_backup(aws_client: Aws) 
     assert [b["BackupArn"] for b in backups] == [outcome.kept]
 
 
-def test_an_instance_can_be_stopped_instead(aws_client: Aws) -> None:
+def test_an_instance_can_be_stopped_instead(aws_client: Aws, aws_calls: Any) -> None:
     made = CASES["aws_instance"](aws_client)
-    execute(Clients(aws_client, "us-east-1"), _reader(aws_client), _request("aws_instance", made, stop_only=True))
+    execute(_clients(aws_calls, "aws_instance"), _reader(aws_client), _request("aws_instance", made, stop_only=True))
     state = aws_client("ec2").describe_instances(InstanceIds=[made.import_id])["Reservations"][0]["Instances"][0]
     assert state["State"]["Name"] in ("stopping", "stopped")
 
 
-def test_aws_errors_read_as_plain_words(aws_client: Aws) -> None:
+def test_aws_errors_read_as_plain_words(aws_client: Aws, aws_calls: Any) -> None:
     ec2 = aws_client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
     ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")
     made = Made({}, vpc, {})
 
     with pytest.raises(DeleteFailed) as failed:
-        execute(Clients(aws_client, "us-east-1"), _reader(aws_client), _request("aws_vpc", made))
+        execute(_clients(aws_calls, "aws_vpc"), _reader(aws_client), _request("aws_vpc", made))
 
     assert failed.value.code == "DependencyViolation"
     assert str(failed.value).startswith("AWS refused the delete: other resources still depend on it (AWS: ")
     unknown = plain_error(ClientError({"Error": {"Code": "Weird", "Message": "odd"}}, "DeleteThing"))
     assert str(unknown) == "AWS refused the delete (AWS: Weird: odd)"
+
+
+# The branches below run only when a resource has things attached; each is here so the recording of the calls
+# deleting a type makes (infra/recorded-calls.json, hence the IAM policy) holds every call an executor can make.
+
+
+def _allow(action: str) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]})
+
+
+def test_an_iam_user_loses_its_policies_groups_keys_and_password_first(aws_client: Aws, aws_calls: Any) -> None:
+    made = CASES["aws_iam_user"](aws_client)
+    iam = aws_client("iam")
+    policy = iam.create_policy(PolicyName="read", PolicyDocument=_allow("s3:GetObject"))["Policy"]["Arn"]
+    iam.attach_user_policy(UserName=made.import_id, PolicyArn=policy)
+    iam.put_user_policy(UserName=made.import_id, PolicyName="inline", PolicyDocument=_allow("sqs:SendMessage"))
+    iam.create_group(GroupName="deployers")
+    iam.add_user_to_group(GroupName="deployers", UserName=made.import_id)
+    iam.create_access_key(UserName=made.import_id)
+    iam.create_login_profile(UserName=made.import_id, Password="Correct-Horse-1")
+
+    execute(_clients(aws_calls, "aws_iam_user"), _reader(aws_client), _request("aws_iam_user", made))
+
+    assert GONE["aws_iam_user"](aws_client, made.import_id)
+    assert iam.get_policy(PolicyArn=policy)["Policy"]["AttachmentCount"] == 0
+    assert iam.get_group(GroupName="deployers")["Users"] == []
+
+
+def test_an_iam_policy_is_detached_everywhere_and_its_old_versions_go(aws_client: Aws, aws_calls: Any) -> None:
+    made = CASES["aws_iam_policy"](aws_client)
+    iam = aws_client("iam")
+    iam.create_policy_version(PolicyArn=made.import_id, PolicyDocument=_allow("s3:ListBucket"), SetAsDefault=True)
+    iam.create_role(RoleName="reader", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+    iam.attach_role_policy(RoleName="reader", PolicyArn=made.import_id)
+    iam.create_user(UserName="auditor")
+    iam.attach_user_policy(UserName="auditor", PolicyArn=made.import_id)
+    iam.create_group(GroupName="auditors")
+    iam.attach_group_policy(GroupName="auditors", PolicyArn=made.import_id)
+
+    execute(_clients(aws_calls, "aws_iam_policy"), _reader(aws_client), _request("aws_iam_policy", made))
+
+    assert GONE["aws_iam_policy"](aws_client, made.import_id)
+    assert iam.list_attached_role_policies(RoleName="reader")["AttachedPolicies"] == []
+    assert iam.list_attached_user_policies(UserName="auditor")["AttachedPolicies"] == []
+    assert iam.list_attached_group_policies(GroupName="auditors")["AttachedPolicies"] == []
+
+
+def test_a_zone_with_records_needs_confirmed_emptying(aws_client: Aws, aws_calls: Any) -> None:
+    made = CASES["aws_route53_zone"](aws_client)
+    aws_client("route53").change_resource_record_sets(HostedZoneId=made.import_id, ChangeBatch={"Changes": [
+        {"Action": "CREATE", "ResourceRecordSet": {"Name": "www.example.com.", "Type": "A", "TTL": 300,
+                                                   "ResourceRecords": [{"Value": "192.0.2.10"}]}}]})
+    clients, reader = _clients(aws_calls, "aws_route53_zone"), _reader(aws_client)
+
+    with pytest.raises(DeleteRefused, match="still holds 1 record"):
+        execute(clients, reader, _request("aws_route53_zone", made))
+    assert not GONE["aws_route53_zone"](aws_client, made.import_id)
+
+    outcome = execute(clients, reader, _request("aws_route53_zone", made, confirm_empty=True))
+    assert "1 record(s)" in outcome.message
+    assert GONE["aws_route53_zone"](aws_client, made.import_id)
+
+
+def test_a_rule_loses_its_targets_first(aws_client: Aws, aws_calls: Any) -> None:
+    made = CASES["aws_cloudwatch_event_rule"](aws_client)
+    queue = aws_client("sqs").create_queue(QueueName="rule-target")["QueueUrl"]
+    arn = aws_client("sqs").get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    aws_client("events").put_targets(Rule=made.import_id, Targets=[{"Id": "queue", "Arn": arn}])
+
+    outcome = execute(_clients(aws_calls, "aws_cloudwatch_event_rule"), _reader(aws_client),
+                      _request("aws_cloudwatch_event_rule", made))
+
+    assert "Removed its 1 target(s)" in outcome.message
+    assert GONE["aws_cloudwatch_event_rule"](aws_client, made.import_id)
+
+
+def test_a_repository_with_images_needs_confirmed_emptying(aws_client: Aws, aws_calls: Any) -> None:
+    made = CASES["aws_ecr_repository"](aws_client)
+    manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                           "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 2,
+                                      "digest": "sha256:" + "a" * 64}, "layers": []})
+    aws_client("ecr").put_image(repositoryName=made.import_id, imageManifest=manifest, imageTag="v1")
+    clients, reader = _clients(aws_calls, "aws_ecr_repository"), _reader(aws_client)
+
+    with pytest.raises(DeleteRefused, match="still holds images"):
+        execute(clients, reader, _request("aws_ecr_repository", made))
+
+    outcome = execute(clients, reader, _request("aws_ecr_repository", made, confirm_empty=True))
+    assert outcome.message.endswith("and its images.")
+    assert GONE["aws_ecr_repository"](aws_client, made.import_id)
+
+
+def test_a_file_system_with_mount_targets_is_refused(aws_client: Aws, aws_calls: Any) -> None:
+    made = CASES["aws_efs_file_system"](aws_client)
+    ec2 = aws_client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.40.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    efs = aws_client("efs")
+    mount = efs.create_mount_target(FileSystemId=made.import_id, SubnetId=subnet)["MountTargetId"]
+    clients, reader = _clients(aws_calls, "aws_efs_file_system"), _reader(aws_client)
+
+    with pytest.raises(DeleteRefused, match="still has 1 mount target"):
+        execute(clients, reader, _request("aws_efs_file_system", made))
+    assert not GONE["aws_efs_file_system"](aws_client, made.import_id)
+
+    efs.delete_mount_target(MountTargetId=mount)
+    outcome = execute(clients, reader, _request("aws_efs_file_system", made))
+    assert outcome.message.startswith("Deleted file system home-dirs with the files in it")
+    assert GONE["aws_efs_file_system"](aws_client, made.import_id)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.catalog import entries
+from bot.catalog import CATALOG, entries
 from bot.catalog.base import CatalogEntry
 from bot.events import CLOUDTRAIL_DETAIL_TYPE, SERVICE_DETAIL_TYPES
 from infra import generate
@@ -99,8 +99,8 @@ def test_iam_actions_drop_api_versions_and_map_prefixes() -> None:
     assert generate.iam_action("monitoring.amazonaws.com", "DeleteAlarms") == "cloudwatch:DeleteAlarms"
     assert generate.iam_action("ec2.amazonaws.com", "TerminateInstances") == "ec2:TerminateInstances"
     entry = _entry("lambda.amazonaws.com", ("CreateFunction20150331",), ("DeleteFunction20150331",))
-    assert generate.delete_actions([entry], executors=None) == {"aws_example": ["lambda:DeleteFunction"]}
-    assert generate.delete_actions([_entry("s3.amazonaws.com", ("CreateBucket",), ())], executors=None) == {}
+    assert generate.delete_actions([entry], {}) == {"aws_example": ["lambda:DeleteFunction"]}
+    assert generate.delete_actions([_entry("s3.amazonaws.com", ("CreateBucket",), ())], {}) == {}
 
 
 def test_roles_read_every_catalog_service_and_delete_only_catalog_actions() -> None:
@@ -120,46 +120,53 @@ def test_roles_read_every_catalog_service_and_delete_only_catalog_actions() -> N
             assert generate.iam_action(entry.event_source, name) in delete[entry.tf_type]
 
 
-def test_every_delete_executor_can_make_its_calls() -> None:
-    executors = pytest.importorskip("bot.deletion.executors")
-    delete = _committed("modules/bot_runtime/catalog.tf.json")["catalog_delete_actions"]
-    calls = generate.executor_calls(generate.EXECUTORS.read_text(encoding="utf-8"))
-    assert set(calls) == set(executors.REGISTRY), "every registered executor is found in the source"
-    for tf_type, made in calls.items():
-        assert generate.write_actions(made) <= set(delete[tf_type]), tf_type
+def test_every_type_has_its_describe_and_delete_calls_recorded() -> None:
+    recording = generate.load_recording()
+    assert set(recording) == set(CATALOG)
+    local = _committed("modules/bot_runtime/catalog.tf.json")
+    readable = {action.split(":")[0] for action in local["catalog_read_actions"]}
+    for tf_type, phases in recording.items():
+        assert phases.get("describe") and phases.get("delete"), tf_type
+        assert generate.changing_actions(phases["delete"]) <= set(local["catalog_delete_actions"][tf_type]), tf_type
+        assert {call.split(":")[0] for phase in phases.values() for call in phase} <= readable, tf_type
 
 
-EXECUTOR_SOURCE = """
-@executor("aws_example_bucket")
-def delete_bucket(aws, req):
-    s3 = aws("s3")
-    for page in s3.get_paginator("list_object_versions").paginate(Bucket=req.import_id):
-        s3.delete_objects(Bucket=req.import_id, Delete={"Objects": []})
-    with suppress(s3.exceptions.NoSuchBucket):
-        call(s3.delete_bucket, Bucket=req.import_id)
-
-
-@executor("aws_example_api")
-def delete_api(aws, req):
-    call(aws("apigateway").delete_rest_api, restApiId=req.import_id)
-    aws("apigateway").get_rest_api(restApiId=req.import_id)
-
-
-def helper(aws):
-    aws("ec2").terminate_instances(InstanceIds=[])
-"""
-
-
-def test_executor_calls_become_the_iam_actions_they_need() -> None:
-    calls = generate.executor_calls(EXECUTOR_SOURCE)
-    assert set(calls) == {"aws_example_bucket", "aws_example_api"}
-    assert generate.write_actions(calls["aws_example_bucket"]) == {
-        "s3:DeleteObject",
-        "s3:DeleteObjectVersion",
-        "s3:DeleteBucket",
+def test_recorded_calls_become_the_iam_actions_they_need() -> None:
+    emptying = ["s3:ListObjectVersions", "s3:DeleteObjects", "s3:DeleteBucket", "s3:HeadBucket"]
+    assert generate.changing_actions(emptying) == {"s3:DeleteObject", "s3:DeleteObjectVersion", "s3:DeleteBucket"}
+    assert generate.changing_actions(["apigateway:GetRestApi", "apigateway:DeleteRestApi"]) == {"apigateway:DELETE"}
+    assert generate.call_actions("s3:HeadBucket") == ("s3:ListBucket",)
+    assert generate.call_actions("rds:DeleteDBInstance") == ("rds:DeleteDBInstance", "rds:CreateDBSnapshot")
+    assert generate.call_name("monitoring", "DeleteAlarms") == "cloudwatch:DeleteAlarms"
+    assert generate.call_name("elasticloadbalancing", "DeleteLoadBalancer") == "elasticloadbalancing:DeleteLoadBalancer"
+    entry = _entry("s3.amazonaws.com", ("CreateBucket",), ("DeleteBucket",))
+    recording = {"aws_example": {"delete": emptying, "describe": ["s3:GetBucketTagging", "sts:GetCallerIdentity"]}}
+    assert generate.delete_actions([entry], recording) == {
+        "aws_example": ["s3:DeleteBucket", "s3:DeleteObject", "s3:DeleteObjectVersion"]
     }
-    assert generate.write_actions(calls["aws_example_api"]) == {"apigateway:DELETE"}
-    assert generate.iam_action("apigateway.amazonaws.com", "DeleteRestApi") == "apigateway:DELETE"
+    # A reader's call to another service is granted that service's reads too.
+    assert generate.read_prefixes([entry], recording) == ["s3", "sts"]
+
+
+def test_a_reader_that_writes_or_reads_denied_data_stops_the_generation() -> None:
+    entry = _entry("s3.amazonaws.com", ("CreateBucket",), ())
+    with pytest.raises(ValueError, match="readers only read"):
+        generate.read_actions([entry], {"aws_example": {"describe": ["s3:PutBucketTagging"]}})
+    with pytest.raises(ValueError, match="reads data the roles deny: s3:GetObject"):
+        generate.read_actions([entry], {"aws_example": {"describe": ["s3:GetObject"]}})
+
+
+def test_the_recorder_sees_every_call_and_what_the_recording_lacks(aws_client: Any) -> None:
+    from tests.aws_calls import CallRecorder
+
+    recorder = CallRecorder(aws_client)
+    s3 = recorder.factory("aws_s3_bucket", "describe")("s3", "us-east-1")
+    s3.create_bucket(Bucket="recorded")
+    s3.get_bucket_versioning(Bucket="recorded")
+    aws_client("s3").list_buckets()  # a client the recorder did not make is not recorded
+    assert recorder.calls == {("aws_s3_bucket", "describe"): {"s3:CreateBucket", "s3:GetBucketVersioning"}}
+    recording = {"aws_s3_bucket": {"describe": ["s3:GetBucketVersioning"]}}
+    assert recorder.missing(recording) == {("aws_s3_bucket", "describe"): ["s3:CreateBucket"]}
 
 
 @pytest.fixture

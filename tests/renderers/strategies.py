@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from hypothesis import strategies as st
 
-from renderers.slack.models import ResourceView, Status
+from renderers.slack.viewdata import ResourceView, Status
 from tests.renderers.slackcheck import HOSTILE_MARKUP
 
 USER_IDS = ("U01ALICE", "U02BOB", "W03CAROL")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from bot.classify import Resource
 from bot.codegen import CodeGenerator
-from bot.codegen.terraform import fmt_check, load_config_dir, run
+from bot.terraform import fmt_check, load_config_dir, run
 from renderers.hcl import (
     JsonDocument,
     align_assignments,

@@ -26,7 +26,7 @@ from renderers.slack import (
 from renderers.slack.ids import Action, Block, Callback
 from renderers.slack.metadata import MetadataError, ModalMetadata, encode
 from renderers.slack.modals import delete_confirmation_phrase, module_value, suggest_pattern
-from renderers.slack.models import (
+from renderers.slack.viewdata import (
     AdoptModalView,
     DeleteModalView,
     ErrorView,

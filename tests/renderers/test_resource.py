@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 
 from renderers.slack import render_resource_message, render_step
 from renderers.slack.ids import Action
-from renderers.slack.models import (
-    AdoptFailed,
+from renderers.slack.viewdata import (
+    AdoptFailedStep,
     AdoptStarted,
     AdoptSucceeded,
     BuildProgress,
     Deleted,
-    DeleteFailed,
+    DeleteFailedStep,
     DeleteStarted,
     Gone,
     Ignored,
@@ -161,10 +161,10 @@ def _steps(resource: ResourceView, text: str, url: str | None) -> list[object]:
         AdoptStarted(resource, "U01ALICE", text, text, module=text),
         BuildProgress(resource, text, text, url),
         AdoptSucceeded(resource, text, url, "pull request", text, url),
-        AdoptFailed(resource, text, url, "E-7F3A"),
+        AdoptFailedStep(resource, text, url, "E-7F3A"),
         DeleteStarted(resource, "U02BOB"),
         Deleted(resource, None),
-        DeleteFailed(resource, text, "E-1234"),
+        DeleteFailedStep(resource, text, "E-1234"),
         Ignored(resource, "U01ALICE", "rule-1", text, WHEN),
         Ignored(resource, "U01ALICE", text, text, None),
         Gone(resource, WHEN),

@@ -25,7 +25,7 @@ from renderers.slack import (
     render_unignored,
 )
 from renderers.slack.ids import Action, Block
-from renderers.slack.models import (
+from renderers.slack.viewdata import (
     ActivityView,
     BurstGroup,
     BurstView,

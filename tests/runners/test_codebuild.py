@@ -11,14 +11,15 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
+from bot.decisions import AdoptChoice
 from bot.events import parse_body
 from bot.runners import CodeBuildRunner, RecordingReporter, make_runner
-from bot.runners.adopt import Adopter
 from bot.runners.codebuild import OVERRIDE_NAMES, parse_build_event
 from bot.state import Detection, ResourceRecord, StateRepository
 from tests.codegen.helpers import detect
 from tests.codegen.test_types import CASES
 from tests.runners import codebuild_events
+from tests.runners.helpers import adopt, decisions_for
 
 Aws = Callable[..., Any]
 PROJECT = "tfsync-adopt"
@@ -106,11 +107,11 @@ async def test_start_build_carries_only_identifiers_and_the_code_goes_to_the_buc
     record = await _detected(repo, aws_client, "aws_ssm_parameter")
     sent = Sent()
     runner = _runner(aws_client, sent)
-    adopter = Adopter(repo, runner, mode="apply", client_factory=lambda s, r: aws_client(s, r))
     reporter = RecordingReporter()
+    decisions = decisions_for(repo, runner, reporter, mode="apply", aws=aws_client)
 
-    task = asyncio.create_task(adopter.adopt(record.resource_id, "U-alice", reporter, tf_name="endpoint",
-                                             target_module="app"))
+    task = asyncio.create_task(adopt(decisions, record.resource_id, "slack:U-alice", tf_name="endpoint",
+                                     target_module="app"))
     build_id = await _started_build(aws_client)
     [body] = sent.bodies
     env = [{"name": v["name"], "value": v["value"], "type": v["type"]} for v in body["environmentVariablesOverride"]]
@@ -170,10 +171,10 @@ async def test_a_failed_build_ends_in_adopt_failed_with_its_reason_and_log(
 ) -> None:
     record = await _detected(repo, aws_client, "aws_sqs_queue")
     runner = _runner(aws_client, Sent())
-    adopter = Adopter(repo, runner, mode="pr", client_factory=lambda s, r: aws_client(s, r))
     reporter = RecordingReporter()
+    decisions = decisions_for(repo, runner, reporter, aws=aws_client)
 
-    task = asyncio.create_task(adopter.adopt(record.resource_id, "U-alice", reporter))
+    task = asyncio.create_task(adopt(decisions, record.resource_id, "slack:U-alice"))
     build_id = await _started_build(aws_client)
     env = [{"name": "TFSYNC_RESOURCE_ID", "type": "PLAINTEXT", "value": record.resource_id}]
     if log_lines:
@@ -197,9 +198,9 @@ async def test_without_events_the_runner_polls_batch_get_builds(
 ) -> None:
     record = await _detected(repo, aws_client, "aws_sns_topic")
     runner = _runner(aws_client, Sent(), poll=2.5)  # time enough to write the log before the first poll
-    adopter = Adopter(repo, runner, client_factory=lambda s, r: aws_client(s, r))
+    decisions = decisions_for(repo, runner, RecordingReporter(), aws=aws_client)
 
-    task = asyncio.create_task(adopter.adopt(record.resource_id, "U-alice", RecordingReporter()))
+    task = asyncio.create_task(adopt(decisions, record.resource_id, "slack:U-alice"))
     build_id = await _started_build(aws_client)
     _log(aws_client, build_id, 'TFSYNC_RESULT {"status": "succeeded", "step": "done", "commit": "feed", '
          '"pr": "https://github.example/acme/infra/pull/7", "plan": {"import": 1, "add": 0, "change": 0, '
@@ -217,9 +218,9 @@ async def test_a_final_event_with_no_follower_finishes_the_record(
 ) -> None:
     record = await _detected(repo, aws_client, "aws_sqs_queue")
     runner = _runner(aws_client, Sent())
-    adopter = Adopter(repo, runner, client_factory=lambda s, r: aws_client(s, r))
-    claimed = await adopter.claim(record.resource_id, "U-alice", tf_name=None, target_module=None)
-    job = await asyncio.to_thread(adopter.build_job, claimed)
+    decisions = decisions_for(repo, runner, RecordingReporter(), aws=aws_client)
+    claimed = await decisions.claim_adopt(record, "slack:U-alice", AdoptChoice(None))
+    job = await asyncio.to_thread(decisions.build_job, claimed)
     await repo.annotate(record.resource_id, job_id=job.job_id)
     build_id = await runner.start(job)  # then this process stops; another replica gets the final event
     env = runner.overrides(job)
@@ -228,11 +229,11 @@ async def test_a_final_event_with_no_follower_finishes_the_record(
 
     update = parse_build_event(event)
     assert update is not None and update.terminal and update.resource_id == record.resource_id
-    finished = await adopter.finish_from_build(update)
+    finished = await decisions.finish_from_build(update)
 
     assert finished is not None and finished.status == "adopt_failed"
     assert finished.job_error == "the adopt build failed in phase BUILD"
-    assert await adopter.finish_from_build(update) is None, "a redelivered event changes nothing"
+    assert await decisions.finish_from_build(update) is None, "a redelivered event changes nothing"
 
 
 def test_the_settings_build_a_codebuild_runner(aws_env: dict[str, str]) -> None:
@@ -249,9 +250,9 @@ async def test_events_that_arrive_before_the_follower_listens_are_kept(
 ) -> None:
     record = await _detected(repo, aws_client, "aws_sqs_queue")
     runner = _runner(aws_client, Sent(), poll=30)
-    adopter = Adopter(repo, runner, client_factory=lambda s, r: aws_client(s, r))
-    job = await asyncio.to_thread(adopter.build_job, await adopter.claim(record.resource_id, "U-alice", tf_name=None,
-                                                                         target_module=None))
+    decisions = decisions_for(repo, runner, RecordingReporter(), aws=aws_client)
+    claimed = await decisions.claim_adopt(record, "slack:U-alice", AdoptChoice(None))
+    job = await asyncio.to_thread(decisions.build_job, claimed)
     build_id = await runner.start(job)
     env = runner.overrides(job)
     _log(aws_client, build_id, 'TFSYNC_RESULT {"status": "succeeded", "step": "done", "commit": "abc", "pr": null, '

@@ -1,4 +1,4 @@
-"""The local runner through the adopter: a moto resource adopted into a temporary git repository with real git."""
+"""The local runner through the decision service: a moto resource adopted into a temporary git repository, real git."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
+from bot.decisions import AdoptChoice
 from bot.errors import ConfigError
 from bot.runners import LocalRunner, RecordingReporter, make_runner
-from bot.runners.adopt import Adopter, AdoptRefused
-from bot.state import Detection, ResourceRecord, StateRepository
+from bot.runners.base import Runner
+from bot.state import Detection, ResourceRecord, StateRepository, TransitionConflict
 from tests.codegen.helpers import detect
 from tests.codegen.test_types import CASES
+from tests.runners.helpers import adopt, decisions_for
 
 Aws = Callable[..., Any]
 
@@ -54,8 +56,8 @@ async def _detected(repo: StateRepository, aws: Aws, tf_type: str = "aws_s3_buck
     return created
 
 
-def _adopter(repo: StateRepository, runner: LocalRunner, aws: Aws) -> Adopter:
-    return Adopter(repo, runner, mode="pr", client_factory=lambda service, region: aws(service, region))
+def _decisions(repo: StateRepository, runner: Runner, aws: Aws, reporter: RecordingReporter | None = None) -> Any:
+    return decisions_for(repo, runner, reporter or RecordingReporter(), aws=aws)
 
 
 def _tree(repository: Path, ref: str) -> dict[str, str]:
@@ -70,9 +72,8 @@ async def test_adopt_commits_the_files_in_their_folders_on_the_resource_branch(
     reporter = RecordingReporter()
     runner = LocalRunner(repository, plugin_dirs=(tmp_path / "no-plugins",))
 
-    outcome = await _adopter(repo, runner, aws_client).adopt(
-        record.resource_id, "U-alice", reporter, tf_name="logs", target_module="storage"
-    )
+    decisions = _decisions(repo, runner, aws_client, reporter)
+    outcome = await adopt(decisions, record.resource_id, "slack:U-alice", tf_name="logs", target_module="storage")
 
     assert outcome.result.succeeded, outcome.result.error
     branch = f"tfsync/adopt-{record.resource_id}"
@@ -101,22 +102,23 @@ async def test_adopt_commits_the_files_in_their_folders_on_the_resource_branch(
     assert [p.name for _, p in reporter.phases] == ["branch", "files", "checks", "commit"]
     assert reporter.results == [(outcome.job.job_id, outcome.result)]
 
-    with pytest.raises(AdoptRefused, match="adopted already"):
-        await _adopter(repo, runner, aws_client).adopt(record.resource_id, "U-bob", reporter, tf_name="again")
+    with pytest.raises(TransitionConflict) as refused:
+        await adopt(decisions, record.resource_id, "slack:U-bob", tf_name="again")
+    assert refused.value.current_status == "adopted"
     assert _git(repository, "rev-list", "--count", f"main..{branch}").strip() == "1"
 
 
 async def test_two_adopts_at_once_run_one_job(repo: StateRepository, aws_client: Aws, repository: Path) -> None:
     record = await _detected(repo, aws_client, "aws_sqs_queue")
-    adopter = _adopter(repo, LocalRunner(repository), aws_client)
+    decisions = _decisions(repo, LocalRunner(repository), aws_client)
 
     results = await asyncio.gather(
-        adopter.adopt(record.resource_id, "U-a", RecordingReporter()),
-        adopter.adopt(record.resource_id, "U-b", RecordingReporter()),
+        adopt(decisions, record.resource_id, "slack:U-a"),
+        adopt(decisions, record.resource_id, "slack:U-b"),
         return_exceptions=True,
     )
 
-    refused = [r for r in results if isinstance(r, AdoptRefused)]
+    refused = [r for r in results if isinstance(r, TransitionConflict)]
     done = [r for r in results if not isinstance(r, BaseException)]
     assert len(refused) == 1 and len(done) == 1, results
     assert done[0].result.succeeded
@@ -129,17 +131,17 @@ async def test_retry_after_a_failed_push_adds_no_second_commit(
     origin = tmp_path / "origin.git"
     _git(repository, "remote", "add", "origin", str(origin))  # not there yet: the first push fails
     record = await _detected(repo, aws_client)
-    adopter = _adopter(repo, LocalRunner(repository), aws_client)
+    decisions = _decisions(repo, LocalRunner(repository), aws_client)
     branch = f"tfsync/adopt-{record.resource_id}"
 
-    first = await adopter.adopt(record.resource_id, "U-alice", RecordingReporter(), tf_name="logs")
+    first = await adopt(decisions, record.resource_id, "slack:U-alice", tf_name="logs")
     assert not first.result.succeeded
     assert first.result.error and first.result.error.startswith("pushing the branch failed")
     assert first.record.status == "adopt_failed" and first.record.job_error == first.result.error
     assert first.result.log_location == f"{repository}#{branch}"
 
     _git(tmp_path, "init", "--quiet", "--bare", str(origin))
-    second = await adopter.adopt(record.resource_id, "U-alice", RecordingReporter(), tf_name="logs")
+    second = await adopt(decisions, record.resource_id, "slack:U-alice", tf_name="logs")
 
     assert second.result.succeeded, second.result.error
     assert second.result.commit == first.result.commit, "the retry reuses the commit the first attempt made"
@@ -194,7 +196,13 @@ class _BrokenRunner:
 
 async def test_a_runner_that_breaks_leaves_a_retryable_record(repo: StateRepository, aws_client: Aws) -> None:
     record = await _detected(repo, aws_client, "aws_sqs_queue")
-    outcome = await Adopter(repo, _BrokenRunner()).adopt(record.resource_id, "U-alice", RecordingReporter())
+    decisions = decisions_for(repo, _BrokenRunner(), RecordingReporter())
 
-    assert outcome.result.error == "the broken runner failed: disk full"
-    assert (outcome.record.status, outcome.record.job_error) == ("adopt_failed", "the broken runner failed: disk full")
+    await decisions.adopt(record.resource_id, record.version, "slack:U-alice", AdoptChoice(None))
+    await decisions.drain()
+
+    failed = await repo.get(record.resource_id)
+    assert failed is not None
+    assert (failed.status, failed.job_error) == ("adopt_failed", "disk full")
+    history = await repo.history(record.resource_id)
+    assert history[-1].actor == "tfsync" and history[-1].reason == "RuntimeError: disk full"

@@ -13,7 +13,7 @@ import pytest
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 
-from bot.sandbox.slack import SlackEmulator, Workspace
+from sandbox.slack import SlackEmulator, Workspace
 
 
 @pytest.fixture

@@ -9,10 +9,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.sandbox.slack import METHODS, SlackEmulator
-from tests.conftest import ROOT
+from sandbox.slack import METHODS, SlackEmulator
+from tests.paths import SLACK_SPEC as SPEC
 
-SPEC = ROOT.parent / "shared" / "slack" / "slack_web_openapi_v2.json"
 # Methods Slack added after the October 2020 spec; each must be named here, so none slips past the check.
 NEWER_THAN_SPEC = {"apps.connections.open"}
 

@@ -13,8 +13,9 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
+from app import start_tfsync
 from bot.config import Settings
-from bot.sandbox.app import Running, Sandbox
+from sandbox.app import Running, Sandbox
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
@@ -62,7 +63,7 @@ async def sandbox(tmp_path_factory: pytest.TempPathFactory, sandbox_env: dict[st
     repository = tmp_path_factory.mktemp("sandbox") / "infrastructure"
     settings = Settings.from_env({"TFSYNC_SANDBOX_PORT": "0", "TFSYNC_REPOSITORY_PATH": str(repository),
                                   **sandbox_env})
-    async with Sandbox(settings) as running:
+    async with Sandbox(settings, start=start_tfsync) as running:
         yield running
 
 

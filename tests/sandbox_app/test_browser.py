@@ -12,7 +12,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 
-from bot.sandbox.app import Running
+from sandbox.app import Running
 from tests.sandbox_app.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -13,7 +13,7 @@ from bot.catalog import CATALOG
 from bot.classify import Classifier
 from bot.config import Settings
 from bot.events import parse_body
-from bot.sandbox.clickops import BURST_SIZE, CREATORS, ClickOps, ClickOpsError
+from sandbox.clickops import BURST_SIZE, CREATORS, ClickOps, ClickOpsError
 
 MAX_BODY = 1024 * 1024
 

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.sandbox import repo
-from bot.sandbox.slack import SlackEmulator, Workspace
+from sandbox import repo
+from sandbox.slack import SlackEmulator, Workspace
 from tests.conftest import create_queue_with_dlq
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.codegen.terraform import fmt_check, load_config_dir
-from bot.sandbox import repo
-from bot.sandbox.aws import MANAGED_EXAMPLES, example_state
+from bot.terraform import fmt_check, load_config_dir
+from sandbox import repo
+from sandbox.aws import MANAGED_EXAMPLES, example_state
 
 
 def test_example_repository_is_valid_terraform_on_main(tmp_path: Path) -> None:

@@ -9,9 +9,9 @@ from typing import Any
 import boto3
 import pytest
 
-from bot.sandbox.app import DEFAULT_CHANNEL, Running
-from bot.sandbox.aws import STATE_BUCKET, STATE_KEY
 from renderers.slack.ids import Action, Block
+from sandbox.app import DEFAULT_CHANNEL, Running
+from sandbox.aws import STATE_BUCKET, STATE_KEY
 from tests.sandbox_app.conftest import Api, eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

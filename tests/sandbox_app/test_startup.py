@@ -77,8 +77,8 @@ def test_python_m_bot_starts_the_sandbox_then_stops_on_sigint(capsys: pytest.Cap
         url = match.group(1)
         with urllib.request.urlopen(url + "/sandbox/workspace", timeout=10) as response:  # noqa: S310
             assert response.status == 200
-        # An adopt runs the embedded Terraform, whose Go runtime takes SIGINT and SIGTERM for itself; Ctrl-C must
-        # still stop everything after one.
+        # An adopt runs Terraform, whose Go runtime would take SIGINT and SIGTERM for itself in the bot's process
+        # (bot.terraform runs it in child processes); Ctrl-C must still stop everything after one.
         adopt_one(url)
 
         stopping = time.monotonic()

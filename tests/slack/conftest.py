@@ -6,62 +6,69 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+from app import build_app, build_services
 from bot.classify import Resource
 from bot.config import Settings
+from bot.deletion import DeleteOutcome
 from bot.notifier import RecordChange
-from bot.sandbox.slack import SlackEmulator, Workspace
-from bot.slack import AdoptRequest, DeleteRequest, Tfsync, build_app, build_tfsync
-from bot.state import Detection, ResourceRecord, StateRepository, Status
+from bot.runners import AdoptJob, JobReporter, JobResult
+from bot.state import Detection, ResourceRecord, StateRepository
+from sandbox.slack import SlackEmulator, Workspace
+from slack_adapters.services import SlackServices
 
 ACCOUNT = "123456789012"
 
 
 @dataclass
-class RecordingLauncher:
-    """The test's AdoptLauncher: records each hand-off and ends the adopt as told (commit, or an exception)."""
+class RecordingRunner:
+    """The test's runner behind the real decision service: records each job with the record as it was handed
+    over, and ends it as told (a commit, or a runner that breaks)."""
 
     repo: StateRepository
-    calls: list[tuple[ResourceRecord, AdoptRequest]] = field(default_factory=list)
+    kind: str = "recording"
+    calls: list[tuple[ResourceRecord, AdoptJob]] = field(default_factory=list)
     failures: list[Exception] = field(default_factory=list)
 
-    async def launch(self, record: ResourceRecord, request: AdoptRequest) -> None:
-        self.calls.append((record, request))
+    @contextlib.contextmanager
+    def layout(self) -> Iterator[Path | None]:
+        yield None
+
+    async def run(self, job: AdoptJob, reporter: JobReporter) -> JobResult:
+        record = await self.repo.get(job.resource_id)
+        assert record is not None
+        self.calls.append((record, job))
         if self.failures:
             raise self.failures.pop(0)
-        await self.repo.transition(
-            record.resource_id, Status.ADOPTED.value, expected_status=record.status,
-            expected_version=record.version, actor="tfsync", reason="adopted",
-            changes={"job_result": "succeeded", "job_link": "https://git.example.com/infra/commit/0a1b2c3d"},
-        )
+        return JobResult(status="succeeded", commit="https://git.example.com/infra/commit/0a1b2c3d")
 
 
 @dataclass
-class RecordingDeleter:
-    repo: StateRepository
-    calls: list[tuple[ResourceRecord, DeleteRequest]] = field(default_factory=list)
+class RecordingRemover:
+    """The test's remover: records each delete (and whether data loss was confirmed) and deletes nothing."""
 
-    async def delete(self, record: ResourceRecord, request: DeleteRequest) -> None:
-        self.calls.append((record, request))
-        await self.repo.transition(
-            record.resource_id, Status.DELETED.value, expected_status=record.status,
-            expected_version=record.version, actor="tfsync", reason="deleted",
-        )
+    repo: StateRepository
+    calls: list[tuple[ResourceRecord, bool]] = field(default_factory=list)
+
+    def remove(self, record: ResourceRecord, *, confirmed_data_loss: bool) -> DeleteOutcome:
+        self.calls.append((record, confirmed_data_loss))
+        return DeleteOutcome(f"Deleted {record.import_id}.")
 
 
 @dataclass
 class Harness:
     emulator: SlackEmulator
-    tfsync: Tfsync
+    services: SlackServices
     repo: StateRepository
-    launcher: RecordingLauncher
-    deleter: RecordingDeleter
+    runner: RecordingRunner
+    remover: RecordingRemover
     channel: str  # the default channel's id
 
     async def detect(self, name: str, *, tf_type: str = "aws_s3_bucket", actor: str | None = None,
@@ -79,15 +86,15 @@ class Harness:
         assert record is not None
         await self.repo.write_creation_audit(record)
         if notify:
-            await self.tfsync.notifier.notify(RecordChange("created", record, detection.event_id))
+            await self.services.notifier.notify(RecordChange("created", record, detection.event_id))
         fresh = await self.repo.get(record.resource_id)
         assert fresh is not None
         return fresh
 
     async def settle(self) -> None:
         """Wait for hand-offs and posts still running after the acks."""
-        await self.tfsync.decisions.drain()
-        await self.tfsync.notifier.close()
+        await self.services.decisions.drain()
+        await self.services.notifier.close()
 
 
 def make_workspace() -> Workspace:
@@ -127,16 +134,16 @@ def slack_env(state_env: dict[str, str], emulator: SlackEmulator) -> dict[str, s
 async def running(env: dict[str, str], emulator: SlackEmulator) -> AsyncIterator[Harness]:
     settings = Settings.from_env(env)
     repo = StateRepository(settings)
-    launcher, deleter = RecordingLauncher(repo), RecordingDeleter(repo)
-    tfsync = build_tfsync(settings, repo, launcher=launcher, deleter=deleter)
-    app = build_app(tfsync)
+    runner, remover = RecordingRunner(repo), RecordingRemover(repo)
+    services = build_services(settings, repo, runner=runner, remover=remover)
+    app = build_app(services)
     handler = AsyncSocketModeHandler(app, settings.slack_app_token.reveal())
     await handler.connect_async()
     try:
         await emulator.wait_connected(5)
-        yield Harness(emulator, tfsync, repo, launcher, deleter, emulator.workspace.channel("infra").id)
-        await tfsync.decisions.drain()
-        await tfsync.notifier.close()
+        yield Harness(emulator, services, repo, runner, remover, emulator.workspace.channel("infra").id)
+        await services.decisions.drain()
+        await services.notifier.close()
     finally:
         await handler.close_async()
 

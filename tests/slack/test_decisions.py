@@ -34,23 +34,23 @@ async def test_adopt_rejects_a_bad_name_in_the_modal_then_adopts(harness: Harnes
     assert bad.problem is None and bad.payload["response_action"] == "errors"
     assert set(emulator.modal("alice").errors) == {Block.TF_NAME_INPUT}
     assert (await harness.repo.get(record.resource_id)).status == Status.DETECTED
-    assert harness.launcher.calls == []
+    assert harness.runner.calls == []
 
     good = await (await emulator.submit_view("alice", modal.id, ADOPT_VALUES)).wait_ack()
     assert good.problem is None and good.seconds < 3
     working = emulator.modal("alice")
     assert working.id == modal.id and working.callback_id == Callback.ADOPTION_WAIT
     assert "module.storage.aws_s3_bucket.team_logs" in texts(working.blocks)
-    await eventually(lambda: harness.launcher.calls)
+    await eventually(lambda: harness.runner.calls)
     await harness.settle()
 
-    [(handed, request)] = harness.launcher.calls
+    [(handed, job)] = harness.runner.calls
     alice = emulator.workspace.user("alice").id
-    assert handed.status == Status.ADOPTING and handed.tf_name == "team_logs"
-    assert (request.user_id, request.tf_name, request.target_module, request.tf_file) == (
-        alice, "team_logs", "module.storage", "s3.tf")
+    assert handed.status == Status.ADOPTING and handed.status_changed_by == f"slack:{alice}"
+    assert (handed.tf_name, handed.target_module) == ("team_logs", "module.storage")
+    assert (job.address, job.target_module) == ("module.storage.aws_s3_bucket.team_logs", "storage")
     final = await harness.repo.get(record.resource_id)
-    assert final.status == Status.ADOPTED and final.status_changed_by == "tfsync"
+    assert final.status == Status.ADOPTED and final.status_changed_by == f"slack:{alice}"
     history = await harness.repo.history(record.resource_id)
     assert [(e.to_status, e.actor) for e in history][1] == (Status.ADOPTING, f"slack:{alice}")
     parent, *replies = emulator.thread("infra", record.slack_thread_ts)
@@ -63,11 +63,11 @@ async def test_adopt_rejects_a_bad_name_in_the_modal_then_adopts(harness: Harnes
 
 async def test_a_failed_adopt_says_why_with_an_error_id_and_retry_runs_it_again(harness: Harness) -> None:
     emulator = harness.emulator
-    harness.launcher.failures.append(RuntimeError("clone failed: repository not found"))
+    harness.runner.failures.append(RuntimeError("clone failed: repository not found"))
     record = await harness.detect("flaky-logs")
     modal = await open_modal(harness, "alice", record.slack_thread_ts, Action.RESOURCE_ADOPT, Callback.ADOPTION_SUBMIT)
     await (await emulator.submit_view("alice", modal.id, ADOPT_VALUES)).wait_ack()
-    await eventually(lambda: harness.launcher.calls)
+    await eventually(lambda: harness.runner.calls)
     await harness.settle()
 
     failed = await harness.repo.get(record.resource_id)
@@ -78,12 +78,15 @@ async def test_a_failed_adopt_says_why_with_an_error_id_and_retry_runs_it_again(
 
     ack = await (await emulator.click("bob", "infra", failure.ts, Action.ADOPTION_RETRY)).wait_ack()
     assert ack.problem is None
-    await eventually(lambda: len(harness.launcher.calls) == 2)
+    await eventually(lambda: len(harness.runner.calls) == 2)
     await harness.settle()
-    (_, first), (retried, second) = harness.launcher.calls
-    assert second.retry and not first.retry
-    assert (second.tf_name, second.target_module, second.tf_file) == ("team_logs", "module.storage", "s3.tf")
+    (first, _), (retried, second) = harness.runner.calls
+    assert (first.version, retried.version) == (first.version, first.version + 2)
+    assert second.address == "module.storage.aws_s3_bucket.team_logs"
+    assert (retried.tf_name, retried.target_module) == ("team_logs", "module.storage")
     assert retried.status == Status.ADOPTING
+    reasons = [e.reason for e in await harness.repo.history(record.resource_id)]
+    assert reasons.count("adopt requested") == 1 and reasons.count("adopt retried") == 1
     assert (await harness.repo.get(record.resource_id)).status == Status.ADOPTED
 
 
@@ -100,7 +103,7 @@ async def test_delete_is_refused_to_a_non_admin(harness: Harness) -> None:
     # An admin's form stays guarded: rights revoked while it is open mean the submission is refused too.
     await emulator.close_view("alice", refusal.id)
     form = await open_modal(harness, "bob", record.slack_thread_ts, Action.RESOURCE_DELETE, Callback.DELETION_SUBMIT)
-    harness.tfsync.users.admins = frozenset()
+    harness.services.users.admins = frozenset()
     ack = await (await emulator.submit_view("bob", form.id, {
         Block.CONFIRMATION_INPUT: {Action.CONFIRMATION_TYPE: "precious-data"},
     })).wait_ack()
@@ -109,7 +112,7 @@ async def test_delete_is_refused_to_a_non_admin(harness: Harness) -> None:
     assert shown.callback_id == Callback.ERROR_SHOW and "Only tfsync admins" in texts(shown.blocks)
     assert "Error id `E-" in texts(shown.blocks)
     await harness.settle()
-    assert harness.deleter.calls == []
+    assert harness.remover.calls == []
     assert (await harness.repo.get(record.resource_id)).status == Status.DETECTED
 
 
@@ -127,11 +130,11 @@ async def test_delete_needs_the_typed_name_when_data_is_lost(harness: Harness) -
         Block.CONFIRMATION_INPUT: {Action.CONFIRMATION_TYPE: "orders-db"},
     })).wait_ack()
     assert right.payload is None and emulator.modal("bob") is None
-    await eventually(lambda: harness.deleter.calls)
+    await eventually(lambda: harness.remover.calls)
     await harness.settle()
 
-    [(handed, request)] = harness.deleter.calls
-    assert handed.status == Status.DELETING and request.confirmed_data_loss
+    [(handed, confirmed_data_loss)] = harness.remover.calls
+    assert handed.status == Status.DELETING and confirmed_data_loss
     assert (await harness.repo.get(record.resource_id)).status == Status.DELETED
     replies = emulator.thread("infra", record.slack_thread_ts)[1:]
     assert [r.text.split(" ")[0] for r in replies] == ["Deleting", "Deleted"]
@@ -152,10 +155,10 @@ async def test_adopt_and_delete_at_once_leave_one_winner_and_one_polite_note(har
     await eventually(lambda: len(emulator.ephemerals()) == 1)
     await harness.settle()
 
-    winners = len(harness.launcher.calls) + len(harness.deleter.calls)
+    winners = len(harness.runner.calls) + len(harness.remover.calls)
     assert winners == 1
     final = await harness.repo.get(record.resource_id)
-    adopted = bool(harness.launcher.calls)
+    adopted = bool(harness.runner.calls)
     assert final.status == (Status.ADOPTED if adopted else Status.DELETED)
     [note] = emulator.ephemerals()
     loser = "bob" if adopted else "alice"

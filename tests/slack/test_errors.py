@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.runners.job import AdoptJob, JobPhase, JobResult, PlanCounts
-from bot.slack import SlackJobReporter
 from bot.state import Status
 from renderers.slack.ids import Action
+from slack_adapters.notifier import SlackJobReporter
 from tests.slack.conftest import Harness, eventually, texts
 
 STALE_BUTTON = [{"type": "actions", "block_id": "stale", "elements": [
@@ -46,7 +46,7 @@ async def test_the_job_reporter_posts_phases_and_the_plan_in_the_thread(harness:
                                              expected_version=record.version, actor="tfsync")
     job = AdoptJob(job_id="j-1", resource_id=record.resource_id, tf_type="aws_s3_bucket", import_id="reported-logs",
                    address="aws_s3_bucket.logs", target_module="", mode="pr", files=(), imports=())
-    reporter = SlackJobReporter(harness.tfsync.notifier, harness.repo)
+    reporter = SlackJobReporter(harness.services.notifier, harness.repo)
 
     await reporter.phase(job, JobPhase("terraform plan", "started", "1 to import"))
     await reporter.result(job, JobResult("succeeded", pr_url="https://git.example.com/infra/pull/7",
@@ -55,7 +55,7 @@ async def test_the_job_reporter_posts_phases_and_the_plan_in_the_thread(harness:
     adopted = await harness.repo.transition(
         record.resource_id, Status.ADOPTED, expected_status=Status.ADOPTING, expected_version=adopting.version,
         actor="tfsync", changes={"job_link": "https://git.example.com/infra/pull/7"})
-    await harness.tfsync.notifier.status_changed(adopted)
+    await harness.services.notifier.status_changed(adopted)
 
     _, progress, done = harness.emulator.thread("infra", record.slack_thread_ts)
     assert "*terraform plan*: started: 1 to import" in texts(progress.blocks)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 
 from bot.notifier import RecordChange
-from bot.sandbox.slack import SlackEmulator
-from bot.slack.views import resource_view
 from bot.state import Status
 from renderers.slack.ids import Action, Block, Callback
-from renderers.slack.models import AdoptFailed
+from renderers.slack.viewdata import AdoptFailedStep
+from sandbox.slack import SlackEmulator
+from slack_adapters.presenters import resource_view
 from tests.slack.conftest import Harness, action_ids, eventually, running, texts
 
 
@@ -17,7 +17,7 @@ async def test_a_burst_of_twelve_becomes_one_digest_with_a_thread_per_type(harne
     emulator = harness.emulator
     records = [await harness.detect(f"burst-{n:02d}", notify=False) for n in range(12)]
 
-    await asyncio.gather(*(harness.tfsync.notifier.notify(RecordChange("created", r, None)) for r in records))
+    await asyncio.gather(*(harness.services.notifier.notify(RecordChange("created", r, None)) for r in records))
 
     digest, group = emulator.messages("infra")
     assert "*12 new resources* were created outside Terraform within a minute" in texts(digest.blocks)
@@ -42,7 +42,7 @@ async def test_a_burst_of_twelve_becomes_one_digest_with_a_thread_per_type(harne
 
 async def test_ten_at_once_still_get_a_thread_each(harness: Harness) -> None:
     records = [await harness.detect(f"calm-{n}", notify=False) for n in range(10)]
-    await asyncio.gather(*(harness.tfsync.notifier.notify(RecordChange("created", r, None)) for r in records))
+    await asyncio.gather(*(harness.services.notifier.notify(RecordChange("created", r, None)) for r in records))
     assert len(harness.emulator.messages("infra")) == 10
 
 
@@ -53,9 +53,9 @@ async def test_rate_limited_posts_are_retried_and_replies_keep_their_order(
         record = await harness.detect("busy-logs")
         harness.emulator.rate_limit = True
         view = await resource_view(record)
-        notifier = harness.tfsync.notifier
+        notifier = harness.services.notifier
         steps = [notifier.progress(record, f"phase {n}") for n in range(3)]
-        steps.append(notifier.reply(record, AdoptFailed(view, "plan not clean", error_id="E-TEST0001")))
+        steps.append(notifier.reply(record, AdoptFailedStep(view, "plan not clean", error_id="E-TEST0001")))
         await asyncio.gather(*steps)
 
         replies = harness.emulator.thread("infra", record.slack_thread_ts)[1:]
@@ -63,7 +63,7 @@ async def test_rate_limited_posts_are_retried_and_replies_keep_their_order(
             "phase 0", "phase 1", "phase 2", "Adoption of busy-logs failed"]
         posts = harness.emulator.calls_to("chat.postMessage")
         assert any(call.status == 429 for call in posts)
-        assert harness.tfsync.notifier.poster.retries >= 3
+        assert harness.services.notifier.poster.retries >= 3
         # Every 429 was followed by the same message again, and everything asked for arrived once.
         assert len([c for c in posts if c.ok]) == 5
 
@@ -72,8 +72,8 @@ async def test_paced_posting_needs_no_retries(slack_env: dict[str, str], emulato
     async with running({**slack_env, "TFSYNC_SLACK_POST_INTERVAL_MS": "1050"}, emulator) as harness:
         harness.emulator.rate_limit = True
         record = await harness.detect("paced-logs")
-        await asyncio.gather(*(harness.tfsync.notifier.progress(record, f"step {n}") for n in range(2)))
-        assert harness.tfsync.notifier.poster.retries == 0
+        await asyncio.gather(*(harness.services.notifier.progress(record, f"step {n}") for n in range(2)))
+        assert harness.services.notifier.poster.retries == 0
         assert all(c.ok for c in harness.emulator.calls_to("chat.postMessage"))
         assert len(harness.emulator.thread("infra", record.slack_thread_ts)) == 3
 
@@ -95,7 +95,7 @@ async def test_many_modules_are_searched_through_an_external_select(
 
 async def test_a_burst_that_goes_on_extends_its_digest(slack_env: dict[str, str], emulator: SlackEmulator) -> None:
     async with running({**slack_env, "TFSYNC_BURST_THRESHOLD": "2"}, emulator) as harness:
-        notifier = harness.tfsync.notifier
+        notifier = harness.services.notifier
         first = [await harness.detect(f"wave1-{n}", notify=False) for n in range(3)]
         await asyncio.gather(*(notifier.notify(RecordChange("created", r, None)) for r in first))
         later = await harness.detect("wave2-0", tf_type="aws_sqs_queue", notify=False)

@@ -27,7 +27,7 @@ async def test_tokens_stay_out_of_debug_logs_while_the_app_works(
     caplog.set_level(logging.DEBUG)
     settings = Settings.from_env({**slack_env, "TFSYNC_QUEUE_URL": "https://sqs.example/q"})
     consumer = Consumer(settings, StateRepository(settings), None, None,
-                        ClassifierSource.fixed(settings, Classifier()), harness.tfsync.notifier)
+                        ClassifierSource.fixed(settings, Classifier()), harness.services.notifier)
     body = eventbridge(create_bucket_record("logs", event_id(9)))
     outcome = await consumer.handle({"MessageId": "m-1", "Body": body})
     assert outcome.value == "done"

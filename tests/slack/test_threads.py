@@ -19,7 +19,7 @@ async def test_a_detected_bucket_becomes_a_thread_through_the_real_consumer(
     emulator, workspace = harness.emulator, harness.emulator.workspace
     settings = Settings.from_env({**slack_env, "TFSYNC_QUEUE_URL": "https://sqs.example/q"})
     consumer = Consumer(settings, StateRepository(settings), None, None,
-                        ClassifierSource.fixed(settings, Classifier()), harness.tfsync.notifier)
+                        ClassifierSource.fixed(settings, Classifier()), harness.services.notifier)
     body = eventbridge(create_bucket_record("team-logs", event_id(1, "slack")))
 
     outcome = await consumer.handle({"MessageId": "m-1", "Body": body})
@@ -73,7 +73,7 @@ async def test_a_resource_deleted_outside_tfsync_is_marked_gone_in_its_thread(
 ) -> None:
     settings = Settings.from_env({**slack_env, "TFSYNC_QUEUE_URL": "https://sqs.example/q"})
     consumer = Consumer(settings, StateRepository(settings), None, None,
-                        ClassifierSource.fixed(settings, Classifier()), harness.tfsync.notifier)
+                        ClassifierSource.fixed(settings, Classifier()), harness.services.notifier)
     await consumer.handle({"MessageId": "m-1", "Body": eventbridge(create_bucket_record("short-lived",
                                                                                         event_id(1, "gone")))})
     await consumer.handle({"MessageId": "m-2", "Body": eventbridge(delete_bucket_record("short-lived",

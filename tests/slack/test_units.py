@@ -9,14 +9,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.config import Settings
+from bot.decisions import IgnoreChoice, rule_for
 from bot.errors import ConfigError
-from bot.slack.decisions import rule_for
-from bot.slack.posting import retry_after
-from bot.slack.routing import Router
-from bot.slack.users import UserDirectory, principal_email, slack_actor, user_of_actor
 from bot.state.records import ResourceRecord
-from renderers.slack.forms import IgnoreForm
-from renderers.slack.models import Expiry, IgnoreScope
+from renderers.slack.viewdata import Expiry, IgnoreScope
+from slack_adapters.posting import retry_after
+from slack_adapters.routing import Router
+from slack_adapters.users import UserDirectory, principal_email, slack_actor, user_of_actor
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -104,13 +103,13 @@ def test_retry_after_reads_the_header_and_ignores_other_errors() -> None:
 
 def test_ignore_rules_by_scope() -> None:
     r = record()
-    by_resource = rule_for(r, IgnoreForm(IgnoreScope.RESOURCE, Expiry.DAY, None), "slack:U1", NOW, None)
+    by_resource = rule_for(r, IgnoreChoice(IgnoreScope.RESOURCE, Expiry.DAY.duration), "slack:U1", NOW, None)
     assert (by_resource.tf_type, by_resource.account_id, by_resource.name_pattern) == (
         "aws_s3_bucket", "111111111111", "logs[[]1]")
-    assert rule_for(r, IgnoreForm(IgnoreScope.TYPE, Expiry.DAY, None), "u", NOW, None).tf_type == "aws_s3_bucket"
-    by_actor = rule_for(r, IgnoreForm(IgnoreScope.ACTOR, Expiry.DAY, None), "u", NOW, None)
+    assert rule_for(r, IgnoreChoice(IgnoreScope.TYPE, Expiry.DAY.duration), "u", NOW, None).tf_type == "aws_s3_bucket"
+    by_actor = rule_for(r, IgnoreChoice(IgnoreScope.ACTOR, Expiry.DAY.duration), "u", NOW, None)
     assert (by_actor.actor, by_actor.tf_type) == ("arn:aws:iam::1:user/ci", None)
-    by_name = rule_for(r, IgnoreForm(IgnoreScope.NAME, Expiry.FOREVER, "tmp-*"), "u", NOW, None)
+    by_name = rule_for(r, IgnoreChoice(IgnoreScope.NAME, Expiry.FOREVER.duration, "tmp-*"), "u", NOW, None)
     assert (by_name.name_pattern, by_name.expires_at, by_name.tf_type) == ("tmp-*", None, None)
     # The stored rule is the detection filters' rule too.
     assert by_name.to_rule().name_pattern == "tmp-*"

@@ -1,0 +1,33 @@
+"""Adoptions through the engine's one decision path, awaited to their end, for the runner tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bot.decisions import AdoptChoice, AdoptOutcome, DecisionService
+from bot.deletion import DeleteOutcome
+from bot.runners import JobReporter, Runner
+from bot.state import ResourceRecord, StateRepository
+
+
+class NoRemover:
+    """Adoption tests delete nothing."""
+
+    def remove(self, record: ResourceRecord, *, confirmed_data_loss: bool) -> DeleteOutcome:
+        raise AssertionError(f"an adoption test tried to delete {record.resource_id}")
+
+
+def decisions_for(repo: StateRepository, runner: Runner, reporter: JobReporter, *, mode: str = "pr",
+                  aws: Callable[..., Any] | None = None) -> DecisionService:
+    factory = (lambda service, region: aws(service, region)) if aws is not None else None
+    return DecisionService(repo, runner, NoRemover(), reporter=reporter, mode=mode, client_factory=factory)
+
+
+async def adopt(decisions: DecisionService, resource_id: str, actor: str, *, tf_name: str | None = None,
+                target_module: str | None = None) -> AdoptOutcome:
+    """Claim (the conditional write) and run the job to its end, as the background work of a click does."""
+    record = await decisions.repo.get(resource_id)
+    assert record is not None, resource_id
+    claimed = await decisions.claim_adopt(record, actor, AdoptChoice(tf_name, target_module))
+    return await decisions.run_adopt(claimed, actor)
