@@ -41,6 +41,8 @@ ENV_VARS = (
     "TFSYNC_ADOPT_MODE",
     "TFSYNC_REPOSITORY_PATH",
     "TFSYNC_BASE_BRANCH",
+    "TFSYNC_ROOT_DIR",
+    "TFSYNC_TERRAFORM_PLUGIN_DIR",
     "TFSYNC_ARTIFACT_BUCKET",
     "TFSYNC_CODEBUILD_PROJECT",
     "TFSYNC_JOB_TIMEOUT_SECONDS",
@@ -90,6 +92,19 @@ SERVICE_ENDPOINT_VARIABLES = MappingProxyType({
     "ssm": "AWS_ENDPOINT_URL_SSM",
     "stepfunctions": "AWS_ENDPOINT_URL_SFN",
 })
+
+
+def _path(value: str) -> Path | None:
+    return Path(value.strip()) if value.strip() else None
+
+
+def _root_dir(value: str) -> str:
+    """A folder inside the repository, as a relative POSIX path ('.' for the repository's root)."""
+    text = value.strip().strip("/") or "."
+    parts = text.split("/")
+    if text.startswith("/") or ".." in parts or any(not part for part in parts):
+        raise ConfigError(f"TFSYNC_ROOT_DIR must be a folder inside the repository, like envs/prod; got {value!r}")
+    return text
 
 
 class Secret(str):
@@ -215,6 +230,8 @@ class Settings:
     adopt_mode: str = "pr"
     repository_path: Path | None = None
     base_branch: str = "main"
+    root_dir: str = "."  # the root module's folder inside the repository (monorepos: envs/prod)
+    terraform_plugin_dir: Path | None = None  # unpacked providers for `terraform init -plugin-dir`
     artifact_bucket: str | None = None
     codebuild_project: str | None = None
     # How long an adopt job may take in all, and how long to wait for a build event before asking CodeBuild.
@@ -292,6 +309,8 @@ class Settings:
             adopt_mode=adopt_mode,
             repository_path=Path(repository_path) if repository_path else None,
             base_branch=(env.get("TFSYNC_BASE_BRANCH") or "main").strip(),
+            root_dir=_root_dir(env.get("TFSYNC_ROOT_DIR", "")),
+            terraform_plugin_dir=_path(env.get("TFSYNC_TERRAFORM_PLUGIN_DIR", "")),
             artifact_bucket=env.get("TFSYNC_ARTIFACT_BUCKET") or None,
             codebuild_project=env.get("TFSYNC_CODEBUILD_PROJECT") or None,
             job_timeout_seconds=_int(env, "TFSYNC_JOB_TIMEOUT_SECONDS", 3600),

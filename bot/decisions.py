@@ -14,11 +14,22 @@ import secrets
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 
 from bot.catalog.template_input import Clients
 from bot.classify import Resource
-from bot.codegen import CodeGenerator, parse_module_path
+from bot.codegen import (
+    CodeGenerator,
+    CodegenError,
+    ResourceGone,
+    Target,
+    existing_addresses,
+    label_for,
+    parse_module_path,
+    requested_label,
+    resolve_target,
+)
 from bot.deletion import AlreadyGone, DeleteFailed, DeleteOutcome, DeleteRefused, execute, request_of
 from bot.errors import NoSuchRule, UnknownResource, new_error_id
 from bot.events import ServiceEvent
@@ -26,7 +37,7 @@ from bot.managed import StateReader
 from bot.rules import IgnoreScope
 from bot.runners.base import Runner
 from bot.runners.codebuild import BuildUpdate, CodeBuildRunner
-from bot.runners.job import AdoptJob, JobError, JobReporter, JobResult, LoggingReporter, imports_of
+from bot.runners.job import AdoptJob, JobError, JobPhase, JobReporter, JobResult, LoggingReporter, imports_of
 from bot.state import IgnoreRuleRecord, ResourceRecord, StateRepository, Status, TransitionConflict
 from bot.state.records import RESOURCE_ID_PREFIX, exact_name_pattern
 
@@ -35,16 +46,18 @@ logger = logging.getLogger(__name__)
 ADOPT_FROM = (Status.DETECTED.value, Status.ADOPT_FAILED.value)
 DELETE_FROM = (Status.DETECTED.value, Status.DELETE_FAILED.value)
 ClientFactory = Callable[[str, str], Any]
+MAX_JOB_ERROR = 2000
+# How long a form may wait for the repository's view of a module before it is answered without it.
+REPOSITORY_CHECK_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
 class AdoptChoice:
-    """What the person chose for an adoption: the Terraform name (None: the suggested one), the module (None: the
-    root) and the file."""
+    """What the person chose for an adoption: the Terraform name (None: the suggested one) and the module (None: the
+    root). The files are the code generator's: the job records the first in the record's `tf_file`."""
 
     tf_name: str | None
     target_module: str | None = None
-    tf_file: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +177,7 @@ class DecisionService:
 
     async def retry_adopt(self, record: ResourceRecord, actor: str) -> ResourceRecord:
         """Adopt again with the choices of the failed attempt."""
-        choice = AdoptChoice(record.tf_name or record.suggested_name, record.target_module, record.tf_file or "")
+        choice = AdoptChoice(record.tf_name or record.suggested_name, record.target_module)
         adopting = await self.claim_adopt(record, actor, choice)
         await self._started(adopting, self.run_adopt(adopting, actor))
         return adopting
@@ -174,32 +187,97 @@ class DecisionService:
         return await self.repo.transition(
             record.resource_id, Status.ADOPTING.value, expected_status=require_status(record, ADOPT_FROM, "adopting"),
             expected_version=record.version, actor=actor, reason="adopt retried" if retry else "adopt requested",
-            changes={"tf_name": choice.tf_name, "target_module": choice.target_module,
-                     "tf_file": choice.tf_file or None, "job_runner": self.runner.kind,
-                     "job_result": None, "job_error": None},
+            changes={"tf_name": choice.tf_name, "target_module": choice.target_module, "tf_file": None,
+                     "job_runner": self.runner.kind, "job_result": None, "job_error": None},
         )
 
-    async def run_adopt(self, record: ResourceRecord, actor: str) -> AdoptOutcome:
-        """Generate the code of a record in `adopting`, run the job, and record adopted or adopt_failed."""
-        job: AdoptJob | None = None
+    async def address_in_use(self, record: ResourceRecord, choice: AdoptChoice, *,
+                             repository_seconds: float = REPOSITORY_CHECK_SECONDS) -> str | None:
+        """Why the address a choice gives a record is taken — by an adoption in flight, or by the repository — or
+        None. The repository is read through the runner's layout for at most `repository_seconds` (a form must be
+        answered within Slack's 3 seconds); the job avoids a taken label anyway, and says so."""
         try:
-            job = await asyncio.to_thread(self.build_job, record)
+            modules = parse_module_path(choice.target_module)
+        except CodegenError:
+            return None  # the job says what is wrong with the module
+        label = requested_label(resource_of(record), choice.tf_name)
+        address = Target(modules=modules).address(record.tf_type, label)
+        other = (await self.in_flight(record, modules)).get(address)
+        if other is not None:
+            return f"{address} is already used by the adoption of {describe_record(other)}, in progress."
+        try:
+            declared = await asyncio.wait_for(asyncio.to_thread(self.declared, modules), repository_seconds)
+        except Exception as exc:  # a slow or broken checkout only loses the early answer
+            logger.info("the repository could not be read for %s within %ss: %r", address, repository_seconds, exc)
+            return None
+        if declared is not None and label_for(record.tf_type, label, declared[1]) != label:
+            return f"{address} is already used by a resource in the repository (in {declared[0]})."
+        return None
+
+    async def in_flight(self, record: ResourceRecord, modules: tuple[str, ...]) -> dict[str, ResourceRecord]:
+        """The other records now adopting into the same module, by the address each claims; for a record that is
+        adopting itself, only those that claimed before it (so two claims at once agree on who yields)."""
+        target = Target(modules=modules)
+        found: dict[str, ResourceRecord] = {}
+        for other in await self.repo.by_status(Status.ADOPTING.value):
+            if other.resource_id == record.resource_id or not _claimed_first(other, record):
+                continue
+            try:
+                same_module = parse_module_path(other.target_module) == modules
+            except CodegenError:
+                continue
+            if same_module:
+                found.setdefault(target.address(other.tf_type, requested_label(resource_of(other), other.tf_name)),
+                                 other)
+        return found
+
+    def declared(self, modules: tuple[str, ...]) -> tuple[str, set[str]] | None:
+        """The folder of a module in the runner's view of the repository and the `type.name` it declares; None when
+        the runner has no view of it before the job runs."""
+        with self.runner.layout() as root:
+            if root is None:
+                return None
+            target = resolve_target(modules, root)
+            return target.folder, existing_addresses(Path(root) / target.folder)
+
+    async def run_adopt(self, record: ResourceRecord, actor: str) -> AdoptOutcome:
+        """Generate the code of a record in `adopting`, run the job, and record adopted or adopt_failed.
+
+        The code avoids the addresses of adoptions in flight into the same module; the record then holds the label
+        and the file the job uses, and a label other than the one asked for is reported on the job's progress.
+        """
+        job: AdoptJob | None = None
+        asked = record.tf_name
+        in_flight: dict[str, ResourceRecord] = {}
+        try:
+            in_flight = await self.in_flight(record, parse_module_path(record.target_module))
+            job = await asyncio.to_thread(self.build_job, record, tuple(in_flight))
+        except ResourceGone as exc:
+            logger.info("%s no longer exists: %s", record.resource_id, exc)
+            result = JobResult(status="failed", error=str(exc))
+            return AdoptOutcome(await self.finish_adopt(record, actor, result), None, result)
         except Exception as exc:
             logger.info("code generation for %s failed: %s", record.resource_id, exc)
             result = JobResult(status="failed", error=f"the Terraform code could not be generated: {exc}")
             return AdoptOutcome(await self.finish_adopt(record, actor, result), None, result)
-        record = await self.repo.annotate(record.resource_id, job_id=job.job_id, tf_file=job.files[0].path)
+        label = job.address.rpartition(".")[2]
+        record = await self.repo.annotate(record.resource_id, job_id=job.job_id, tf_file=job.files[0].path,
+                                          tf_name=label)
+        await self._renamed(record, job, asked, in_flight)
         # A runner that breaks (rather than report a failed job) raises: the background work then ends the claim as
         # adopt_failed with an error id, so the record never stays `adopting`.
         result = await self.runner.run(job, self.reporter)
         return AdoptOutcome(await self.finish_adopt(record, actor, result), job, result)
 
-    def build_job(self, record: ResourceRecord) -> AdoptJob:
-        """Generate the code for a claimed record, placed by the runner's view of the repository."""
+    def build_job(self, record: ResourceRecord, taken: Iterable[str] = ()) -> AdoptJob:
+        """Generate the code for a claimed record, placed by the runner's view of the repository and clear of the
+        addresses in `taken` (those of adoptions in flight). A resource deleted since its detection fails here
+        (ResourceGone) rather than be written from its creation event."""
         modules = parse_module_path(record.target_module)
         with self.runner.layout() as root:
             generation = self.generator.generate(
-                resource_of(record), None, name=record.tf_name, modules=modules, root=root, describe=self.describe
+                resource_of(record), None, name=record.tf_name, modules=modules, root=root, describe=self.describe,
+                taken=tuple(taken), must_exist=True,
             )
         imports = imports_of(generation.files)
         if not imports or imports[0] != (generation.address, record.import_id):
@@ -216,6 +294,22 @@ class DecisionService:
             imports=imports,
         )
 
+    async def _renamed(self, record: ResourceRecord, job: AdoptJob, asked: str | None,
+                       in_flight: dict[str, ResourceRecord]) -> None:
+        """Report on the job's progress that its label is not the one asked for, and what holds that one."""
+        wanted = Target(modules=parse_module_path(record.target_module)).address(
+            record.tf_type, requested_label(resource_of(record), asked)
+        )
+        if wanted == job.address:
+            return
+        other = in_flight.get(wanted)
+        holder = f"the adoption of {describe_record(other)}, in progress" if other else "a resource in the repository"
+        detail = f"{wanted} is already used by {holder}; adopting as {job.address} instead"
+        try:
+            await self.reporter.phase(job, JobPhase("Terraform name taken", "changed", detail))
+        except Exception:
+            logger.exception("could not report the new name of %s", record.resource_id)
+
     async def finish_adopt(self, record: ResourceRecord, actor: str, result: JobResult) -> ResourceRecord:
         """Record a job's end: adopting -> adopted or adopt_failed, with the commit or PR and the reason."""
         to_status = Status.ADOPTED.value if result.succeeded else Status.ADOPT_FAILED.value
@@ -228,9 +322,11 @@ class DecisionService:
             record.resource_id, to_status, expected_status=Status.ADOPTING.value, expected_version=record.version,
             actor=actor, reason=reason[:500],
             changes={
-                "job_result": "succeeded" if result.succeeded else (result.build_status or "failed"),
+                # "unverified": committed, but no plan proved it (no provider where the job ran).
+                "job_result": (("succeeded" if result.verified else "unverified") if result.succeeded
+                               else (result.build_status or "failed")),
                 "job_link": result.link,
-                "job_error": result.error,
+                "job_error": failure_text(result),
             },
         )
 
@@ -393,6 +489,30 @@ class DecisionService:
         """Wait for the work still running (tests, and a clean shutdown)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+def describe_record(record: ResourceRecord) -> str:
+    """A record as a person recognises it: its name (or import ID) and its tfsync id."""
+    return f"{record.name or record.import_id} ({record.resource_id})"
+
+
+def _claimed_first(other: ResourceRecord, record: ResourceRecord) -> bool:
+    """Whether `other` keeps an address `record` wants too: always when `record` is not adopting yet (its form is
+    checked), else when `other` claimed first (the earlier claim, then the smaller id)."""
+    if record.status != Status.ADOPTING.value:
+        return True
+    return (other.status_changed_at, other.resource_id) < (record.status_changed_at, record.resource_id)
+
+
+def failure_text(result: JobResult) -> str | None:
+    """Why a job failed, with each change that kept its plan from being clean, in plain words (kept in the record,
+    so the thread can say it again after a restart)."""
+    if result.error is None:
+        return None
+    lines = [result.error, *(f"• {change.describe()}" for change in result.changes[:20])]
+    if len(result.changes) > 20:
+        lines.append(f"• … and {len(result.changes) - 20} more")
+    return "\n".join(lines)[:MAX_JOB_ERROR]
 
 
 def require_status(record: ResourceRecord, allowed: Iterable[str], target: str) -> str:

@@ -27,8 +27,16 @@ from aiohttp import web
 
 from bot.config import Secret, Settings
 from bot.signals import stop_on_signals
+from bot.terraform.plugins import find_plugin_dir
 from sandbox import repo as example_repo
-from sandbox.aws import EmbeddedAws, Provisioned, provision, sandbox_settings, use_fake_credentials
+from sandbox.aws import (
+    EmbeddedAws,
+    Provisioned,
+    provision,
+    sandbox_settings,
+    seed_example_state,
+    use_fake_credentials,
+)
 from sandbox.clickops import ClickOps
 from sandbox.slack import SlackEmulator, Workspace
 from sandbox.web import SandboxContext, build_web_app
@@ -120,6 +128,11 @@ class Sandbox:
             asyncio.to_thread(provision, settings),
             asyncio.to_thread(example_repo.create_example_repository, wanted),
         )
+        plugin_dir = find_plugin_dir(settings.terraform_plugin_dir)
+        seeded = await asyncio.to_thread(seed_example_state, settings, repository, example_repo.BASE_BRANCH,
+                                         plugin_dir)
+        logger.info("example state in the embedded AWS: %s%s", seeded,
+                    "" if plugin_dir else " (no AWS provider here: adoptions are committed but not verified)")
 
         emulator = SlackEmulator(build_workspace(), host=self.host)
         await emulator.start()

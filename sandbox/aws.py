@@ -14,6 +14,7 @@ import threading
 import urllib.request
 import uuid
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from bot import aws
@@ -28,6 +29,7 @@ DLQ_NAME = f"{INSTALLATION}-events-dlq"
 MAX_RECEIVE_COUNT = 5
 STATE_BUCKET = f"{INSTALLATION}-sandbox-terraform-state"
 STATE_KEY = "live/terraform.tfstate"
+LOCK_TABLE = f"{INSTALLATION}-sandbox-terraform-locks"
 ARTIFACT_BUCKET = f"{INSTALLATION}-artifacts-{ACCOUNT_ID}"
 # moto's well-known fake credentials: boto3 signs even requests to moto, and the sandbox must never pick up a real
 # profile or session from the environment it was started in.
@@ -156,11 +158,44 @@ def provision(settings: Settings) -> Provisioned:
     s3.put_bucket_versioning(Bucket=ARTIFACT_BUCKET, VersioningConfiguration={"Status": "Enabled"})
     s3.create_bucket(Bucket=STATE_BUCKET)
     s3.put_bucket_versioning(Bucket=STATE_BUCKET, VersioningConfiguration={"Status": "Enabled"})
-    _create_managed_examples(settings)
-    s3.put_object(Bucket=STATE_BUCKET, Key=STATE_KEY, Body=json.dumps(example_state(), indent=2).encode(),
-                  ContentType="application/json")
+    aws.client(settings, "dynamodb").create_table(
+        TableName=LOCK_TABLE, BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
+    )
     return Provisioned(queue_url=queue_url, dlq_url=dlq_url, state_location=f"s3://{STATE_BUCKET}/{STATE_KEY}",
                        artifact_bucket=ARTIFACT_BUCKET)
+
+
+def seed_example_state(settings: Settings, repository: Path, base_branch: str, plugin_dir: Path | None) -> str:
+    """The example state in the state bucket, managing MANAGED_EXAMPLES; returns how it was made.
+
+    With the AWS provider at hand, the example repository is applied for real (in a temporary worktree), so the
+    state is exactly what Terraform writes and every later plan against it is honest. Without one, the resources
+    are made with boto3 and a hand-written state lists them: enough for the managed-state check, and adoptions
+    there are committed but not verified anyway.
+    """
+    if plugin_dir is not None:
+        from bot.runners.gitrepo import worktree
+        from bot.terraform import run
+
+        env = {**settings.aws_endpoint_variables, **FAKE_CREDENTIALS, "AWS_REGION": settings.aws_region}
+        with worktree(repository, base_branch) as tree:
+            for args in (["init", "-input=false", "-no-color", f"-plugin-dir={plugin_dir}"],
+                         ["apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=60s"]):
+                code, _, err = run(args, chdir=tree, env=env, timeout=600)
+                if code != 0:
+                    break
+            else:
+                return "terraform apply"
+        # A reused repository may declare what this fresh embedded AWS lacks: say so and carry on without a plan.
+        logger.warning("terraform %s of the example repository failed, so its state is hand-written: %s",
+                       args[0], err.strip()[-800:])
+    _create_managed_examples(settings)
+    aws.client(settings, "s3").put_object(Bucket=STATE_BUCKET, Key=STATE_KEY,
+                                          Body=json.dumps(example_state(), indent=2).encode(),
+                                          ContentType="application/json")
+    return "hand-written"
 
 
 def _create_managed_examples(settings: Settings) -> None:

@@ -11,7 +11,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from sandbox.aws import STATE_BUCKET, STATE_KEY
+from sandbox.aws import LOCK_TABLE, STATE_BUCKET, STATE_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +27,10 @@ ROOT_MAIN = f"""terraform {{
   required_version = ">= 1.5"
 
   backend "s3" {{
-    bucket = "{STATE_BUCKET}"
-    key    = "{STATE_KEY}"
-    region = "us-east-1"
+    bucket         = "{STATE_BUCKET}"
+    key            = "{STATE_KEY}"
+    region         = "us-east-1"
+    dynamodb_table = "{LOCK_TABLE}"
   }}
 
   required_providers {{
@@ -131,6 +132,8 @@ def create_example_repository(path: Path) -> Path:
         logger.info("adopting into the existing repository %s", path)
         return path
     _git(path, "init", "--quiet", "--initial-branch", BASE_BRANCH)
+    # Apply-mode adoptions push to main, which this working clone has checked out: update its files as they land.
+    _git(path, "config", "receive.denyCurrentBranch", "updateInstead")
     for relative, content in FILES.items():
         target = path / relative
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -163,9 +163,10 @@ def step_for(
     address = view.tf_address or record.tf_name or record.tf_type
     if status is Status.ADOPTING:
         module = record.target_module if record.target_module not in (None, "", ROOT_MODULE) else None
-        return AdoptStarted(view, by_user, address, record.tf_file or "", module)
+        return AdoptStarted(view, by_user, address, module)
     if status is Status.ADOPTED:
-        return AdoptSucceeded(view, address, view.result_url, view.result_kind or "commit", plan_summary, job_url)
+        return AdoptSucceeded(view, address, view.result_url, view.result_kind or "commit", plan_summary, job_url,
+                              record.tf_file, verified=record.job_result != "unverified")
     if status is Status.ADOPT_FAILED:
         return AdoptFailedStep(view, record.job_error or "no reason was reported", job_url, error_id)
     if status is Status.DELETING:

@@ -87,7 +87,7 @@ async def adopt_modal(services: SlackServices, record: ResourceRecord) -> dict[s
     view = await resource_view(record, services.users, services.previews)
     return render_adopt_modal(AdoptModalView(
         view, services.modules, default_module=services.modules[0].path if services.modules else None,
-        tf_name=record.tf_name, tf_file=record.tf_file, record_version=record.version,
+        tf_name=record.tf_name, record_version=record.version,
     ))
 
 

@@ -20,11 +20,12 @@ from botocore.exceptions import ClientError
 
 from bot.catalog import DESCRIBE as REGISTRY
 from bot.catalog import TEMPLATES
+from bot.catalog._delete import is_not_found
 from bot.catalog.template_input import Clients, Model, NotFound
 from bot.classify import Resource
 from bot.events import CloudTrailRecord
 from renderers.hcl import TEMPLATES as SHARED_TEMPLATES
-from renderers.hcl import JsonDocument, environment, finish, unique_label
+from renderers.hcl import JsonDocument, environment, finish, hcl_identifier, unique_label
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,11 @@ class CodegenError(Exception):
     """Code cannot be generated for this resource or target (unknown type, unusable module)."""
 
 
+class ResourceGone(CodegenError):
+    """Describing the resource found nothing: it was deleted since it was detected (or these credentials cannot see
+    it). Raised instead of falling back to the event when the caller needs the resource to exist."""
+
+
 @dataclass(frozen=True, slots=True)
 class GeneratedFile:
     """One file to write, at a POSIX path relative to the root module's folder."""
@@ -63,6 +69,12 @@ class Target:
     def address(self, tf_type: str, label: str) -> str:
         prefix = "".join(f"module.{name}." for name in self.modules)
         return f"{prefix}{tf_type}.{label}"
+
+    def local(self, address: str) -> str | None:
+        """`type.name` of an address in this module: a full address (`module.a.type.name`) or one relative to the
+        module (`type.name`) already; None for a full address in another module."""
+        rest = address.removeprefix("".join(f"module.{name}." for name in self.modules))
+        return None if rest.startswith("module.") else rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +140,20 @@ def _module_source(folder: Path, name: str) -> str | None:
     return literal_string(src_range) if src_range else None
 
 
+def requested_label(resource: Resource, name: str | None) -> str:
+    """The label a name asks for (the suggested name when there is none), before any clash is avoided."""
+    fallback = resource.tf_type.removeprefix("aws_")
+    return hcl_identifier(name or resource.suggested_name or fallback, fallback)
+
+
+def label_for(tf_type: str, wanted: str, existing: Collection[str]) -> str:
+    """The label `wanted` gets in a module declaring `existing` (`type.name`): itself as an identifier, or with the
+    first `_2`, `_3`... free for every type the type's template declares."""
+    codegen = REGISTRY.get(tf_type)
+    types = (tf_type, *(codegen.companion_types if codegen is not None else ()))
+    return _label_for(wanted, tf_type, types, existing, tf_type.removeprefix("aws_"))
+
+
 def existing_addresses(folder: Path) -> set[str]:
     """`type.name` of every resource block already in a folder, as Terraform reads them."""
     if not folder.is_dir() or not any(folder.glob("*.tf")):
@@ -153,8 +179,14 @@ class CodeGenerator:
         self.default_region = default_region
         self.env = environment(*TEMPLATE_DIRS)
 
-    def model(self, resource: Resource, record: CloudTrailRecord | None, describe: bool) -> tuple[Model, bool]:
-        """The template input for a resource, and whether it came from describe calls."""
+    def model(
+        self, resource: Resource, record: CloudTrailRecord | None, describe: bool, *, must_exist: bool = False
+    ) -> tuple[Model, bool]:
+        """The template input for a resource, and whether it came from describe calls.
+
+        When describing fails, the CloudTrail event stands in, with a note saying so; with `must_exist`, a resource
+        that describing finds gone raises ResourceGone instead.
+        """
         codegen = REGISTRY.get(resource.tf_type)
         if codegen is None:
             raise CodegenError(f"no code generation for {resource.tf_type}")
@@ -168,10 +200,14 @@ class CodeGenerator:
         except ClientError as exc:
             error = exc.response.get("Error", {})
             why = f"{exc.operation_name} failed with {error.get('Code', 'an error')}"
-            logger.info("describe %s %s: %s", resource.tf_type, resource.import_id, why)
+            message = str(error.get("Message") or "").strip()
+            gone = (f"{why}: {message}" if message else why) if _is_gone(exc) else None
         except NotFound as exc:
             why = f"it was not found ({exc})"
-            logger.info("describe %s %s: %s", resource.tf_type, resource.import_id, why)
+            gone = f"describing it found nothing: {exc}"
+        logger.info("describe %s %s: %s", resource.tf_type, resource.import_id, why)
+        if gone is not None and must_exist:
+            raise ResourceGone(f"the resource no longer exists in AWS ({gone})")
         note = f"Written from the CloudTrail event, not from AWS: reading the resource failed, {why}."
         return _with_note(codegen.from_event(record, resource), note), False
 
@@ -185,19 +221,22 @@ class CodeGenerator:
         root: Path | None = None,
         describe: bool = False,
         taken: Collection[str] = (),
+        must_exist: bool = False,
     ) -> Generation:
-        """The files that adopt one resource into the target module of the repository at `root`."""
+        """The files that adopt one resource into the target module of the repository at `root`.
+
+        The label avoids every address the target module's folder declares and every address in `taken`: full
+        addresses (`module.a.type.name`; those of other modules do not matter) or addresses relative to the target
+        module (`type.name`). With `must_exist` (and `describe`), a resource deleted meanwhile raises ResourceGone.
+        """
         target = resolve_target(modules, root)
-        model, described = self.model(resource, record, describe)
+        model, described = self.model(resource, record, describe, must_exist=must_exist)
         if not all(unicodedata.is_normalized("NFC", text) for text in _strings(model.args)):
             model = _with_note(model, _NFC_NOTE)
-        types = (resource.tf_type, *REGISTRY[resource.tf_type].companion_types)
-        existing = set(taken)
+        existing = {local for address in taken if (local := target.local(address)) is not None}
         if root is not None:
             existing |= existing_addresses(root / target.folder)
-        fallback = resource.tf_type.removeprefix("aws_")
-        wanted = name or resource.suggested_name or fallback
-        label = _label_for(wanted, resource.tf_type, types, existing, fallback)
+        label = label_for(resource.tf_type, requested_label(resource, name), existing)
         imports = [(target.address(resource.tf_type, label), resource.import_id)]
         imports += [(target.address(c.tf_type, c.label(label)), c.import_id) for c in model.companions]
 
@@ -244,6 +283,11 @@ def _label_for(wanted: str, main_type: str, types: Iterable[str], existing: Coll
         if tf_type != main_type and numbered:
             blocked.add(numbered.group(1))
     return unique_label(wanted, blocked, fallback)
+
+
+def _is_gone(exc: ClientError) -> bool:
+    """A describe call's answer that the resource does not exist (HeadBucket and the like answer a bare 404)."""
+    return is_not_found(exc) or exc.response.get("Error", {}).get("Code") == "404"
 
 
 def _strings(value: Any) -> Iterable[str]:

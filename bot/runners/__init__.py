@@ -45,4 +45,12 @@ def make_runner(settings: Settings) -> Runner:
         )
     if settings.repository_path is None:
         raise ConfigError("TFSYNC_RUNNER=local needs TFSYNC_REPOSITORY_PATH, the git repository to adopt into")
-    return LocalRunner(settings.repository_path, base_branch=settings.base_branch)
+    from bot.terraform.plugins import find_plugin_dir
+
+    plugin_dir = find_plugin_dir(settings.terraform_plugin_dir)
+    wanted = settings.terraform_plugin_dir
+    if wanted is not None and plugin_dir is None:
+        raise ConfigError(f"TFSYNC_TERRAFORM_PLUGIN_DIR ({wanted}) has no hashicorp/aws provider")
+    # The job's Terraform reaches AWS where tfsync does: the same endpoint variables, by the SDKs' names.
+    return LocalRunner(settings.repository_path, base_branch=settings.base_branch, plugin_dir=plugin_dir,
+                       root_dir=settings.root_dir, aws_env=settings.aws_endpoint_variables)

@@ -115,6 +115,41 @@ class PlanCounts:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanChange:
+    """One resource the plan would change: its address, Terraform's actions, the attributes that differ, and the
+    attributes that force a replacement."""
+
+    address: str
+    actions: tuple[str, ...]
+    attributes: tuple[str, ...] = ()
+    replace: tuple[str, ...] = ()
+
+    @classmethod
+    def from_mapping(cls, value: Any) -> PlanChange | None:
+        if not isinstance(value, Mapping) or not isinstance(value.get("address"), str):
+            return None
+
+        def words(key: str) -> tuple[str, ...]:
+            items = value.get(key)
+            return tuple(str(i) for i in items) if isinstance(items, list) else ()
+
+        return cls(value["address"], words("actions"), words("attributes"), words("replace"))
+
+    def describe(self) -> str:
+        """In plain words: `module.x.aws_kms_key.k would be replaced: key_usage forces it`."""
+        actions = set(self.actions)
+        what = ("replaced" if {"create", "delete"} <= actions else "created" if "create" in actions
+                else "destroyed" if "delete" in actions else "changed")
+        text = f"{self.address} would be {what}"
+        changed = [a for a in self.attributes if a not in self.replace]
+        if self.replace:
+            text += f": {', '.join(self.replace)} {'forces' if len(self.replace) == 1 else 'force'} it"
+        if changed and what != "created":
+            text += f"{';' if self.replace else ':'} {', '.join(changed)} would change"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
 class JobResult:
     """How a job ended: status, the commit or pull request, the plan, the reason it failed, where its log is."""
 
@@ -126,6 +161,9 @@ class JobResult:
     log_location: str | None = None
     skipped_checks: tuple[str, ...] = ()
     build_status: str | None = None  # CodeBuild's own word for it, where a build ran
+    # True only when a real plan ran and the clean-plan gate passed (and, in apply mode, the apply did).
+    verified: bool = False
+    changes: tuple[PlanChange, ...] = ()  # what kept a plan from being clean
 
     @property
     def succeeded(self) -> bool:
@@ -204,6 +242,8 @@ def result_from_line(value: Mapping[str, Any], log_location: str | None = None) 
     error = text("error")
     if status == "failed" and not error:
         error = "the adopt job failed without saying why"
+    listed = value.get("changes")
+    changes: list[Any] = listed if isinstance(listed, list) else []
     return JobResult(
         status=status,
         commit=text("commit"),
@@ -211,4 +251,6 @@ def result_from_line(value: Mapping[str, Any], log_location: str | None = None) 
         plan=PlanCounts.from_mapping(value.get("plan")),
         error=error,
         log_location=log_location,
+        verified=value.get("verified") is True and status == "succeeded",
+        changes=tuple(c for c in map(PlanChange.from_mapping, changes) if c is not None),
     )

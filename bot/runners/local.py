@@ -1,28 +1,43 @@
-"""The local runner: the adopt job's steps against a git repository on disk, for the sandbox and for teams
-without CodeBuild. It places the files, checks them with Terraform (`bot.terraform`) where that runs offline,
-commits on the resource's branch and pushes it when the repository has a remote; it never plans or applies,
-because that needs the AWS provider and credentials, and it says so in the result.
+"""The local runner: the very adopt job CodeBuild runs (infra/adopter/adopt.sh), run on this machine.
+
+For the sandbox and for teams without CodeBuild. The job's files and manifest go into a folder of their own, the
+script clones the repository (a path on this machine: no token), places the files, runs `terraform init` (with
+the provider from a plugin directory: nothing is downloaded), `plan`, the clean-plan gate, and then by mode
+`apply` and a push to the base branch, or a push of the resource's branch. Terraform is the one the project
+embeds (`python -m bot.terraform`). With no provider to plan with, the code is still committed and the result
+says it was not verified: a ✅ is never shown for a plan that did not run.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from collections.abc import Callable, Iterator
+import os
+import shlex
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
-from bot.codegen import GeneratedFile
-from bot.runners.gitrepo import GitError, git, ref_exists, worktree
-from bot.runners.job import AdoptJob, JobPhase, JobReporter, JobResult
+from bot.runners.gitrepo import ref_exists, worktree
+from bot.runners.job import AdoptJob, JobPhase, JobReporter, JobResult, parse_result_line, result_from_line
+from bot.terraform import environment
 
 logger = logging.getLogger(__name__)
 
-PROVIDER_PATH = Path("registry.terraform.io") / "hashicorp" / "aws"
+ADOPT_SCRIPT = Path(__file__).resolve().parents[2] / "infra" / "adopter" / "adopt.sh"
+STEP_MARKER = "TFSYNC_STEP "
+NOT_VERIFIED = ("plan: no hashicorp/aws provider in a plugin directory here (TFSYNC_TERRAFORM_PLUGIN_DIR), so the "
+                "code was committed without a plan: not verified")
+DEFAULT_TIMEOUT = 1800.0
 
 
 class LocalRunner:
-    """Adopts into the repository at `repository` (a working clone or a bare repository)."""
+    """Adopts into the git repository at `repository` (a working clone or a bare repository) with adopt.sh."""
 
     kind = "local"
 
@@ -31,133 +46,120 @@ class LocalRunner:
         repository: Path,
         *,
         base_branch: str = "main",
-        remote: str = "origin",
-        plugin_dirs: tuple[Path, ...] | None = None,
+        plugin_dir: Path | None = None,
+        root_dir: str = ".",
+        aws_env: Mapping[str, str] | None = None,
+        script: Path = ADOPT_SCRIPT,
+        timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         self.repository = repository
         self.base_branch = base_branch
-        self.remote = remote
-        # Where a locally installed AWS provider would be: validate needs one and nothing can be downloaded.
-        self.plugin_dirs = plugin_dirs if plugin_dirs is not None else (Path.home() / ".terraform.d" / "plugins",)
+        self.plugin_dir = plugin_dir
+        self.root_dir = root_dir
+        self.aws_env = dict(aws_env or {})
+        self.script = script
+        self.timeout = timeout
 
     @contextmanager
     def layout(self) -> Iterator[Path | None]:
         with worktree(self.repository, self.base_branch) as path:
-            yield path
+            yield path / self.root_dir
 
     async def run(self, job: AdoptJob, reporter: JobReporter) -> JobResult:
-        loop = asyncio.get_running_loop()
-        phases: asyncio.Queue[JobPhase | None] = asyncio.Queue()
-
-        def report(phase: JobPhase) -> None:
-            loop.call_soon_threadsafe(phases.put_nowait, phase)
-
-        async def forward() -> None:
-            while (phase := await phases.get()) is not None:
-                await reporter.phase(job, phase)
-
-        forwarder = asyncio.create_task(forward())
-        try:
-            result = await asyncio.to_thread(self._run, job, report)
-        except Exception as exc:
-            logger.exception("local adopt job %s failed", job.job_id)
-            result = JobResult(status="failed", error=f"the local runner failed: {exc}")
-        finally:
-            loop.call_soon_threadsafe(phases.put_nowait, None)
-            await forwarder
+        where = f"{self.repository}#{job.branch}"
+        if not ref_exists(self.repository, f"refs/heads/{self.base_branch}"):
+            result = JobResult(status="failed", error=f"the repository has no branch {self.base_branch}",
+                               log_location=str(self.repository))
+        else:
+            with tempfile.TemporaryDirectory(prefix="tfsync-job-") as folder:
+                result = await self._run_script(job, Path(folder), reporter, where)
         await reporter.result(job, result)
         return result
 
-    def _run(self, job: AdoptJob, emit: Callable[[JobPhase], None]) -> JobResult:
-        where = f"{self.repository}#{job.branch}"
-        if not ref_exists(self.repository, f"refs/heads/{self.base_branch}"):
-            return JobResult(status="failed", error=f"the repository has no branch {self.base_branch}",
-                             log_location=str(self.repository))
-        emit(JobPhase("branch", "started", job.branch))
-        with worktree(self.repository, self.base_branch, branch=job.branch) as tree:
-            emit(JobPhase("files", "started", ", ".join(f.path for f in job.files)))
-            _place(tree, job.files)
-            emit(JobPhase("checks", "started", "terraform fmt, parse, validate"))
-            problem, skipped = self._check(tree, job.files)
-            if problem:
-                return JobResult(status="failed", error=problem, log_location=where, skipped_checks=skipped)
-            git(tree, "add", "--", *[f.path for f in job.files])
-            if git(tree, "status", "--porcelain", "--", *[f.path for f in job.files]).strip():
-                git(tree, "commit", "--quiet", "--no-verify", "-m", job.commit_message)
-                emit(JobPhase("commit", "succeeded", "committed"))
-            else:
-                # A retry of a job whose commit is already on the branch: nothing new to commit.
-                emit(JobPhase("commit", "succeeded", "already committed"))
-            commit = git(tree, "rev-parse", "HEAD").strip()
-            if self._has_remote():
-                emit(JobPhase("push", "started", self.remote))
-                try:
-                    git(tree, "push", "--quiet", self.remote, f"HEAD:refs/heads/{job.branch}")
-                except GitError as exc:
-                    return JobResult(status="failed", commit=commit, error=f"pushing the branch failed: {exc}",
-                                     log_location=where, skipped_checks=skipped)
-        skipped = (*skipped, "plan and apply: the local runner has no AWS provider or credentials to run them")
-        return JobResult(status="succeeded", commit=commit, log_location=where, skipped_checks=skipped)
-
-    def _has_remote(self) -> bool:
-        return self.remote in git(self.repository, "remote").split()
-
-    def _check(self, tree: Path, files: tuple[GeneratedFile, ...]) -> tuple[str | None, tuple[str, ...]]:
-        """(a problem that fails the job or None, the checks skipped and why)."""
-        from bot.terraform import TerraformError, fmt_check, load_config_dir
-
-        skipped: list[str] = []
-        for generated in files:
-            result = fmt_check(tree / generated.path)
-            if not result.clean:
-                return f"terraform fmt would change {generated.path}: {result.errors or 'formatting'}", ()
-        folders = sorted({(tree / f.path).parent for f in files})
-        for folder in folders:
-            try:
-                load_config_dir(folder)
-            except TerraformError as exc:
-                return f"Terraform cannot load {folder.relative_to(tree)}: {exc}", ()
-        provider = self._provider()
-        if provider is None:
-            skipped.append(
-                "validate: needs the hashicorp/aws provider, which is not installed here and cannot be downloaded "
-                "offline"
+    async def _run_script(self, job: AdoptJob, folder: Path, reporter: JobReporter, where: str) -> JobResult:
+        env = self._environment(job, folder)
+        process = await asyncio.create_subprocess_exec(
+            "bash", str(self.script), cwd=folder, env=env, stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        assert process.stdout is not None and process.stderr is not None
+        tail: list[str] = []
+        try:
+            out, _ = await asyncio.wait_for(
+                asyncio.gather(process.stdout.read(), self._follow(job, process.stderr, reporter, tail)),
+                self.timeout,
             )
-        else:
-            problem = _validate(tree, provider)
-            if problem:
-                return problem, ()
-        return None, tuple(skipped)
+            await process.wait()
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+            return JobResult(status="failed", error=f"the adopt job ran past {self.timeout:.0f} s and was stopped",
+                             log_location=where)
+        value = parse_result_line(out.decode("utf-8", "replace"))
+        if value is None:
+            last = tail[-1] if tail else f"exit {process.returncode}"
+            return JobResult(status="failed", error=f"the adopt job ended without a result: {last}",
+                             log_location=where)
+        result = result_from_line(value, log_location=where)
+        if self.plugin_dir is None and result.succeeded:
+            result = replace(result, skipped_checks=(*result.skipped_checks, NOT_VERIFIED))
+        return result
 
-    def _provider(self) -> Path | None:
-        for folder in self.plugin_dirs:
-            if (folder / PROVIDER_PATH).is_dir():
-                return folder
+    async def _follow(self, job: AdoptJob, stream: asyncio.StreamReader, reporter: JobReporter,
+                      tail: list[str]) -> None:
+        """Each step line of the script becomes a phase report; the rest goes to the log, the last lines kept."""
+        while line := await stream.readline():
+            text = line.decode("utf-8", "replace").rstrip()
+            if text.startswith(STEP_MARKER):
+                phase = _phase(text[len(STEP_MARKER):])
+                if phase is not None:
+                    await reporter.phase(job, phase)
+                continue
+            logger.debug("adopt job %s: %s", job.job_id, text)
+            tail[:] = [*tail[-19:], text]
+
+    def _environment(self, job: AdoptJob, folder: Path) -> dict[str, str]:
+        """The job folder (manifest, files, the terraform command) and the script's variables."""
+        (folder / "manifest.json").write_text(json.dumps(job.manifest()), encoding="utf-8")
+        for generated in job.files:
+            target = folder / "files" / generated.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(generated.content, encoding="utf-8")
+        terraform = folder / "terraform"
+        terraform.write_text(f"#!/bin/sh\nexec {shlex.quote(sys.executable)} -m bot.terraform \"$@\"\n",
+                             encoding="utf-8")
+        terraform.chmod(0o700)
+        variables = {
+            "TFSYNC_JOB_DIR": str(folder),
+            "TFSYNC_REPOSITORY_URL": str(self.repository.resolve()),
+            "TFSYNC_BASE_BRANCH": self.base_branch,
+            "TFSYNC_MODE": job.mode,
+            "TFSYNC_RESOURCE_ID": job.resource_id,
+            "TFSYNC_ADDRESS": job.address,
+            "TFSYNC_IMPORT_ID": job.import_id,
+            "TFSYNC_TARGET_MODULE": job.target_module,
+            "TFSYNC_TERRAFORM": str(terraform),
+            "TFSYNC_ROOT_DIR": self.root_dir,
+            "TFSYNC_PLUGIN_DIR": str(self.plugin_dir) if self.plugin_dir is not None else "",
+            "TFSYNC_PLAN": "on" if self.plugin_dir is not None else "off",
+            # A repository on this machine has no pull request API: the pushed branch is the result.
+            "TFSYNC_PR_API_URL": "none",
+            "TFSYNC_WORK_DIR": str(folder / "work"),
+            "GIT_TERMINAL_PROMPT": "0",
+        }
+        # The script inherits this process's environment (credentials among it), the AWS endpoints the settings
+        # name (the sandbox's embedded AWS), and Terraform's offline configuration.
+        return environment({**os.environ, **self.aws_env, **variables})
+
+
+def _phase(text: str) -> JobPhase | None:
+    try:
+        value = json.loads(text)
+    except ValueError:
         return None
-
-
-def _validate(tree: Path, plugin_dir: Path) -> str | None:
-    from bot.terraform import run
-
-    code, _, err = run(["init", "-backend=false", "-input=false", "-no-color", f"-plugin-dir={plugin_dir}"],
-                       chdir=tree)
-    if code != 0:
-        return f"terraform init failed: {err.strip().splitlines()[-1] if err.strip() else code}"
-    code, out, err = run(["validate", "-no-color"], chdir=tree)
-    if code != 0:
-        return f"terraform validate failed: {(err or out).strip()}"
-    return None
-
-
-def _place(tree: Path, files: tuple[GeneratedFile, ...]) -> None:
-    """Write the files under the worktree; a path that would leave it is refused before anything is written."""
-    base = tree.resolve()
-    planned = []
-    for generated in files:
-        target = (base / generated.path).resolve()
-        if not target.is_relative_to(base) or target == base:
-            raise ValueError(f"{generated.path} is outside the repository")
-        planned.append((target, generated.content))
-    for target, content in planned:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
+    if not isinstance(value, dict) or not isinstance(value.get("name"), str):
+        return None
+    seconds = value.get("seconds")
+    finished = time.strftime("%H:%M:%S UTC", time.gmtime())
+    took = f", took {seconds} s" if isinstance(seconds, int) else ""
+    return JobPhase(value["name"], str(value.get("status") or "succeeded"), f"finished {finished}{took}")

@@ -7,10 +7,11 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 
-from bot.codegen import Target, parse_module_path
-from bot.decisions import AdoptChoice
+from bot.codegen import Target, parse_module_path, requested_label
+from bot.decisions import AdoptChoice, resource_of
 from bot.errors import UnknownResource
-from renderers.slack import ModalMetadata, parse_adopt_form, render_adopt_working
+from renderers.slack import FormError, ModalMetadata, parse_adopt_form, render_adopt_working
+from renderers.slack.ids import Block
 from slack_adapters.presenters import resource_view
 from slack_adapters.services import SlackServices
 from slack_adapters.users import slack_actor
@@ -24,8 +25,13 @@ async def handle_adopt_submission(
     record = await services.repo.get(modal.resource_id)
     if record is None:
         raise UnknownResource(modal.resource_id)
+    choice = AdoptChoice(form.tf_name, form.module_path)
+    # An address another adoption in flight (or the repository) holds is refused here, while the person can still
+    # choose; two claims at the same moment are settled by the job, which takes a free label and says so.
+    if taken := await services.decisions.address_in_use(record, choice):
+        raise FormError({Block.TF_NAME_INPUT: f"{taken} Choose another name."})
     shown = await resource_view(record, services.users)
-    address = Target(modules=parse_module_path(form.module_path)).address(record.tf_type, form.tf_name)
-    await ack(response_action="update", view=render_adopt_working(shown, address, form.tf_file, modal.record_version))
-    choice = AdoptChoice(form.tf_name, form.module_path, form.tf_file)
+    label = requested_label(resource_of(record), form.tf_name)
+    address = Target(modules=parse_module_path(form.module_path)).address(record.tf_type, label)
+    await ack(response_action="update", view=render_adopt_working(shown, address, modal.record_version))
     await services.decisions.adopt(modal.resource_id, modal.record_version, slack_actor(user_id), choice)

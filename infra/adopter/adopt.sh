@@ -2,7 +2,9 @@
 # The adopt job: place tfsync's generated Terraform in the team's repository, import and plan, and only when the
 # plan is clean (exactly the expected imports; nothing to add, change or destroy) apply and push, or push a branch
 # and open a pull request. Ends with one line on stdout: TFSYNC_RESULT {"status": ..., "commit": ..., "pr": ...,
-# "plan": {"import": n, "add": n, "change": n, "destroy": n}, "error": ...}; everything else goes to stderr.
+# "plan": {"import": n, "add": n, "change": n, "destroy": n}, "changes": [...], "verified": bool, "error": ...};
+# everything else goes to stderr, where each step also leaves one line TFSYNC_STEP {"name", "status", "seconds"}.
+# The same script runs in CodeBuild and, for the sandbox and teams without CodeBuild, in tfsync's local runner.
 #
 # Inputs (environment). From the buildspec and the CodeBuild project:
 #   TFSYNC_JOB_DIR          the job's files: manifest.json and files/<repository path>
@@ -10,21 +12,30 @@
 #   TFSYNC_BASE_BRANCH      branch to start from and to open pull requests against (default main)
 #   TFSYNC_GIT_TOKEN        repository token (CodeBuild fills it from Secrets Manager), or else
 #   TFSYNC_GIT_TOKEN_SECRET Secrets Manager secret id the script reads the token from with the AWS CLI
+#                           (neither is needed for a repository on this machine: a path or a file:// URL)
 # From the bot's build overrides (identifiers only, checked against the manifest):
 #   TFSYNC_RESOURCE_ID, TFSYNC_ADDRESS, TFSYNC_IMPORT_ID, TFSYNC_MODE (pr | apply), TFSYNC_TARGET_MODULE
 # Optional:
 #   TFSYNC_TERRAFORM        the terraform command (default terraform)
-#   TFSYNC_PR_API_URL       GitHub API base for pull requests (default https://api.github.com)
+#   TFSYNC_PLUGIN_DIR       a folder of unpacked providers: `terraform init -plugin-dir` (offline machines)
+#   TFSYNC_ROOT_DIR         the root module's folder inside the repository (default: the repository's root)
+#   TFSYNC_PLAN             on (default) | off: off when no provider can run here; the code is committed, and
+#                           the result says it was not verified (no plan, no gate, no apply)
+#   TFSYNC_PR_API_URL       GitHub API base for pull requests (default https://api.github.com); "none": the
+#                           pushed branch is the result and no pull request is opened
 #   TFSYNC_WORK_DIR         folder to clone into (default: a new temporary folder)
 set -Eeuo pipefail
 umask 077
 
 step="setup"
+step_started="$SECONDS"
+verified=false
 commit=""
 pr_url=""
 plan_import=0 plan_add=0 plan_change=0 plan_destroy=0
 token=""
 work=""
+changes="[]"
 
 log() {
   printf 'tfsync: %s\n' "$*" >&2
@@ -47,15 +58,31 @@ result() {
     --argjson add "$plan_add" \
     --argjson change "$plan_change" \
     --argjson destroy "$plan_destroy" \
+    --argjson changes "$changes" \
+    --argjson verified "$verified" \
     '{status: $status, step: $step, commit: (if $commit == "" then null else $commit end),
       pr: (if $pr == "" then null else $pr end),
       plan: {"import": $imports, add: $add, change: $change, destroy: $destroy},
+      changes: $changes, verified: $verified,
       error: (if $error == "" then null else $error end)}' |
     sed 's/^/TFSYNC_RESULT /'
 }
 
+step_line() {
+  # $1 status. One line a step: the local runner turns these into progress replies in the thread.
+  printf 'TFSYNC_STEP {"name": "%s", "status": "%s", "seconds": %d}\n' "$step" "$1" "$((SECONDS - step_started))" >&2
+}
+
+begin() {
+  # $1 the next step: the current one ends as succeeded.
+  [ "$step" = "setup" ] || step_line succeeded
+  step="$1"
+  step_started="$SECONDS"
+}
+
 fail() {
   log "failed at ${step}: $1"
+  step_line failed
   result failed "$1"
   exit 1
 }
@@ -74,6 +101,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+first_error() {
+  # Terraform's first error, for the result (the whole output is in the log above): `Error: ...` and its subject.
+  cat -- "$1" >&2
+  grep -m 1 -A 3 '^Error: ' -- "$1" | grep -v '^ *$' | head -n 2 | tr '\n' ' ' | cut -c 1-400 || true
+}
+
 need() {
   command -v "$1" >/dev/null 2>&1 || fail "the build image has no $1"
 }
@@ -82,6 +115,13 @@ tf() {
   # An array, so a TFSYNC_TERRAFORM of "path with spaces" still names one program.
   local cmd=("${TFSYNC_TERRAFORM:-terraform}")
   "${cmd[@]}" "$@"
+}
+
+is_local_repository() {
+  case "$1" in
+    /* | file://*) return 0 ;;
+    *) return 1 ;;
+  esac
 }
 
 git_auth() {
@@ -133,7 +173,18 @@ if [ -n "${TFSYNC_TARGET_MODULE+set}" ] && [ "$TFSYNC_TARGET_MODULE" != "$(jq -r
   fail "TFSYNC_TARGET_MODULE does not match the job's manifest"
 fi
 
-step="token"
+plan_mode="${TFSYNC_PLAN:-on}"
+case "$plan_mode" in
+  on | off) ;;
+  *) fail "TFSYNC_PLAN must be on or off" ;;
+esac
+root_dir="${TFSYNC_ROOT_DIR:-.}"
+case "$root_dir" in
+  /* | ../* | */../* | */.. | ..) fail "TFSYNC_ROOT_DIR must be a folder inside the repository" ;;
+esac
+[ "$mode" = "pr" ] || [ "$plan_mode" = "on" ] || fail "apply mode needs a plan: TFSYNC_PLAN=off only goes with pr"
+
+begin "token"
 if [ -n "${TFSYNC_GIT_TOKEN:-}" ]; then
   token="$TFSYNC_GIT_TOKEN"
 elif [ -n "${TFSYNC_GIT_TOKEN_SECRET:-}" ]; then
@@ -143,11 +194,13 @@ elif [ -n "${TFSYNC_GIT_TOKEN_SECRET:-}" ]; then
     fail "the repository token could not be read from Secrets Manager"
   fi
 fi
-[ -n "$token" ] || fail "no repository token: the Secrets Manager secret is empty or unset"
+if [ -z "$token" ] && ! is_local_repository "$repo_url"; then
+  fail "no repository token: the Secrets Manager secret is empty or unset"
+fi
 
 # --- clone and branch ---------------------------------------------------------------------------------------------
 
-step="clone"
+begin "clone"
 if [ -n "${TFSYNC_WORK_DIR:-}" ]; then
   work="$TFSYNC_WORK_DIR"
   mkdir -p -- "$work"
@@ -161,7 +214,7 @@ cd -- "$repo"
 git config user.name "tfsync"
 git config user.email "tfsync@users.noreply.github.com"
 
-step="branch"
+begin "branch"
 if git_auth ls-remote --exit-code --heads origin "refs/heads/${branch}" >/dev/null 2>&1; then
   # A retry: continue on the branch the first attempt pushed, so nothing is committed twice.
   git_auth fetch --quiet origin "refs/heads/${branch}:refs/remotes/origin/${branch}" >&2
@@ -174,7 +227,9 @@ fi
 
 # --- place the files ----------------------------------------------------------------------------------------------
 
-step="files"
+begin "files"
+[ -d "$root_dir" ] || fail "the repository has no folder ${root_dir} (TFSYNC_ROOT_DIR)"
+cd -- "$root_dir"
 placed=()
 while IFS= read -r -d '' path; do
   case "$path" in
@@ -191,14 +246,46 @@ done < <(jq -j '.files[] | (. + "\u0000")' "$manifest")
 
 # --- plan and the clean-plan gate ---------------------------------------------------------------------------------
 
-step="init"
-tf init -input=false -no-color >&2 || fail "terraform init failed"
+if [ "$plan_mode" = "off" ]; then
+  begin "commit"
+  git add -- "${placed[@]}"
+  if git diff --cached --quiet -- "${placed[@]}"; then
+    [ "$branch_existed" -eq 1 ] || fail "the files change nothing in the repository"
+  else
+    git commit --quiet --no-verify -m "tfsync: adopt ${manifest_address}" -m "Import ID: ${manifest_id}" \
+      -m "Resource: ${manifest_resource}" -m "Plan: not run (no provider here)" >&2
+  fi
+  commit="$(git rev-parse HEAD)"
+  begin "push"
+  git_auth push --quiet origin "HEAD:refs/heads/${branch}" >&2 || fail "pushing the branch failed"
+  begin "done"
+  result succeeded ""
+  exit 0
+fi
 
-step="plan"
-tf plan -input=false -no-color -lock-timeout=300s -out=tfsync.tfplan >&2 || fail "terraform plan failed"
+begin "init"
+init_args=(init -input=false -no-color)
+if [ -n "${TFSYNC_PLUGIN_DIR:-}" ]; then
+  init_args+=("-plugin-dir=${TFSYNC_PLUGIN_DIR}")
+fi
+tf "${init_args[@]}" >&2 2>"${work}/init.err" || fail "terraform init failed: $(first_error "${work}/init.err")"
+
+begin "plan"
+tf plan -input=false -no-color -lock-timeout=300s -out=tfsync.tfplan >&2 2>"${work}/plan.err" ||
+  fail "terraform plan failed: $(first_error "${work}/plan.err")"
 tf show -json tfsync.tfplan >"${work}/plan.json" || fail "terraform show could not read the plan"
 
-step="gate"
+begin "gate"
+# What each change would do, attribute by attribute, for the thread to say in plain words.
+changes="$(jq -c '
+  [.resource_changes[]? | select(.mode == "managed")
+   | select([.change.actions[] | select(. != "no-op" and . != "read")] | length > 0)
+   | .change as $c
+   | {address, actions: $c.actions,
+      attributes: ([(($c.before // {}) | keys[]), (($c.after // {}) | keys[])] | unique
+                   | map(select(($c.before // {})[.] != ($c.after // {})[.] and (($c.after_unknown // {})[.] | not)))),
+      replace: ([($c.replace_paths // [])[] | .[0] | tostring] | unique)}]' "${work}/plan.json")" ||
+  fail "the plan is not a Terraform JSON plan"
 # Terraform counts a replacement as one add and one destroy, an import with changes as an import and a change.
 counts="$(jq -c '
   [.resource_changes[]? | select(.mode == "managed")] as $rc
@@ -229,10 +316,11 @@ fi
 if [ "$plan_add" -ne 0 ] || [ "$plan_change" -ne 0 ] || [ "$plan_destroy" -ne 0 ]; then
   fail "the plan is not clean: ${summary}; the code does not match the resource yet"
 fi
+verified=true
 
 # --- commit -------------------------------------------------------------------------------------------------------
 
-step="commit"
+begin "commit"
 git add -- "${placed[@]}"
 if git diff --cached --quiet -- "${placed[@]}"; then
   [ "$branch_existed" -eq 1 ] || fail "the files change nothing in the repository"
@@ -249,21 +337,27 @@ commit="$(git rev-parse HEAD)"
 # --- apply and push, or push and open a pull request --------------------------------------------------------------
 
 if [ "$mode" = "apply" ]; then
-  step="apply"
+  begin "apply"
   tf apply -input=false -no-color -lock-timeout=300s tfsync.tfplan >&2 || fail "terraform apply failed"
-  step="push"
+  begin "push"
   git_auth push --quiet origin "HEAD:refs/heads/${branch}" >&2 || fail "pushing the branch failed after apply"
   git_auth push --quiet origin "HEAD:refs/heads/${base}" >&2 ||
     fail "the import is applied, but pushing to ${base} failed; merge branch ${branch} by hand"
-  step="done"
+  begin "done"
   result succeeded ""
   exit 0
 fi
 
-step="push"
+begin "push"
 git_auth push --quiet origin "HEAD:refs/heads/${branch}" >&2 || fail "pushing the branch failed"
 
-step="pull-request"
+if [ "${TFSYNC_PR_API_URL:-}" = "none" ]; then
+  begin "done"
+  result succeeded ""
+  exit 0
+fi
+
+begin "pull-request"
 need curl
 # owner/name from the clone URL's last two path segments (https://github.com/owner/name.git).
 slug="$(printf '%s' "$repo_url" | sed -E 's#/+$##; s#\.git$##' | awk -F/ '{ print $(NF-1) "/" $NF }')"
@@ -289,5 +383,5 @@ Plan: ${summary}." \
   pr_url="$(jq -r '.html_url // ""' <<<"$created")"
   [ -n "$pr_url" ] || fail "the pull request API answered without a link"
 fi
-step="done"
+begin "done"
 result succeeded ""

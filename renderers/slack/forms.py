@@ -13,11 +13,9 @@ from typing import Any
 from renderers.slack.ids import Action, Block
 from renderers.slack.modals import (
     PATTERN_MAX,
-    TF_FILE_MAX,
     TF_IDENTIFIER,
     TF_NAME_MAX,
     delete_confirmation_phrase,
-    is_tf_file,
     module_value,
 )
 from renderers.slack.viewdata import Expiry, IgnoreScope, ModuleView, ResourceView
@@ -35,7 +33,6 @@ class FormError(ValueError):
 class AdoptForm:
     tf_name: str
     module_path: str | None  # None when no modules are configured: the root module
-    tf_file: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,24 +68,11 @@ def tf_name_error(name: str) -> str | None:
     return None
 
 
-def tf_file_error(name: str) -> str | None:
-    if not name:
-        return "Give a file name."
-    if len(name) > TF_FILE_MAX:
-        return f"Use at most {TF_FILE_MAX} characters."
-    if not is_tf_file(name):
-        return "Use a plain file name ending in .tf, such as s3.tf (no folders)."
-    return None
-
-
 def parse_adopt_form(values: Mapping[str, Any], modules: Sequence[ModuleView]) -> AdoptForm:
     errors: dict[str, str] = {}
     tf_name = _text(values, Block.TF_NAME_INPUT, Action.TF_NAME_SET)
-    tf_file = _text(values, Block.TF_FILE_INPUT, Action.TF_FILE_SET)
     if problem := tf_name_error(tf_name):
         errors[Block.TF_NAME_INPUT] = problem
-    if problem := tf_file_error(tf_file):
-        errors[Block.TF_FILE_INPUT] = problem
     module_path: str | None = None
     if modules:
         chosen = _selected(values, Block.MODULE_INPUT, Action.MODULE_SELECT)
@@ -99,7 +83,7 @@ def parse_adopt_form(values: Mapping[str, Any], modules: Sequence[ModuleView]) -
             module_path = match.path
     if errors:
         raise FormError(errors)
-    return AdoptForm(tf_name=tf_name, module_path=module_path, tf_file=tf_file)
+    return AdoptForm(tf_name=tf_name, module_path=module_path)
 
 
 def check_delete_form(values: Mapping[str, Any], resource: ResourceView) -> None:

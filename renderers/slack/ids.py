@@ -25,7 +25,6 @@ class Action(StrEnum):
     # Inputs in modals: read from view.state.values[Block.X][Action.Y] on submission.
     TF_NAME_SET = "tfsync-tf-name-set"
     MODULE_SELECT = "tfsync-module-select"  # also the action_id of the external_select options request
-    TF_FILE_SET = "tfsync-tf-file-set"
     CONFIRMATION_TYPE = "tfsync-confirmation-type"
     SCOPE_CHOOSE = "tfsync-scope-choose"
     PATTERN_SET = "tfsync-pattern-set"
@@ -37,7 +36,6 @@ class Block(StrEnum):
 
     TF_NAME_INPUT = "tfsync-tf-name-input"
     MODULE_INPUT = "tfsync-module-input"
-    TF_FILE_INPUT = "tfsync-tf-file-input"
     CONFIRMATION_INPUT = "tfsync-confirmation-input"
     SCOPE_INPUT = "tfsync-scope-input"
     PATTERN_INPUT = "tfsync-pattern-input"

@@ -38,16 +38,19 @@ from renderers.slack.viewdata import (
 )
 
 TF_NAME_MAX = 64
-TF_FILE_MAX = 100
 PATTERN_MAX = 200
 CONFIRM_PHRASE_MAX = 100
 MODAL_PREVIEW_LINES = 40
 MODAL_PREVIEW_CHARS = 2_800
-_TF_FILE_BAD = re.compile(r"[^a-z0-9_.-]+")
 # Terraform's identifier rule: a letter or underscore, then letters, digits, underscores and dashes.
 TF_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
-TF_FILE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\.tf\Z")
 _MODULE_VALUE = re.compile(r"[A-Za-z0-9_./:@+-]{1,150}\Z")
+
+# Where an adoption puts its code: the generator names the files, so no file already there is ever edited.
+_CODE_IN_MODULE = Mrkdwn(
+    "The code goes in a new file, {}, in the folder of the chosen module; its `import` block goes in the root module."
+)
+_CODE_IN_ROOT = Mrkdwn("The code and its `import` block go in a new file, {}, in the root module.")
 
 EXPIRY_LABELS = {Expiry.DAY: "1 day", Expiry.WEEK: "7 days", Expiry.MONTH: "30 days", Expiry.FOREVER: "Forever"}
 
@@ -105,17 +108,6 @@ def render_module_options(modules: Sequence[ModuleView], query: str = "") -> Pay
     return {"options": [module_option(m) for m in matches[: limits.SELECT_OPTIONS]]}
 
 
-def is_tf_file(name: str | None) -> bool:
-    if not name or len(name) > TF_FILE_MAX:
-        return False
-    return bool(TF_FILE.match(name)) and ".." not in name
-
-
-def default_tf_file(tf_type: str) -> str:
-    stem = _TF_FILE_BAD.sub("_", tf_type.lower().removeprefix("aws_")).strip("_.") or "adopted"
-    return f"{stem[: TF_FILE_MAX - 3]}.tf"
-
-
 def _module_input(view: AdoptModalView) -> Payload | None:
     modules = distinct_modules(view.modules)
     if not modules:
@@ -138,12 +130,11 @@ def _module_input(view: AdoptModalView) -> Payload | None:
 
 
 def render_adopt_modal(view: AdoptModalView) -> Payload:
-    """The Adopt form: Terraform resource name, target module, file name, and a preview of the code."""
+    """The Adopt form: Terraform resource name, target module, where the code goes, and a preview of the code."""
     r = view.resource
     # hcl_identifier uses its fallback verbatim, so the fallback is made an identifier first.
     fallback = hcl_identifier(r.tf_type.removeprefix("aws_"), fallback="resource")
     tf_name = hcl_identifier(view.tf_name or r.suggested_name, fallback=fallback)
-    tf_file = view.tf_file if is_tf_file(view.tf_file) else default_tf_file(r.tf_type)
     blocks: list[Payload | None] = [
         bk.section(
             _intro(r, "Adopt")
@@ -156,12 +147,7 @@ def render_adopt_modal(view: AdoptModalView) -> Payload:
             hint="Letters, digits, underscores and dashes; starts with a letter or an underscore.",
         ),
         _module_input(view),
-        bk.input_block(
-            "File name",
-            bk.plain_text_input(Action.TF_FILE_SET, initial_value=tf_file, max_length=TF_FILE_MAX),
-            Block.TF_FILE_INPUT,
-            hint="A .tf file in the module; tfsync creates it or appends to it.",
-        ),
+        bk.context((_CODE_IN_MODULE if view.modules else _CODE_IN_ROOT).format(code(f"{r.tf_type}.<name>.tf", NAME))),
         preview_section(r, max_lines=MODAL_PREVIEW_LINES, max_chars=MODAL_PREVIEW_CHARS),
     ]
     return bk.modal(
@@ -173,18 +159,14 @@ def render_adopt_modal(view: AdoptModalView) -> Payload:
     )
 
 
-def render_adopt_working(
-    resource: ResourceView, tf_address: str, tf_file: str, record_version: int | None = None
-) -> Payload:
+def render_adopt_working(resource: ResourceView, tf_address: str, record_version: int | None = None) -> Payload:
     """What the Adopt modal turns into once submitted: the request is on its way; progress goes to the thread."""
     r = resource
     thread = link(r.thread_url, "the resource's thread") if safe_url(r.thread_url) else Mrkdwn("the resource's thread")
     text = Mrkdwn(
-        ":hourglass_flowing_sand: Adopting the {} {} as {} in {}.\n\nEach step is posted in {}. You can close this "
-        "window."
-    ).format(
-        esc(label_of(r), 100), code(r.display_name, NAME), code(tf_address, NAME), code(tf_file, NAME), thread
-    )
+        ":hourglass_flowing_sand: Adopting the {} {} as {}. The code goes in a new file in the module's folder.\n\n"
+        "Each step, and the file the code went to, is posted in {}. You can close this window."
+    ).format(esc(label_of(r), 100), code(r.display_name, NAME), code(tf_address, NAME), thread)
     return bk.modal(
         "Adopt resource",
         [bk.section(text)],

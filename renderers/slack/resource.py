@@ -270,8 +270,8 @@ def render_step(step: StepView) -> Payload:
 def _adopt_started(step: AdoptStarted, what: Mrkdwn, name: Mrkdwn) -> Payload:
     r = step.resource
     module = Mrkdwn(" (module {})").format(code(step.module, NAME)) if step.module else Mrkdwn("")
-    text = Mrkdwn(":hourglass_flowing_sand: {} started adopting the {} {} as {} in {}{}.").format(
-        who("", step.user_id), what, name, code(step.tf_address, NAME), code(step.tf_file, NAME), module
+    text = Mrkdwn(":hourglass_flowing_sand: {} started adopting the {} {} as {}{}.").format(
+        who("", step.user_id), what, name, code(step.tf_address, NAME), module
     )
     return _reply(f"Adopting {clip(r.display_name, FALLBACK_PART)}", bk.section(text))
 
@@ -288,13 +288,22 @@ def _adopt_succeeded(step: AdoptSucceeded, what: Mrkdwn, name: Mrkdwn) -> Payloa
     r = step.resource
     result = _result_link(step.result_url, step.result_kind)
     tail = Mrkdwn(" {}.").format(result) if result else Mrkdwn("")
-    text = Mrkdwn(":white_check_mark: Adopted the {} {} as {}.{}").format(
-        what, name, code(step.tf_address, NAME), tail
-    )
-    plan = bk.context(Mrkdwn("Plan: {}").format(esc(step.plan_summary, 500))) if step.plan_summary.strip() else None
+    where = Mrkdwn(" in {}").format(code(step.tf_file, NAME)) if step.tf_file else Mrkdwn("")
+    if step.verified:
+        text = Mrkdwn(":white_check_mark: Adopted the {} {} as {}{}.{}").format(
+            what, name, code(step.tf_address, NAME), where, tail
+        )
+        plan = bk.context(Mrkdwn("Plan: {}").format(esc(step.plan_summary, 500))) if step.plan_summary.strip() else None
+    else:
+        text = Mrkdwn(":warning: Committed the code for the {} {} as {}{}, *not verified*.{}").format(
+            what, name, code(step.tf_address, NAME), where, tail
+        )
+        plan = bk.context(Mrkdwn("No `terraform plan` ran: the AWS provider is not installed where the job ran "
+                                 "(TFSYNC_TERRAFORM_PLUGIN_DIR). Plan it before you merge."))
     job = _job_button(step.job_url, r)
+    fallback = "Adopted" if step.verified else "Committed, not verified:"
     return _reply(
-        f"Adopted {clip(r.display_name, FALLBACK_PART)}", bk.section(text), plan,
+        f"{fallback} {clip(r.display_name, FALLBACK_PART)}", bk.section(text), plan,
         bk.actions([job], scoped(Block.STEP_ACTIONS, r.short_id)) if job else None,
     )
 
@@ -302,13 +311,18 @@ def _adopt_succeeded(step: AdoptSucceeded, what: Mrkdwn, name: Mrkdwn) -> Payloa
 def _adopt_failed(step: AdoptFailedStep, what: Mrkdwn, name: Mrkdwn) -> Payload:
     r = step.resource
     reason, _ = code_block(step.reason or "no reason was reported", max_lines=30, max_chars=REASON)
-    buttons = [bk.button("Retry adoption", Action.ADOPTION_RETRY, value=r.short_id, style="primary")]
+    buttons = [bk.button("Retry adoption", Action.ADOPTION_RETRY, value=r.short_id, style="primary"),
+               bk.button("Adopt differently", Action.RESOURCE_ADOPT, value=r.short_id)]
     job = _job_button(step.job_url, r)
     if job:
         buttons.append(job)
+    forward = bk.context(Mrkdwn(
+        "Nothing was committed or applied. *Retry* once the resource or the code is fixed, or *Adopt differently* "
+        "under another name or module."))
     return _reply(
         f"Adoption of {clip(r.display_name, FALLBACK_PART)} failed",
         bk.section(Mrkdwn(":x: Adopting the {} {} failed:\n").format(what, name) + reason),
+        forward,
         _error_id(step.error_id),
         bk.actions(buttons, scoped(Block.STEP_ACTIONS, r.short_id)),
     )

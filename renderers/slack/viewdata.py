@@ -66,7 +66,7 @@ class ResourceView:
     status_at: datetime | None = None
     # Adoption: where the code goes, and what the job produced.
     tf_address: str | None = None  # e.g. module.network.aws_s3_bucket.logs
-    tf_file: str | None = None
+    tf_file: str | None = None  # the file the job put the code in, once it has made it
     job_url: str | None = None  # build log
     result_url: str | None = None  # commit or pull request
     result_kind: str | None = None  # "commit" or "pull request"
@@ -92,7 +92,6 @@ class AdoptStarted:
     resource: ResourceView
     user_id: str | None
     tf_address: str
-    tf_file: str
     module: str | None = None
 
 
@@ -112,6 +111,9 @@ class AdoptSucceeded:
     result_kind: str = "commit"  # "commit" or "pull request"
     plan_summary: str = ""  # e.g. "1 to import, 0 to add, 0 to change, 0 to destroy"
     job_url: str | None = None
+    tf_file: str | None = None  # the file the job put the resource block in
+    # False when the code was committed but no plan proved it (no provider where the job ran): never a ✅ then.
+    verified: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +182,6 @@ class AdoptModalView:
     modules: Sequence[ModuleView]
     default_module: str | None = None
     tf_name: str | None = None  # what to prefill; the resource's suggested name when None
-    tf_file: str | None = None  # what to prefill; "<type without aws_>.tf" when None
     min_query_length: int = 1  # for the external select, when there are more modules than a static select holds
     record_version: int | None = None  # the record version the modal was opened on
 

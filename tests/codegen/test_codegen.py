@@ -18,6 +18,8 @@ from bot.codegen import (
     CodeGenerator,
     CodegenError,
     GeneratedFile,
+    ResourceGone,
+    Target,
     check_with_terraform,
     parse_module_path,
     resolve_target,
@@ -117,6 +119,49 @@ def test_a_resource_already_gone_falls_back_to_the_event(aws_client: Callable[..
     assert "reading the resource failed, HeadBucket failed with 404" in generation.files[0].content
     write_tree(generation.files, tmp_path)
     assert_terraform_accepts(tmp_path)
+
+
+def test_an_adoption_refuses_a_resource_already_gone_instead_of_writing_it_from_the_event(
+    aws_client: Callable[..., Any],
+):
+    generator = CodeGenerator(lambda s, r: aws_client(s, r))
+    record, bucket = _bucket_event()
+    # HeadBucket answers a bare 404.
+    with pytest.raises(ResourceGone, match=r"no longer exists in AWS \(HeadBucket failed with 404: Not Found\)"):
+        generator.generate(bucket, record, describe=True, must_exist=True)
+
+    ec2 = aws_client("ec2")
+    vpc_id = ec2.create_vpc(CidrBlock="10.7.0.0/16")["Vpc"]["VpcId"]
+    event, [vpc] = detect(
+        cloudtrail("ec2.amazonaws.com", "CreateVpc", {"cidrBlock": "10.7.0.0/16"}, {"vpc": {"vpcId": vpc_id}})
+    )
+    assert generator.generate(vpc, event, describe=True, must_exist=True).described
+    ec2.delete_vpc(VpcId=vpc_id)
+    with pytest.raises(ResourceGone, match="no longer exists in AWS") as gone:
+        generator.generate(vpc, event, describe=True, must_exist=True)
+    assert vpc_id in str(gone.value) or "NotFound" in str(gone.value)
+    # Without must_exist (the CLI, previews) the event still stands in.
+    assert not generator.generate(vpc, event, describe=True).described
+
+
+def test_taken_addresses_count_in_their_own_module_only():
+    record, [vpc] = detect(
+        cloudtrail("ec2.amazonaws.com", "CreateVpc", {"cidrBlock": "10.8.0.0/16"}, {"vpc": {"vpcId": "vpc-0a1b2c3d"}})
+    )
+    generator = CodeGenerator()
+    network = Target(modules=("network",))
+
+    def label(modules: tuple[str, ...], taken: set[str]) -> str:
+        return generator.generate(vpc, record, name="main", modules=modules, taken=taken).label
+
+    assert label(("network",), {network.address("aws_vpc", "main")}) == "main_2"
+    assert label(("network",), {"aws_vpc.main"}) == "main_2"  # relative to the target module
+    assert label(("network",), {"module.other.aws_vpc.main", "module.network.module.x.aws_vpc.main"}) == "main"
+    assert label((), {network.address("aws_vpc", "main")}) == "main"
+    assert label((), {"aws_vpc.main", "aws_vpc.main_2"}) == "main_3"
+    assert network.local("module.network.aws_vpc.main") == "aws_vpc.main"
+    assert network.local("module.other.aws_vpc.main") is None and Target().local("module.a.aws_vpc.x") is None
+    assert network.local("module.network.module.x.aws_vpc.main") is None
 
 
 def test_module_target_follows_the_module_call_and_avoids_taken_names(aws_client: Callable[..., Any], tmp_path: Path):

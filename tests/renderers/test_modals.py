@@ -80,7 +80,6 @@ def test_adopt_modal_prefills_and_carries_metadata() -> None:
     by_id = _blocks_by_id(view)
     assert view["callback_id"] == Callback.ADOPTION_SUBMIT and view["submit"]["text"] == "Adopt"
     assert by_id[Block.TF_NAME_INPUT]["element"]["initial_value"] == "tfsync_logs_2026"
-    assert by_id[Block.TF_FILE_INPUT]["element"]["initial_value"] == "s3_bucket.tf"
     assert by_id[Block.MODULE_INPUT]["element"]["initial_option"]["value"] == MODULES[2].path
     assert "```" in json.dumps(view)  # the code preview
     assert parse_metadata(view["private_metadata"]) == ModalMetadata(r.short_id, "C0123ABCD", "1700000000.000100", 4)
@@ -112,7 +111,6 @@ def test_module_values_stay_short_and_plain_and_resolve() -> None:
         form = parse_adopt_form(
             _state(
                 n=(Block.TF_NAME_INPUT, Action.TF_NAME_SET, {"type": "plain_text_input", "value": "logs"}),
-                f=(Block.TF_FILE_INPUT, Action.TF_FILE_SET, {"type": "plain_text_input", "value": "s3.tf"}),
                 m=(Block.MODULE_INPUT, Action.MODULE_SELECT, {"selected_option": {"value": value}}),
             ),
             odd,
@@ -121,31 +119,27 @@ def test_module_values_stay_short_and_plain_and_resolve() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "file", "module", "errors"),
+    ("name", "module", "errors"),
     [
-        ("logs", "s3.tf", "infra/modules/m001", set()),
-        ("_private-2", "main.tf", "infra/modules/m001", set()),
-        ("2logs", "s3.tf", "infra/modules/m001", {Block.TF_NAME_INPUT}),
-        ("has space", "s3.tf", "infra/modules/m001", {Block.TF_NAME_INPUT}),
-        ("x" * 65, "s3.tf", "infra/modules/m001", {Block.TF_NAME_INPUT}),
-        ("", "s3.tf", "infra/modules/m001", {Block.TF_NAME_INPUT}),
-        ("logs", "../s3.tf", "infra/modules/m001", {Block.TF_FILE_INPUT}),
-        ("logs", "dir/s3.tf", "infra/modules/m001", {Block.TF_FILE_INPUT}),
-        ("logs", "s3.txt", "infra/modules/m001", {Block.TF_FILE_INPUT}),
-        ("logs", "s3.tf", "not-configured", {Block.MODULE_INPUT}),
-        ("9", "x", None, {Block.TF_NAME_INPUT, Block.TF_FILE_INPUT, Block.MODULE_INPUT}),
+        ("logs", "infra/modules/m001", set()),
+        ("_private-2", "infra/modules/m001", set()),
+        ("2logs", "infra/modules/m001", {Block.TF_NAME_INPUT}),
+        ("has space", "infra/modules/m001", {Block.TF_NAME_INPUT}),
+        ("x" * 65, "infra/modules/m001", {Block.TF_NAME_INPUT}),
+        ("", "infra/modules/m001", {Block.TF_NAME_INPUT}),
+        ("logs", "not-configured", {Block.MODULE_INPUT}),
+        ("9", None, {Block.TF_NAME_INPUT, Block.MODULE_INPUT}),
     ],
 )
-def test_adopt_form_validation(name: str, file: str, module: str | None, errors: set[str]) -> None:
+def test_adopt_form_validation(name: str, module: str | None, errors: set[str]) -> None:
     values = _state(
         n=(Block.TF_NAME_INPUT, Action.TF_NAME_SET, {"type": "plain_text_input", "value": name}),
-        f=(Block.TF_FILE_INPUT, Action.TF_FILE_SET, {"type": "plain_text_input", "value": file}),
         m=(Block.MODULE_INPUT, Action.MODULE_SELECT,
            {"type": "static_select", "selected_option": {"value": module} if module else None}),
     )
     if not errors:
         form = parse_adopt_form(values, MODULES)
-        assert (form.tf_name, form.tf_file, form.module_path) == (name, file, module)
+        assert (form.tf_name, form.module_path) == (name, module)
         return
     with pytest.raises(FormError) as caught:
         parse_adopt_form(values, MODULES)
@@ -154,18 +148,36 @@ def test_adopt_form_validation(name: str, file: str, module: str | None, errors:
 
 
 def test_adopt_form_without_modules_means_the_root_module() -> None:
-    values = _state(
-        n=(Block.TF_NAME_INPUT, Action.TF_NAME_SET, {"value": "logs"}),
-        f=(Block.TF_FILE_INPUT, Action.TF_FILE_SET, {"value": "s3.tf"}),
-    )
+    values = _state(n=(Block.TF_NAME_INPUT, Action.TF_NAME_SET, {"value": "logs"}))
     assert parse_adopt_form(values, []).module_path is None
+
+
+def test_adopt_modal_asks_no_file_and_says_where_the_code_goes() -> None:
+    # The generator names the files (a new one per resource): the form has no file to ask for.
+    for modules, where in ((MODULES[:3], "in the folder of the chosen module"), ([], "in the root module")):
+        view = render_adopt_modal(AdoptModalView(bucket(), modules))
+        inputs = [b["block_id"] for b in view["blocks"] if b["type"] == "input"]
+        assert inputs == [Block.TF_NAME_INPUT, Block.MODULE_INPUT][: 1 + bool(modules)]
+        assert "File name" not in json.dumps(view) and "tf-file" not in json.dumps(view)
+        [context] = [b for b in view["blocks"] if b["type"] == "context"]
+        assert "`aws_s3_bucket.&lt;name&gt;.tf`" in context["elements"][0]["text"]
+        assert where in context["elements"][0]["text"]
+
+
+def test_adopt_form_ignores_a_file_from_an_older_modal() -> None:
+    # A modal opened before the field went away still submits one: it is not read.
+    values = _state(n=(Block.TF_NAME_INPUT, Action.TF_NAME_SET, {"value": "logs"}))
+    values["tfsync-tf-file-input"] = {"tfsync-tf-file-set": {"value": "../../etc/passwd"}}
+    form = parse_adopt_form(values, [])
+    assert (form.tf_name, form.module_path) == ("logs", None) and not hasattr(form, "tf_file")
 
 
 def test_working_view_replaces_the_form() -> None:
     r = bucket(thread_url="https://acme.slack.com/archives/C0123ABCD/p1700000000000100")
-    view = render_adopt_working(r, "module.logs.aws_s3_bucket.logs", "s3.tf", 4)
+    view = render_adopt_working(r, "module.logs.aws_s3_bucket.logs", 4)
     assert_view(view, "modal")
     assert view["callback_id"] == Callback.ADOPTION_WAIT and "submit" not in view
+    assert "`module.logs.aws_s3_bucket.logs`" in json.dumps(view) and ".tf`" not in json.dumps(view)
     assert "<https://acme.slack.com/archives/C0123ABCD/p1700000000000100|" in json.dumps(view)
     assert parse_metadata(view["private_metadata"]).record_version == 4
 
@@ -294,10 +306,10 @@ def test_any_resource_renders_valid_modals(
     resource: ResourceView, modules: list[ModuleView], min_query: int, prefill: str | None, version: int | None
 ) -> None:
     mentionable = set(USER_IDS)
-    assert_view(render_adopt_modal(AdoptModalView(resource, modules, tf_name=prefill, tf_file=prefill,
-                                                  record_version=version)), "modal", mentionable)
+    assert_view(render_adopt_modal(AdoptModalView(resource, modules, tf_name=prefill, record_version=version)),
+                "modal", mentionable)
     assert_view(render_adopt_modal(AdoptModalView(resource, MODULES, min_query_length=min_query)), "modal")
-    assert_view(render_adopt_working(resource, prefill or "x", prefill or "y", version), "modal", mentionable)
+    assert_view(render_adopt_working(resource, prefill or "x", version), "modal", mentionable)
     for allowed in (True, False):
         view = render_delete_modal(DeleteModalView(resource, allowed, USER_IDS, "S0ADMINS", version))
         assert_view(view, "modal", mentionable)

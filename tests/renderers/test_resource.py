@@ -158,9 +158,9 @@ def test_any_resource_renders_a_valid_parent(resource: ResourceView) -> None:
 
 def _steps(resource: ResourceView, text: str, url: str | None) -> list[object]:
     return [
-        AdoptStarted(resource, "U01ALICE", text, text, module=text),
+        AdoptStarted(resource, "U01ALICE", text, module=text),
         BuildProgress(resource, text, text, url),
-        AdoptSucceeded(resource, text, url, "pull request", text, url),
+        AdoptSucceeded(resource, text, url, "pull request", text, url, text),
         AdoptFailedStep(resource, text, url, "E-7F3A"),
         DeleteStarted(resource, "U02BOB"),
         Deleted(resource, None),
@@ -188,6 +188,16 @@ def test_steps_ordinary() -> None:
         assert buttons(reply) == {}
 
 
+def test_adopt_replies_name_the_file_the_job_made_and_never_one_asked_for() -> None:
+    started = json.dumps(render_step(AdoptStarted(bucket(), "U01ALICE", "module.logs.aws_s3_bucket.logs", "logs")))
+    assert "started adopting" in started and "`module.logs.aws_s3_bucket.logs`" in started and ".tf" not in started
+    file = "modules/logs/aws_s3_bucket.logs.tf"
+    done = json.dumps(render_step(AdoptSucceeded(bucket(), "module.logs.aws_s3_bucket.logs", None, tf_file=file)))
+    assert f"as `module.logs.aws_s3_bucket.logs` in `{file}`." in done
+    unknown = json.dumps(render_step(AdoptSucceeded(bucket(), "aws_s3_bucket.logs", None)))
+    assert "as `aws_s3_bucket.logs`." in unknown
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(resources(), hostile_text, st.one_of(st.none(), hostile_text))
 def test_any_step_renders_a_valid_reply(resource: ResourceView, text: str, url: str | None) -> None:
@@ -200,3 +210,26 @@ def test_short_ids_are_checked() -> None:
         bucket(short_id="<!channel>")
     with pytest.raises(ValueError):
         bucket(short_id="x" * 65)
+
+
+def test_a_check_mark_only_for_code_a_plan_proved() -> None:
+    address = "module.logs.aws_s3_bucket.logs"
+    proved = render_step(AdoptSucceeded(bucket(), address, None, plan_summary="3 to import, 0 to add, 0 to change, "
+                                        "0 to destroy"))
+    assert_message(proved, USER_IDS)
+    assert ":white_check_mark: Adopted" in json.dumps(proved) and "Plan: 3 to import" in json.dumps(proved)
+    unproved = render_step(AdoptSucceeded(bucket(), address, None, verified=False))
+    assert_message(unproved, USER_IDS)
+    text = json.dumps(unproved)
+    assert ":white_check_mark:" not in text and ":warning:" in text and "*not verified*" in text
+    assert unproved["text"].startswith("Committed, not verified:")
+
+
+def test_a_failed_gate_lists_each_change_and_offers_a_way_forward() -> None:
+    reason = ("the plan is not clean: 1 to import, 0 to add, 1 to change, 0 to destroy\n"
+              "• module.logs.aws_sqs_queue.jobs would be changed: max_message_size would change")
+    reply = render_step(AdoptFailedStep(bucket(), reason, None, None))
+    assert_message(reply, USER_IDS)
+    text = json.dumps(reply)
+    assert "max_message_size would change" in text and "Nothing was committed or applied" in text
+    assert set(buttons(reply)) == {Action.ADOPTION_RETRY, Action.RESOURCE_ADOPT}

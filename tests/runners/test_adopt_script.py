@@ -210,7 +210,7 @@ def test_a_clean_import_pushes_the_branch_and_opens_a_pull_request(
     assert result == {
         "status": "succeeded", "step": "done", "commit": _git(remote, "rev-parse", BRANCH).strip(),
         "pr": "https://github.example/acme/infra/pull/1",
-        "plan": {"import": 2, "add": 0, "change": 0, "destroy": 0}, "error": None,
+        "plan": {"import": 2, "add": 0, "change": 0, "destroy": 0}, "changes": [], "verified": True, "error": None,
     }
     assert [c[0] for c in calls] == ["init", "plan", "show"]
     assert "-input=false" in calls[0] and "-out=tfsync.tfplan" in calls[1]
@@ -265,7 +265,12 @@ def test_the_gate_refuses_a_plan_that_is_not_exactly_the_imports(
     assert result is not None and result["status"] == "failed" and result["step"] == "gate"
     assert words in result["error"]
     assert result["plan"] == counts
-    assert result["commit"] is None and result["pr"] is None
+    assert result["commit"] is None and result["pr"] is None and result["verified"] is False
+    if plan == "import_with_change":
+        assert result["changes"] == [{"address": ADDRESS, "actions": ["update"], "attributes": ["tags"],
+                                      "replace": []}]
+    if plan == "replace_on_import":
+        assert [(c["address"], c["actions"]) for c in result["changes"]] == [(ADDRESS, ["delete", "create"])]
     assert [c[0] for c in calls] == ["init", "plan", "show"], "nothing is applied after a refused plan"
     assert BRANCH not in _git(remote, "branch", "--list"), "nothing is pushed after a refused plan"
     assert pulls.requests == []
@@ -389,3 +394,71 @@ def test_the_script_is_shellcheck_clean() -> None:
         pytest.skip("shellcheck is not installed (Debian: apt-get install shellcheck); bin/dev test installs it")
     done = subprocess.run([shellcheck, "--severity=style", str(SCRIPT)], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout
+
+
+def test_without_a_provider_the_code_is_committed_and_the_result_says_not_verified(
+    tmp_path: Path, remote: Path, run_script: Run, pulls: _PullRequests
+) -> None:
+    done, result, calls = run_script(_job(tmp_path), extra={"TFSYNC_PLAN": "off", "TFSYNC_PR_API_URL": "none",
+                                                            "TFSYNC_GIT_TOKEN": ""})
+
+    assert done.returncode == 0, done.stderr
+    assert result is not None and result["status"] == "succeeded" and result["verified"] is False
+    assert result["plan"] == {"import": 0, "add": 0, "change": 0, "destroy": 0}
+    assert calls == [], "no Terraform runs when there is no provider to plan with"
+    assert _git(remote, "rev-parse", BRANCH).strip() == result["commit"]
+    assert "Plan: not run" in _git(remote, "log", "-1", "--format=%B", BRANCH)
+    assert pulls.requests == [], "TFSYNC_PR_API_URL=none: the pushed branch is the result"
+
+
+def test_apply_mode_refuses_to_run_without_a_plan(tmp_path: Path, run_script: Run) -> None:
+    done, result, calls = run_script(_job(tmp_path, mode="apply"), mode="apply", extra={"TFSYNC_PLAN": "off"})
+
+    assert done.returncode == 1 and result is not None and "apply mode needs a plan" in result["error"]
+    assert calls == []
+
+
+def test_a_remote_repository_still_needs_a_token(tmp_path: Path, run_script: Run) -> None:
+    done, result, _ = run_script(_job(tmp_path), extra={"TFSYNC_GIT_TOKEN": "",
+                                                        "TFSYNC_REPOSITORY_URL": "https://git.example/acme/infra.git"})
+
+    assert done.returncode == 1 and result is not None and "no repository token" in result["error"]
+
+
+def test_the_root_folder_and_the_plugin_directory_are_honoured(
+    tmp_path: Path, remote: Path, run_script: Run, pulls: _PullRequests
+) -> None:
+    # A monorepo: the root module lives in envs/prod.
+    seed = tmp_path / "mono"
+    (seed / "envs" / "prod" / "modules" / "storage").mkdir(parents=True)
+    (seed / "envs" / "prod" / "main.tf").write_text('module "storage" {\n  source = "./modules/storage"\n}\n')
+    (seed / "envs" / "prod" / "modules" / "storage" / "main.tf").write_text("# storage\n")
+    _git(tmp_path, "init", "--quiet", "-b", "main", str(seed))
+    _git(seed, "add", ".")
+    _git(seed, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "-m", "seed")
+    plugins = tmp_path / "plugins"
+
+    done, result, calls = run_script(_job(tmp_path), extra={
+        "TFSYNC_REPOSITORY_URL": str(seed), "TFSYNC_GIT_TOKEN": "", "TFSYNC_ROOT_DIR": "envs/prod",
+        "TFSYNC_PLUGIN_DIR": str(plugins), "TFSYNC_PR_API_URL": "none"})
+
+    assert done.returncode == 0, done.stderr
+    assert result is not None and result["verified"] is True
+    assert calls[0] == ["init", "-input=false", "-no-color", f"-plugin-dir={plugins}"]
+    files = _branch_files(seed, BRANCH)
+    assert "envs/prod/modules/storage/aws_s3_bucket.logs.tf" in files
+    assert "envs/prod/import.storage.aws_s3_bucket.logs.tf" in files
+    steps = [json.loads(line.removeprefix("TFSYNC_STEP ")) for line in done.stderr.splitlines()
+             if line.startswith("TFSYNC_STEP ")]
+    assert [s["name"] for s in steps] == ["token", "clone", "branch", "files", "init", "plan", "gate", "commit",
+                                          "push"]
+    assert all(s["status"] == "succeeded" and isinstance(s["seconds"], int) for s in steps)
+
+
+@pytest.mark.parametrize("root", ["../outside", "/etc", "envs/../../x"])
+def test_a_root_folder_outside_the_repository_is_refused(tmp_path: Path, run_script: Run, root: str) -> None:
+    done, result, calls = run_script(_job(tmp_path), extra={"TFSYNC_ROOT_DIR": root})
+
+    assert done.returncode == 1 and result is not None
+    assert "TFSYNC_ROOT_DIR must be a folder inside the repository" in result["error"]
+    assert calls == []

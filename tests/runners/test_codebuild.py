@@ -116,7 +116,8 @@ async def test_start_build_carries_only_identifiers_and_the_code_goes_to_the_buc
     [body] = sent.bodies
     env = [{"name": v["name"], "value": v["value"], "type": v["type"]} for v in body["environmentVariablesOverride"]]
     _log(aws_client, build_id, "terraform plan ...", 'TFSYNC_RESULT {"status": "succeeded", "step": "done", '
-         '"commit": "0123abc", "pr": null, "plan": {"import": 1, "add": 0, "change": 0, "destroy": 0}, "error": null}')
+         '"commit": "0123abc", "pr": null, "plan": {"import": 1, "add": 0, "change": 0, "destroy": 0}, '
+         '"verified": true, "error": null}')
     await _deliver(runner, codebuild_events.phase_change(build_id, PROJECT, "BUILD", "SUCCEEDED", env))
     await _deliver(runner, codebuild_events.state_change(build_id, PROJECT, "SUCCEEDED", env))
     outcome = await asyncio.wait_for(task, 10)
@@ -256,7 +257,7 @@ async def test_events_that_arrive_before_the_follower_listens_are_kept(
     build_id = await runner.start(job)
     env = runner.overrides(job)
     _log(aws_client, build_id, 'TFSYNC_RESULT {"status": "succeeded", "step": "done", "commit": "abc", "pr": null, '
-         '"plan": {"import": 1, "add": 0, "change": 0, "destroy": 0}, "error": null}')
+         '"plan": {"import": 1, "add": 0, "change": 0, "destroy": 0}, "verified": true, "error": null}')
     await _deliver(runner, codebuild_events.phase_change(build_id, PROJECT, "INSTALL", "SUCCEEDED", env))
     await _deliver(runner, codebuild_events.state_change(build_id, PROJECT, "SUCCEEDED", env))
     reporter = RecordingReporter()

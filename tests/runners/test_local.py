@@ -1,11 +1,14 @@
-"""The local runner through the decision service: a moto resource adopted into a temporary git repository, real git."""
+"""The local runner: the adopt job CodeBuild runs (infra/adopter/adopt.sh), run here against a bare git repository
+and moto, with the real AWS provider (terraform init -plugin-dir), through the engine's decision service."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +17,48 @@ import pytest
 from bot.config import Settings
 from bot.decisions import AdoptChoice
 from bot.errors import ConfigError
+from bot.managed import StateReader
 from bot.runners import LocalRunner, RecordingReporter, make_runner
 from bot.runners.base import Runner
+from bot.runners.local import NOT_VERIFIED
 from bot.state import Detection, ResourceRecord, StateRepository, TransitionConflict
+from bot.terraform.plugins import find_plugin_dir
 from tests.codegen.helpers import detect
 from tests.codegen.test_types import CASES
 from tests.runners.helpers import adopt, decisions_for
 
 Aws = Callable[..., Any]
+PLUGIN_DIR = find_plugin_dir()
+needs_provider = pytest.mark.skipif(
+    PLUGIN_DIR is None, reason="not verified: no hashicorp/aws provider unpacked in a plugin directory here")
+STATE_BUCKET = "infra-state"
+LOCK_TABLE = "infra-locks"
+STATE_KEY = "live/terraform.tfstate"
+
+ROOT_MAIN = f"""terraform {{
+  backend "s3" {{
+    bucket         = "{STATE_BUCKET}"
+    key            = "{STATE_KEY}"
+    region         = "us-east-1"
+    dynamodb_table = "{LOCK_TABLE}"
+  }}
+
+  required_providers {{
+    aws = {{
+      source  = "hashicorp/aws"
+      version = "~> 5.0"
+    }}
+  }}
+}}
+
+provider "aws" {{
+  region = "us-east-1"
+}}
+
+module "storage" {{
+  source = "./modules/storage"
+}}
+"""
 
 
 def _git(cwd: Path, *args: str) -> str:
@@ -29,21 +66,33 @@ def _git(cwd: Path, *args: str) -> str:
 
 
 @pytest.fixture
-def repository(tmp_path: Path) -> Path:
-    """A working clone on main: a root module calling ./modules/storage."""
-    repo = tmp_path / "infra"
-    (repo / "modules" / "storage").mkdir(parents=True)
-    (repo / "main.tf").write_text('module "storage" {\n  source = "./modules/storage"\n}\n')
-    (repo / "modules" / "storage" / "main.tf").write_text("# storage\n")
-    _git(tmp_path, "init", "--quiet", "-b", "main", str(repo))
-    _git(repo, "add", ".")
-    _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "-m", "seed")
-    return repo
+def repository(tmp_path: Path, aws_client: Aws) -> Path:
+    """A bare repository whose main branch holds a root module (S3 backend on moto) calling ./modules/storage."""
+    seed = tmp_path / "seed"
+    (seed / "modules" / "storage").mkdir(parents=True)
+    (seed / "main.tf").write_text(ROOT_MAIN)
+    (seed / "modules" / "storage" / "main.tf").write_text("# storage\n")
+    _git(tmp_path, "init", "--quiet", "-b", "main", str(seed))
+    _git(seed, "add", ".")
+    _git(seed, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "-m", "seed")
+    bare = tmp_path / "infra.git"
+    _git(tmp_path, "clone", "--quiet", "--bare", str(seed), str(bare))
+    aws_client("s3").create_bucket(Bucket=STATE_BUCKET)
+    aws_client("dynamodb").create_table(
+        TableName=LOCK_TABLE, BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
+    )
+    return bare
 
 
 @pytest.fixture
 def repo(state_env: dict[str, str]) -> StateRepository:
     return StateRepository(Settings.from_env(state_env))
+
+
+def _runner(repository: Path, aws_endpoint: str, plugin_dir: Path | None = PLUGIN_DIR) -> LocalRunner:
+    return LocalRunner(repository, plugin_dir=plugin_dir, aws_env={"AWS_ENDPOINT_URL": aws_endpoint})
 
 
 async def _detected(repo: StateRepository, aws: Aws, tf_type: str = "aws_s3_bucket") -> ResourceRecord:
@@ -56,125 +105,137 @@ async def _detected(repo: StateRepository, aws: Aws, tf_type: str = "aws_s3_buck
     return created
 
 
-def _decisions(repo: StateRepository, runner: Runner, aws: Aws, reporter: RecordingReporter | None = None) -> Any:
-    return decisions_for(repo, runner, reporter or RecordingReporter(), aws=aws)
-
-
 def _tree(repository: Path, ref: str) -> dict[str, str]:
     names = _git(repository, "ls-tree", "-r", "--name-only", ref).split()
     return {name: _git(repository, "show", f"{ref}:{name}") for name in names}
 
 
-async def test_adopt_commits_the_files_in_their_folders_on_the_resource_branch(
-    repo: StateRepository, aws_client: Aws, repository: Path, tmp_path: Path
+@needs_provider
+async def test_pr_mode_plans_clean_and_pushes_the_resource_branch(
+    repo: StateRepository, aws_client: Aws, aws_endpoint: str, repository: Path
 ) -> None:
     record = await _detected(repo, aws_client)
     reporter = RecordingReporter()
-    runner = LocalRunner(repository, plugin_dirs=(tmp_path / "no-plugins",))
+    decisions = decisions_for(repo, _runner(repository, aws_endpoint), reporter, aws=aws_client)
 
-    decisions = _decisions(repo, runner, aws_client, reporter)
     outcome = await adopt(decisions, record.resource_id, "slack:U-alice", tf_name="logs", target_module="storage")
 
-    assert outcome.result.succeeded, outcome.result.error
+    assert outcome.result.succeeded and outcome.result.verified, outcome.result.error
+    assert outcome.result.plan is not None and outcome.result.plan.describe() == (
+        "3 to import, 0 to add, 0 to change, 0 to destroy")
     branch = f"tfsync/adopt-{record.resource_id}"
-    commit = _git(repository, "rev-parse", branch).strip()
-    assert outcome.result.commit == commit
-    assert (outcome.record.status, outcome.record.job_link, outcome.record.job_runner) == ("adopted", commit, "local")
-    assert _git(repository, "rev-list", "--count", f"main..{branch}").strip() == "1"
+    assert outcome.result.commit == _git(repository, "rev-parse", branch).strip()
+    assert (outcome.record.status, outcome.record.job_runner) == ("adopted", "local")
     files = _tree(repository, branch)
-    module_file = files["modules/storage/aws_s3_bucket.logs.tf"]
-    assert 'resource "aws_s3_bucket" "logs"' in module_file and "import {" not in module_file
-    root_import = files["import.storage.aws_s3_bucket.logs.tf"]
-    assert "to = module.storage.aws_s3_bucket.logs" in root_import and f'id = "{record.import_id}"' in root_import
-    assert "to = module.storage.aws_s3_bucket_versioning.logs" in root_import
-    assert outcome.job is not None
-    assert outcome.job.imports[0] == ("module.storage.aws_s3_bucket.logs", record.import_id)
-    assert set(outcome.job.imports) == {
-        ("module.storage.aws_s3_bucket.logs", record.import_id),
-        ("module.storage.aws_s3_bucket_versioning.logs", record.import_id),
-        ("module.storage.aws_s3_bucket_server_side_encryption_configuration.logs", record.import_id),
-    }
-    # The person's checkout is left as it was: work happens in a temporary worktree.
-    assert _git(repository, "status", "--porcelain") == ""
-    assert _git(repository, "rev-parse", "--abbrev-ref", "HEAD").strip() == "main"
-    assert _git(repository, "worktree", "list").count("\n") == 1
-    assert any("validate" in s and "cannot be downloaded offline" in s for s in outcome.result.skipped_checks)
-    assert [p.name for _, p in reporter.phases] == ["branch", "files", "checks", "commit"]
-    assert reporter.results == [(outcome.job.job_id, outcome.result)]
+    assert 'resource "aws_s3_bucket" "logs"' in files["modules/storage/aws_s3_bucket.logs.tf"]
+    assert "to = module.storage.aws_s3_bucket.logs" in files["import.storage.aws_s3_bucket.logs.tf"]
+    assert _git(repository, "rev-list", "--count", "main").strip() == "1", "pr mode leaves main alone"
+    names = [p.name for _, p in reporter.phases]
+    assert names == ["token", "clone", "branch", "files", "init", "plan", "gate", "commit", "push"]
+    assert all("took" in p.detail and p.status == "succeeded" for _, p in reporter.phases)
+    assert reporter.results == [(outcome.job.job_id if outcome.job else "", outcome.result)]
 
     with pytest.raises(TransitionConflict) as refused:
         await adopt(decisions, record.resource_id, "slack:U-bob", tf_name="again")
     assert refused.value.current_status == "adopted"
-    assert _git(repository, "rev-list", "--count", f"main..{branch}").strip() == "1"
 
 
-async def test_two_adopts_at_once_run_one_job(repo: StateRepository, aws_client: Aws, repository: Path) -> None:
-    record = await _detected(repo, aws_client, "aws_sqs_queue")
-    decisions = _decisions(repo, LocalRunner(repository), aws_client)
-
-    results = await asyncio.gather(
-        adopt(decisions, record.resource_id, "slack:U-a"),
-        adopt(decisions, record.resource_id, "slack:U-b"),
-        return_exceptions=True,
-    )
-
-    refused = [r for r in results if isinstance(r, TransitionConflict)]
-    done = [r for r in results if not isinstance(r, BaseException)]
-    assert len(refused) == 1 and len(done) == 1, results
-    assert done[0].result.succeeded
-    assert _git(repository, "rev-list", "--count", f"main..tfsync/adopt-{record.resource_id}").strip() == "1"
-
-
-async def test_retry_after_a_failed_push_adds_no_second_commit(
-    repo: StateRepository, aws_client: Aws, repository: Path, tmp_path: Path
+@needs_provider
+async def test_apply_mode_imports_into_the_state_and_the_resource_becomes_terraforms(
+    repo: StateRepository, aws_client: Aws, aws_endpoint: str, repository: Path
 ) -> None:
-    origin = tmp_path / "origin.git"
-    _git(repository, "remote", "add", "origin", str(origin))  # not there yet: the first push fails
-    record = await _detected(repo, aws_client)
-    decisions = _decisions(repo, LocalRunner(repository), aws_client)
+    record = await _detected(repo, aws_client, "aws_sns_topic")
+    decisions = decisions_for(repo, _runner(repository, aws_endpoint), RecordingReporter(), mode="apply",
+                              aws=aws_client)
+
+    outcome = await adopt(decisions, record.resource_id, "slack:U-alice", target_module="storage")
+
+    assert outcome.result.succeeded and outcome.result.verified, outcome.result.error
+    assert _git(repository, "rev-parse", "main").strip() == outcome.result.commit
+    managed = StateReader(aws_client("s3"), [f"s3://{STATE_BUCKET}/{STATE_KEY}"], 10_000_000).load()
+    found = managed.find("aws_sns_topic", record.import_id, record.arn)
+    assert found is not None and found.address.startswith("module.storage.aws_sns_topic.")
+
+
+@contextmanager
+def _tampered(runner: LocalRunner, edit: Callable[[str], str]) -> Iterator[Runner]:
+    """The runner, with the job's module file edited before it runs: code that no longer matches the resource."""
+
+    class Tampering:
+        kind = runner.kind
+
+        def layout(self) -> Any:
+            return runner.layout()
+
+        async def run(self, job: Any, reporter: Any) -> Any:
+            files = tuple(replace(f, content=edit(f.content)) if f.path.startswith("modules/") else f
+                          for f in job.files)
+            return await runner.run(replace(job, files=files), reporter)
+
+    yield Tampering()
+
+
+@needs_provider
+async def test_a_plan_that_is_not_clean_fails_the_gate_and_a_retry_commits_once(
+    repo: StateRepository, aws_client: Aws, aws_endpoint: str, repository: Path
+) -> None:
+    record = await _detected(repo, aws_client, "aws_sns_topic")
+    runner = _runner(repository, aws_endpoint)
     branch = f"tfsync/adopt-{record.resource_id}"
 
-    first = await adopt(decisions, record.resource_id, "slack:U-alice", tf_name="logs")
-    assert not first.result.succeeded
-    assert first.result.error and first.result.error.startswith("pushing the branch failed")
-    assert first.record.status == "adopt_failed" and first.record.job_error == first.result.error
-    assert first.result.log_location == f"{repository}#{branch}"
+    with _tampered(runner, lambda text: text.replace('"Alerts ', '"Alarms ')) as bad:
+        failed = await adopt(decisions_for(repo, bad, RecordingReporter(), aws=aws_client), record.resource_id,
+                             "slack:U-alice", tf_name="alerts", target_module="storage")
 
-    _git(tmp_path, "init", "--quiet", "--bare", str(origin))
-    second = await adopt(decisions, record.resource_id, "slack:U-alice", tf_name="logs")
+    assert not failed.result.succeeded and not failed.result.verified
+    assert failed.result.error and "the plan is not clean: 1 to import, 0 to add, 1 to change" in failed.result.error
+    [change] = failed.result.changes
+    assert change.address == "module.storage.aws_sns_topic.alerts" and "display_name" in change.attributes
+    assert change.describe() == "module.storage.aws_sns_topic.alerts would be changed: display_name would change"
+    assert failed.record.status == "adopt_failed"
+    assert branch not in _git(repository, "branch", "--list"), "nothing is pushed after a refused plan"
 
-    assert second.result.succeeded, second.result.error
-    assert second.result.commit == first.result.commit, "the retry reuses the commit the first attempt made"
+    decisions = decisions_for(repo, runner, RecordingReporter(), aws=aws_client)
+    fixed = await adopt(decisions, record.resource_id, "slack:U-alice", tf_name="alerts", target_module="storage")
+    assert fixed.result.succeeded and fixed.result.verified, fixed.result.error
     assert _git(repository, "rev-list", "--count", f"main..{branch}").strip() == "1"
-    assert _git(origin, "rev-parse", branch).strip() == second.result.commit
-    assert second.record.status == "adopted"
-    history = [(e.from_status, e.to_status) for e in await repo.history(record.resource_id)]
-    assert history == [("detected", "adopting"), ("adopting", "adopt_failed"), ("adopt_failed", "adopting"),
-                           ("adopting", "adopted")]
+
+    # The same job again (a retry after, say, Slack lost the result): the branch already holds it.
+    job = fixed.job
+    assert job is not None
+    again = await runner.run(job, RecordingReporter())
+    assert again.succeeded and again.commit == fixed.result.commit
+    assert _git(repository, "rev-list", "--count", f"main..{branch}").strip() == "1", "nothing is committed twice"
 
 
-async def test_unformatted_code_fails_the_job_before_any_commit(
-    repo: StateRepository, aws_client: Aws, repository: Path
+async def test_without_a_provider_the_code_is_committed_but_not_verified(
+    repo: StateRepository, aws_client: Aws, aws_endpoint: str, repository: Path
 ) -> None:
-    from bot.codegen import GeneratedFile
-    from bot.runners.job import AdoptJob
+    record = await _detected(repo, aws_client, "aws_sns_topic")
+    decisions = decisions_for(repo, _runner(repository, aws_endpoint, plugin_dir=None), RecordingReporter(),
+                              aws=aws_client)
 
-    job = AdoptJob(
-        job_id="r-x-v2", resource_id="r-x", tf_type="aws_sqs_queue", import_id="q", address="aws_sqs_queue.q",
-        target_module="", mode="pr", files=(GeneratedFile("q.tf", 'resource "aws_sqs_queue" "q" {\nname="q"\n}\n'),),
-        imports=(("aws_sqs_queue.q", "q"),),
-    )
-    result = await LocalRunner(repository).run(job, RecordingReporter())
+    outcome = await adopt(decisions, record.resource_id, "slack:U-alice", target_module="storage")
 
-    assert not result.succeeded and result.error and "terraform fmt would change q.tf" in result.error
-    assert _git(repository, "rev-list", "--count", f"main..{job.branch}").strip() == "0"
+    assert outcome.result.succeeded and not outcome.result.verified
+    assert NOT_VERIFIED in outcome.result.skipped_checks
+    assert outcome.result.plan is None or outcome.result.plan.imports == 0
+    assert outcome.record.job_result == "unverified"
+    assert _git(repository, "rev-parse", f"tfsync/adopt-{record.resource_id}").strip() == outcome.result.commit
 
 
 def test_the_settings_choose_the_runner(tmp_path: Path) -> None:
-    local = make_runner(Settings.from_env({"TFSYNC_REPOSITORY_PATH": str(tmp_path), "TFSYNC_BASE_BRANCH": "trunk"}))
+    local = make_runner(Settings.from_env({"TFSYNC_REPOSITORY_PATH": str(tmp_path), "TFSYNC_BASE_BRANCH": "trunk",
+                                           "TFSYNC_ROOT_DIR": "envs/prod/"}))
     assert isinstance(local, LocalRunner) and local.repository == tmp_path and local.base_branch == "trunk"
+    assert local.root_dir == "envs/prod" and local.plugin_dir == PLUGIN_DIR
     with pytest.raises(ConfigError, match="TFSYNC_REPOSITORY_PATH"):
         make_runner(Settings.from_env({}))
+    with pytest.raises(ConfigError, match="has no hashicorp/aws provider"):
+        make_runner(Settings.from_env({"TFSYNC_REPOSITORY_PATH": str(tmp_path),
+                                       "TFSYNC_TERRAFORM_PLUGIN_DIR": str(tmp_path)}))
+    with pytest.raises(ConfigError, match="TFSYNC_ROOT_DIR must be a folder inside the repository"):
+        Settings.from_env({"TFSYNC_ROOT_DIR": "../elsewhere"})
     with pytest.raises(ConfigError, match="TFSYNC_ARTIFACT_BUCKET and TFSYNC_CODEBUILD_PROJECT"):
         make_runner(Settings.from_env({"TFSYNC_RUNNER": "codebuild"}))
     with pytest.raises(ConfigError, match="TFSYNC_ADOPT_MODE"):
@@ -206,3 +267,23 @@ async def test_a_runner_that_breaks_leaves_a_retryable_record(repo: StateReposit
     assert (failed.status, failed.job_error) == ("adopt_failed", "disk full")
     history = await repo.history(record.resource_id)
     assert history[-1].actor == "tfsync" and history[-1].reason == "RuntimeError: disk full"
+
+
+async def test_two_adopts_at_once_run_one_job(repo: StateRepository, aws_client: Aws, aws_endpoint: str,
+                                              repository: Path) -> None:
+    record = await _detected(repo, aws_client, "aws_sns_topic")
+    decisions = decisions_for(repo, _runner(repository, aws_endpoint, plugin_dir=None), RecordingReporter(),
+                              aws=aws_client)
+
+    results = await asyncio.gather(
+        adopt(decisions, record.resource_id, "slack:U-a"),
+        adopt(decisions, record.resource_id, "slack:U-b"),
+        return_exceptions=True,
+    )
+
+    refused = [r for r in results if isinstance(r, TransitionConflict)]
+    done = [r for r in results if not isinstance(r, BaseException)]
+    assert len(refused) == 1 and len(done) == 1, results
+    assert done[0].result.succeeded
+    assert _git(repository, "rev-list", "--count", f"main..tfsync/adopt-{record.resource_id}").strip() == "1"
+    assert json.loads(json.dumps(done[0].result.skipped_checks))  # a result a thread can show

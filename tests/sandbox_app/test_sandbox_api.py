@@ -9,6 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
+from bot.terraform.plugins import find_plugin_dir
 from renderers.slack.ids import Action, Block
 from sandbox.app import DEFAULT_CHANNEL, Running
 from sandbox.aws import STATE_BUCKET, STATE_KEY
@@ -91,11 +92,22 @@ async def test_console_bucket_is_adopted_under_a_new_name_into_a_child_module(ap
     # The base branch is untouched; the adopt lives on its own branch.
     assert "team_logs_bucket" not in git(sandbox, "log", "--format=%s", "main")
 
-    async def adopted() -> bool:
+    async def adopted() -> dict[str, Any] | None:
         thread = await thread_for(api, "team-logs")
-        return any("Adopted" in reply["text"] for reply in thread["replies"])
+        return next((reply for reply in thread["replies"] if reply["text"].startswith(("Adopted", "Committed"))),
+                    None)
 
-    await eventually(adopted)
+    final = await eventually(adopted, seconds=120)
+    if find_plugin_dir() is None:
+        # No provider here: the code is committed, and the thread says it was not verified; never a check mark.
+        assert final["text"].startswith("Committed, not verified") and ":white_check_mark:" not in str(final)
+        return
+    # A real plan proved it: init, plan and the gate each reported, and the plan summary is in the thread.
+    assert ":white_check_mark: Adopted" in str(final["blocks"])
+    assert "Plan: 1 to import, 0 to add, 0 to change, 0 to destroy" in str(final["blocks"])
+    replies = [reply["text"] for reply in (await thread_for(api, "team-logs"))["replies"]]
+    for step in ("init", "plan", "gate"):
+        assert any(text.startswith(f"{step}: ") for text in replies), replies
 
 
 async def test_terraform_made_bucket_gets_no_thread(api: Api, sandbox: Running) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ import pytest
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from app import build_app, build_services
+from bot import aws
 from bot.classify import Resource
 from bot.config import Settings
 from bot.deletion import DeleteOutcome
@@ -25,17 +27,20 @@ from sandbox.slack import SlackEmulator, Workspace
 from slack_adapters.services import SlackServices
 
 ACCOUNT = "123456789012"
+BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z")
 
 
 @dataclass
 class RecordingRunner:
     """The test's runner behind the real decision service: records each job with the record as it was handed
-    over, and ends it as told (a commit, or a runner that breaks)."""
+    over, and ends it as told (a commit, or a runner that breaks); while `hold` is set and not yet released, jobs
+    stay running (their records adopting)."""
 
     repo: StateRepository
     kind: str = "recording"
     calls: list[tuple[ResourceRecord, AdoptJob]] = field(default_factory=list)
     failures: list[Exception] = field(default_factory=list)
+    hold: asyncio.Event | None = None
 
     @contextlib.contextmanager
     def layout(self) -> Iterator[Path | None]:
@@ -45,9 +50,11 @@ class RecordingRunner:
         record = await self.repo.get(job.resource_id)
         assert record is not None
         self.calls.append((record, job))
+        if self.hold is not None:
+            await self.hold.wait()
         if self.failures:
             raise self.failures.pop(0)
-        return JobResult(status="succeeded", commit="https://git.example.com/infra/commit/0a1b2c3d")
+        return JobResult(status="succeeded", commit="https://git.example.com/infra/commit/0a1b2c3d", verified=True)
 
 
 @dataclass
@@ -70,11 +77,16 @@ class Harness:
     runner: RecordingRunner
     remover: RecordingRemover
     channel: str  # the default channel's id
+    settings: Settings
 
     async def detect(self, name: str, *, tf_type: str = "aws_s3_bucket", actor: str | None = None,
                      loses_data: bool = False, tags: dict[str, str] | None = None,
                      when: str = "2026-01-01T00:00:00Z", notify: bool = True) -> ResourceRecord:
-        """A resource detected as the consumer stores it, handed to the Slack notifier; returns the fresh record."""
+        """A resource detected as the consumer stores it, handed to the Slack notifier; returns the fresh record.
+        A bucket is made in (moto's) AWS too, when its name can be one: an adoption reads the live resource, and
+        fails for one that is gone."""
+        if tf_type == "aws_s3_bucket" and BUCKET_NAME.match(name):
+            await asyncio.to_thread(aws.client(self.settings, "s3").create_bucket, Bucket=name)
         resource = Resource(
             tf_type=tf_type, import_id=name, name=name, arn=f"arn:aws:s3:::{name}", region="us-east-1",
             account_id=ACCOUNT, actor=actor or f"arn:aws:iam::{ACCOUNT}:user/ci-robot",
@@ -141,7 +153,7 @@ async def running(env: dict[str, str], emulator: SlackEmulator) -> AsyncIterator
     await handler.connect_async()
     try:
         await emulator.wait_connected(5)
-        yield Harness(emulator, services, repo, runner, remover, emulator.workspace.channel("infra").id)
+        yield Harness(emulator, services, repo, runner, remover, emulator.workspace.channel("infra").id, settings)
         await services.decisions.drain()
         await services.notifier.close()
     finally:

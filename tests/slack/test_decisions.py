@@ -11,7 +11,6 @@ from tests.slack.conftest import Harness, action_ids, eventually, texts
 ADOPT_VALUES = {
     Block.TF_NAME_INPUT: {Action.TF_NAME_SET: "team_logs"},
     Block.MODULE_INPUT: {Action.MODULE_SELECT: "module.storage"},
-    Block.TF_FILE_INPUT: {Action.TF_FILE_SET: "s3.tf"},
 }
 
 
@@ -57,8 +56,92 @@ async def test_adopt_rejects_a_bad_name_in_the_modal_then_adopts(harness: Harnes
     assert [r.text.split(" ")[0] for r in replies] == ["Adopting", "Adopted"]
     assert f"<@{alice}> started adopting" in texts(replies[0].blocks)
     assert "commit/0a1b2c3d|View the commit" in texts(replies[1].blocks)
+    # The file is the one the job wrote, named by the generator.
+    assert final.tf_file == job.files[0].path == "modules/storage/aws_s3_bucket.team_logs.tf"
+    assert "in `modules/storage/aws_s3_bucket.team_logs.tf`" in texts(replies[1].blocks)
+    assert ".tf" not in texts(replies[0].blocks) and ".tf" not in texts(working.blocks)
     # The parent reads "adopted" and has no decision buttons left.
     assert "*Adopted*" in texts(parent.blocks) and action_ids(parent.blocks) == []
+
+
+async def test_a_name_another_adoption_holds_is_refused_in_the_form(harness: Harness) -> None:
+    emulator = harness.emulator
+    harness.runner.hold = asyncio.Event()  # alice's job stays running: its record stays adopting
+    first = await harness.detect("team-logs-a")
+    second = await harness.detect("team-logs-b")
+    form = await open_modal(harness, "alice", first.slack_thread_ts, Action.RESOURCE_ADOPT, Callback.ADOPTION_SUBMIT)
+    await (await emulator.submit_view("alice", form.id, ADOPT_VALUES)).wait_ack()
+    await eventually(lambda: harness.runner.calls)
+
+    form = await open_modal(harness, "bob", second.slack_thread_ts, Action.RESOURCE_ADOPT, Callback.ADOPTION_SUBMIT)
+    refused = await (await emulator.submit_view("bob", form.id, ADOPT_VALUES)).wait_ack()
+    assert refused.problem is None and refused.seconds < 3 and refused.payload["response_action"] == "errors"
+    assert refused.payload["errors"] == {Block.TF_NAME_INPUT: (
+        f"module.storage.aws_s3_bucket.team_logs is already used by the adoption of team-logs-a "
+        f"({first.resource_id}), in progress. Choose another name.")}
+    assert emulator.modal("bob").callback_id == Callback.ADOPTION_SUBMIT  # still open, to correct
+    assert (await harness.repo.get(second.resource_id)).status == Status.DETECTED
+
+    # The same name in another module is another address.
+    accepted = await (await emulator.submit_view("bob", form.id, {
+        **ADOPT_VALUES, Block.MODULE_INPUT: {Action.MODULE_SELECT: "."},
+    })).wait_ack()
+    assert accepted.payload["response_action"] == "update"
+    await eventually(lambda: len(harness.runner.calls) == 2)
+    harness.runner.hold.set()
+    await harness.settle()
+    assert [job.address for _, job in harness.runner.calls] == [
+        "module.storage.aws_s3_bucket.team_logs", "aws_s3_bucket.team_logs"]
+    for record in (first, second):
+        assert (await harness.repo.get(record.resource_id)).status == Status.ADOPTED
+
+
+async def test_two_claims_of_one_name_at_once_give_the_later_another_label_and_say_so(harness: Harness) -> None:
+    emulator = harness.emulator
+    harness.runner.hold = asyncio.Event()
+    first = await harness.detect("team-logs-c")
+    second = await harness.detect("team-logs-d")
+    forms = [
+        await open_modal(harness, user, record.slack_thread_ts, Action.RESOURCE_ADOPT, Callback.ADOPTION_SUBMIT)
+        for user, record in (("alice", first), ("bob", second))
+    ]
+    # Both forms are checked before either adoption is claimed: the check cannot see the other one.
+    check = harness.services.decisions.address_in_use
+    both_checked = asyncio.Barrier(2)
+
+    async def checked_together(*args: object, **kwargs: object) -> str | None:
+        answer = await check(*args, **kwargs)  # type: ignore[arg-type]
+        await both_checked.wait()
+        return answer
+
+    harness.services.decisions.address_in_use = checked_together  # type: ignore[method-assign]
+    envelopes = await asyncio.gather(*(emulator.submit_view(user, form.id, ADOPT_VALUES)
+                                       for user, form in zip(("alice", "bob"), forms, strict=True)))
+    acks = await asyncio.gather(*(e.wait_ack() for e in envelopes))
+    assert all(a.problem is None and a.seconds < 3 and a.payload["response_action"] == "update" for a in acks)
+    await eventually(lambda: len(harness.runner.calls) == 2)
+    harness.runner.hold.set()
+    await harness.settle()
+
+    jobs = {handed.resource_id: job for handed, job in harness.runner.calls}
+    assert sorted(job.address for job in jobs.values()) == [
+        "module.storage.aws_s3_bucket.team_logs", "module.storage.aws_s3_bucket.team_logs_2"]
+    [later] = [r for r in (first, second) if jobs[r.resource_id].address.endswith("_2")]
+    [earlier] = [r for r in (first, second) if r is not later]
+    done = await harness.repo.get(later.resource_id)
+    assert done.status == Status.ADOPTED and done.tf_name == "team_logs_2"
+    assert done.tf_file == "modules/storage/aws_s3_bucket.team_logs_2.tf"
+    replies = emulator.thread("infra", later.slack_thread_ts)[1:]
+    assert [r.text.split(" ")[0] for r in replies][:2] == ["Adopting", "Terraform"] and len(replies) == 3
+    renamed = texts(replies[1].blocks)
+    assert "Terraform name taken" in renamed and f"adoption of {earlier.name} ({earlier.resource_id})" in renamed
+    assert "adopting as module.storage.aws_s3_bucket.team_logs_2 instead" in renamed
+    assert ("as `module.storage.aws_s3_bucket.team_logs_2` in `modules/storage/aws_s3_bucket.team_logs_2.tf`"
+            in texts(replies[2].blocks))
+    kept = emulator.thread("infra", earlier.slack_thread_ts)[1:]
+    assert [r.text.split(" ")[0] for r in kept][:1] == ["Adopting"] and len(kept) == 2
+    assert "as `module.storage.aws_s3_bucket.team_logs` in `modules/storage/aws_s3_bucket.team_logs.tf`" in texts(
+        kept[1].blocks)
 
 
 async def test_a_failed_adopt_says_why_with_an_error_id_and_retry_runs_it_again(harness: Harness) -> None:

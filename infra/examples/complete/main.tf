@@ -16,6 +16,7 @@ module "adopter" {
   name                          = var.name
   repository_url                = var.repository_url
   repository_base_branch        = var.repository_base_branch
+  repository_root_dir           = var.repository_root_dir
   adopt_script                  = file(var.adopt_script_path)
   terraform_version             = var.terraform_version
   terraform_sha256              = var.terraform_sha256
@@ -58,6 +59,7 @@ module "bot_runtime" {
   own_role_arns           = local.own_role_arns
   adopt_mode              = var.adopt_mode
   base_branch             = var.repository_base_branch
+  root_dir                = var.repository_root_dir
   slack_channel           = var.slack_channel
   slack_routes            = var.slack_routes
   slack_admins            = var.slack_admins

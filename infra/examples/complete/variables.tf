@@ -39,6 +39,12 @@ variable "repository_base_branch" {
   default     = "main"
 }
 
+variable "repository_root_dir" {
+  description = "The root module's folder inside the repository (monorepos: envs/prod)"
+  type        = string
+  default     = "."
+}
+
 variable "adopt_script_path" {
   description = "Path of the adopt script the build runs"
   type        = string

@@ -457,6 +457,11 @@ resource "aws_codebuild_project" "this" {
     }
 
     environment_variable {
+      name  = "TFSYNC_ROOT_DIR"
+      value = var.repository_root_dir
+    }
+
+    environment_variable {
       name  = "TFSYNC_GIT_TOKEN"
       type  = "SECRETS_MANAGER"
       value = aws_secretsmanager_secret.repository_token.arn

@@ -21,6 +21,12 @@ variable "repository_base_branch" {
   default     = "main"
 }
 
+variable "repository_root_dir" {
+  description = "The root module's folder inside the repository (monorepos: envs/prod); . for the repository's root"
+  type        = string
+  default     = "."
+}
+
 variable "adopt_script" {
   description = "Contents of the adopt script the build runs (the file infra/adopter/adopt.sh); uploaded to the artifact bucket and checked by hash before each run"
   type        = string

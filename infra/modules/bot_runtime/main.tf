@@ -36,6 +36,8 @@ locals {
     TFSYNC_ADOPT_MODE             = var.adopt_mode
     TFSYNC_REPOSITORY_PATH        = var.repository_path
     TFSYNC_BASE_BRANCH            = var.base_branch
+    TFSYNC_ROOT_DIR               = var.root_dir
+    TFSYNC_TERRAFORM_PLUGIN_DIR   = var.terraform_plugin_dir
     TFSYNC_ARTIFACT_BUCKET        = var.artifact_bucket_arn == null ? null : split(":::", var.artifact_bucket_arn)[1]
     TFSYNC_CODEBUILD_PROJECT      = var.codebuild_project_arn == null ? null : split(":project/", var.codebuild_project_arn)[1]
     TFSYNC_JOB_TIMEOUT_SECONDS    = var.job_timeout_seconds == null ? null : tostring(var.job_timeout_seconds)

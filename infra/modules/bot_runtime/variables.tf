@@ -196,6 +196,18 @@ variable "base_branch" {
   default     = null
 }
 
+variable "root_dir" {
+  description = "TFSYNC_ROOT_DIR: the root module's folder inside the repository (the adopter's repository_root_dir)"
+  type        = string
+  default     = null
+}
+
+variable "terraform_plugin_dir" {
+  description = "TFSYNC_TERRAFORM_PLUGIN_DIR: unpacked providers for the local runner's terraform init -plugin-dir"
+  type        = string
+  default     = null
+}
+
 variable "job_timeout_seconds" {
   description = "TFSYNC_JOB_TIMEOUT_SECONDS: how long the bot follows an adopt job"
   type        = number
