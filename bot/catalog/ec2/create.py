@@ -108,10 +108,12 @@ def create_nat_gateway(ctx: CreateContext, name: str, tags: dict[str, str]) -> C
     subnet = default_subnets(ctx)[0]["SubnetId"]
     allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
     all_tags = _with_name(name, tags)
-    gateway = ec2.create_nat_gateway(SubnetId=subnet, AllocationId=allocation,
+    # The console sends the connectivity type it shows selected (public); the embedded AWS reports it back only
+    # when it was sent, and the provider reads a missing one as a change that replaces the gateway.
+    gateway = ec2.create_nat_gateway(SubnetId=subnet, AllocationId=allocation, ConnectivityType="public",
                                      TagSpecifications=_ec2_spec("natgateway", all_tags))["NatGateway"]
     return Call(
-        {"CreateNatGatewayRequest": {"SubnetId": subnet, "AllocationId": allocation,
+        {"CreateNatGatewayRequest": {"SubnetId": subnet, "AllocationId": allocation, "ConnectivityType": "public",
                                      "TagSpecification": {"ResourceType": "natgateway", "Tag": pairs(all_tags)}}},
         {"CreateNatGatewayResponse": {"natGateway": {"natGatewayId": gateway["NatGatewayId"], "subnetId": subnet,
                                                      "tagSet": {"item": ct_tags(all_tags)}}}},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Mapping
 from typing import Any
 
@@ -58,13 +60,30 @@ def _volume_args(volume: Mapping[str, Any]) -> dict[str, Any]:
 # aws_instance
 
 
-def _describe_instance(clients: Clients, resource: Resource) -> Model:
-    ec2 = clients("ec2")
-    reservations = ec2.describe_instances(InstanceIds=[resource.import_id])["Reservations"]
-    instance = dig(reservations, 0, "Instances", 0)
-    if not instance or dig(instance, "State", "Name") in ("terminated", "shutting-down"):
-        raise NotFound(f"instance {resource.import_id} is gone or terminating")
-    root = None
+def _user_data(encoded: Any) -> dict[str, str]:
+    """user_data as the text it is, or user_data_base64 where it is not UTF-8 text (a gzip, a MIME archive)."""
+    if not isinstance(encoded, str) or not encoded:
+        return {}
+    try:
+        return {"user_data": base64.b64decode(encoded, validate=True).decode("utf-8")}
+    except (binascii.Error, UnicodeDecodeError):
+        return {"user_data_base64": encoded}
+
+
+def _metadata_options(options: Any) -> dict[str, Any] | None:
+    """The instance metadata service settings (IMDSv2, hop limit), which a review should see stated."""
+    if not isinstance(options, Mapping):
+        return None
+    block = {
+        "http_endpoint": options.get("HttpEndpoint"),
+        "http_tokens": options.get("HttpTokens"),
+        "http_put_response_hop_limit": options.get("HttpPutResponseHopLimit"),
+        "instance_metadata_tags": options.get("InstanceMetadataTags"),
+    }
+    return {k: v for k, v in block.items() if v is not None} or None
+
+
+def _root_block_device(ec2: Any, instance: Mapping[str, Any]) -> dict[str, Any] | None:
     for mapping in instance.get("BlockDeviceMappings") or ():
         if mapping.get("DeviceName") == instance.get("RootDeviceName") and dig(mapping, "Ebs", "VolumeId"):
             volumes = ec2.describe_volumes(VolumeIds=[mapping["Ebs"]["VolumeId"]])["Volumes"]
@@ -72,7 +91,17 @@ def _describe_instance(clients: Clients, resource: Resource) -> Model:
                 root = {"volume_size": volumes[0].get("Size"), **_volume_args(volumes[0])}
                 if mapping["Ebs"].get("DeleteOnTermination") is False:
                     root["delete_on_termination"] = False
-                root = {k: v for k, v in root.items() if v is not None}
+                return {k: v for k, v in root.items() if v is not None}
+    return None
+
+
+def _describe_instance(clients: Clients, resource: Resource) -> Model:
+    ec2 = clients("ec2")
+    reservations = ec2.describe_instances(InstanceIds=[resource.import_id])["Reservations"]
+    instance = dig(reservations, 0, "Instances", 0)
+    if not instance or dig(instance, "State", "Name") in ("terminated", "shutting-down"):
+        raise NotFound(f"instance {resource.import_id} is gone or terminating")
+    user_data = ec2.describe_instance_attribute(InstanceId=resource.import_id, Attribute="userData")
     profile_arn = dig(instance, "IamInstanceProfile", "Arn") or ""
     args = {
         "ami": instance.get("ImageId"),
@@ -84,7 +113,9 @@ def _describe_instance(clients: Clients, resource: Resource) -> Model:
         "monitoring": True if dig(instance, "Monitoring", "State") in ("enabled", "pending") else None,
         "ebs_optimized": true_or_none(instance.get("EbsOptimized")),
         "tenancy": tenancy if (tenancy := dig(instance, "Placement", "Tenancy")) not in (None, "default") else None,
-        "root_block_device": root or None,
+        **_user_data(dig(user_data, "UserData", "Value")),
+        "metadata_options": _metadata_options(instance.get("MetadataOptions")),
+        "root_block_device": _root_block_device(ec2, instance),
         "tags": pair_tags(instance.get("Tags")),
     }
     return Model(args=args)
@@ -125,7 +156,15 @@ def _instance_from_event(record: CloudTrailRecord | None, resource: Resource) ->
 # aws_security_group and its rules, each rule the separate resource the current provider recommends
 
 
-def _rule_args(rule: Mapping[str, Any]) -> dict[str, Any]:
+def _referenced_group(rule: Mapping[str, Any], owner: Any) -> str | None:
+    """The group a rule admits, as the provider reads it back: `account/sg-...` only for another account's group."""
+    group_id, account = dig(rule, "ReferencedGroupInfo", "GroupId"), dig(rule, "ReferencedGroupInfo", "UserId")
+    if group_id and account and owner and account != owner:
+        return f"{account}/{group_id}"
+    return group_id if isinstance(group_id, str) else None
+
+
+def _rule_args(rule: Mapping[str, Any], owner: Any = None) -> dict[str, Any]:
     protocol = str(rule.get("IpProtocol"))
     all_traffic = protocol == "-1"
     args = {
@@ -135,7 +174,7 @@ def _rule_args(rule: Mapping[str, Any]) -> dict[str, Any]:
         "cidr_ipv4": rule.get("CidrIpv4"),
         "cidr_ipv6": rule.get("CidrIpv6"),
         "prefix_list_id": rule.get("PrefixListId"),
-        "referenced_security_group_id": dig(rule, "ReferencedGroupInfo", "GroupId"),
+        "referenced_security_group_id": _referenced_group(rule, owner),
         "description": rule.get("Description"),
         "tags": pair_tags(rule.get("Tags")),
     }
@@ -156,7 +195,7 @@ def _describe_security_group(clients: Clients, resource: Resource) -> Model:
         kind = "egress" if rule.get("IsEgress") else "ingress"
         listed = egress if kind == "egress" else ingress
         suffix = f"{kind}_{len(listed) + 1}"
-        listed.append({"suffix": suffix, "kind": kind, "args": _rule_args(rule)})
+        listed.append({"suffix": suffix, "kind": kind, "args": _rule_args(rule, group.get("OwnerId"))})
         companions.append(Companion(f"aws_vpc_security_group_{kind}_rule", rule["SecurityGroupRuleId"], suffix))
     args = {
         "name": group.get("GroupName"),
@@ -389,6 +428,39 @@ def _nat_gateway_from_event(record: CloudTrailRecord | None, resource: Resource)
 # aws_launch_template
 
 
+def _flag(value: Any) -> bool | None:
+    """A launch template flag as set (true or false), or None where the template leaves it unset."""
+    if isinstance(value, str):
+        return value.lower() == "true"
+    return value if isinstance(value, bool) else None
+
+
+def _template_block_devices(mappings: Any) -> list[dict[str, Any]]:
+    """The template's storage: each device and, for an EBS volume, its size, type, performance and encryption."""
+    devices = []
+    for mapping in mappings or ():
+        if not isinstance(mapping, Mapping) or not mapping.get("DeviceName"):
+            continue
+        ebs: Mapping[str, Any] = mapping["Ebs"] if isinstance(mapping.get("Ebs"), Mapping) else {}
+        volume = {
+            "volume_size": ebs.get("VolumeSize"),
+            "volume_type": ebs.get("VolumeType"),
+            "iops": ebs.get("Iops") or None,
+            "throughput": ebs.get("Throughput") or None,
+            "encrypted": _flag(ebs.get("Encrypted")),
+            "kms_key_id": ebs.get("KmsKeyId") or None,
+            "snapshot_id": ebs.get("SnapshotId") or None,
+            "delete_on_termination": _flag(ebs.get("DeleteOnTermination")),
+        }
+        devices.append({
+            "device_name": mapping["DeviceName"],
+            "virtual_name": mapping.get("VirtualName") or None,
+            "no_device": mapping.get("NoDevice") or None,
+            "ebs": {k: v for k, v in volume.items() if v is not None},
+        })
+    return devices
+
+
 def _template_data_args(data: Mapping[str, Any]) -> dict[str, Any]:
     specs = []
     for spec in data.get("TagSpecifications") or ():
@@ -405,6 +477,9 @@ def _template_data_args(data: Mapping[str, Any]) -> dict[str, Any]:
         or None,
         "user_data": data.get("UserData"),
         "ebs_optimized": "true" if data.get("EbsOptimized") else None,
+        "monitoring": True if dig(data, "Monitoring", "Enabled") is True else None,
+        "metadata_options": _metadata_options(data.get("MetadataOptions")),
+        "block_device_mappings": _template_block_devices(data.get("BlockDeviceMappings")),
         "tag_specifications": specs,
     }
 
@@ -415,11 +490,14 @@ def _describe_launch_template(clients: Clients, resource: Resource) -> Model:
     if not templates:
         raise NotFound(f"launch template {resource.import_id}")
     template = templates[0]
-    versions = ec2.describe_launch_template_versions(LaunchTemplateId=resource.import_id, Versions=["$Default"])
+    # The provider reads (and would change) the latest version, whichever version launches by default.
+    versions = ec2.describe_launch_template_versions(LaunchTemplateId=resource.import_id, Versions=["$Latest"])
     version = dig(versions, "LaunchTemplateVersions", 0) or {}
+    default = template.get("DefaultVersionNumber")
     args = {
         "name": template.get("LaunchTemplateName"),
         "description": version.get("VersionDescription"),
+        "default_version": default if default and default != template.get("LatestVersionNumber") else None,
         **_template_data_args(version.get("LaunchTemplateData") or {}),
         "tags": pair_tags(template.get("Tags")),
     }
