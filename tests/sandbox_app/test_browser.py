@@ -12,6 +12,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 
+from bot.terraform.plugins import find_plugin_dir
 from sandbox.app import Running
 from tests.sandbox_app.conftest import ARTIFACTS
 
@@ -114,7 +115,14 @@ async def test_adopt_by_clicking(page: Page, sandbox: Running) -> None:
 
     await message.locator("[data-testid=open-thread]").click()
     thread = page.locator("[data-testid=thread]")
-    await expect(thread).to_contain_text("Adopted", timeout=20_000)
+    if find_plugin_dir() is None:
+        # No provider to plan with here: the thread says the code was committed, not verified.
+        await expect(thread).to_contain_text("not verified", timeout=60_000)
+    else:
+        # A real plan against the embedded AWS: each step's reply, then the plan summary with the verdict.
+        await expect(thread).to_contain_text("Adopted", timeout=60_000)
+        await expect(thread).to_contain_text("Plan: 1 to import, 0 to add, 0 to change, 0 to destroy")
+        await expect(thread).to_contain_text("gate")
     await expect(page.locator("[data-testid=git-log]")).to_contain_text("browser_logs", timeout=20_000)
     await expect(message).to_contain_text(re.compile(r"adopted", re.IGNORECASE))
     path = await shot(page, "sandbox-adopt-thread")
