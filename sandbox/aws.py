@@ -72,7 +72,9 @@ def use_fake_credentials() -> None:
 class _AtomicDynamoDB:
     """WSGI middleware running one DynamoDB request at a time, as DynamoDB makes each request atomic.
 
-    moto applies a conditional write as an unlocked check-then-write; two replicas' clicks must not both win.
+    moto applies a conditional write as an unlocked check-then-write, and rolls a failed transaction back by
+    restoring a copy of whole tables taken when it began: without this, two replicas' concurrent conditional writes
+    could both win, or a loser could undo the winner.
     """
 
     def __init__(self, app: Any) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import threading
 import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -33,43 +32,14 @@ def corpus_record(name: str) -> dict[str, Any]:
     return json.loads((CORPUS / name).read_text(encoding="utf-8"))
 
 
-class _AtomicDynamoDB:
-    """WSGI middleware that lets one DynamoDB request run at a time, as DynamoDB makes each request atomic.
-
-    moto applies a conditional write as an unlocked check-then-write, and rolls a failed transaction back by
-    restoring a copy of whole tables taken when it began; without this, concurrent conditional writes in tests
-    could both win, or a loser could undo the winner.
-    """
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.lock = threading.Lock()
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        if not environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
-            return self.app(environ, start_response)
-        with self.lock:
-            return list(self.app(environ, start_response))
-
-
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
-    """One moto server for the session, on a free port of 127.0.0.1; yields its endpoint URL."""
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-    from moto.server import ThreadedMotoServer
-    from werkzeug.serving import make_server
+    """One moto server for the session, on a free port of 127.0.0.1, served as the sandbox serves it (one DynamoDB
+    request at a time, as DynamoDB makes each atomic); yields its endpoint URL."""
+    from sandbox.aws import EmbeddedAws
 
-    class AtomicMotoServer(ThreadedMotoServer):
-        def _server_entry(self) -> None:
-            app = _AtomicDynamoDB(DomainDispatcherApplication(create_backend_app))
-            self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
-            self._server_ready_event.set()
-            self._server.serve_forever()
-
-    server = AtomicMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
+    server = EmbeddedAws()
+    yield server.start()
     server.stop()
 
 
