@@ -7,6 +7,8 @@ import json
 import os
 import shutil
 import subprocess
+import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from bot.runners.job import parse_result_line
+from bot.terraform import environment
+from bot.terraform.plugins import find_plugin_dir
 from tests.conftest import DATA, ROOT
 
 SCRIPT = ROOT / "infra" / "adopter" / "adopt.sh"
@@ -462,3 +466,50 @@ def test_a_root_folder_outside_the_repository_is_refused(tmp_path: Path, run_scr
     assert done.returncode == 1 and result is not None
     assert "TFSYNC_ROOT_DIR must be a folder inside the repository" in result["error"]
     assert calls == []
+
+
+@pytest.mark.skipif(find_plugin_dir() is None, reason="not verified: no hashicorp/aws provider in a plugin directory")
+def test_codebuild_flavour_with_the_real_terraform_against_moto(
+    tmp_path: Path, remote: Path, run_script: Run, pulls: _PullRequests, aws_client: Callable[..., Any],
+    aws_endpoint: str,
+) -> None:
+    """As the build runs it (a token, a remote URL, the pull request API), with the real Terraform and provider:
+    the code generation's own files for a topic made in moto plan clean, and a pull request is opened."""
+    from bot.codegen import CodeGenerator
+    from bot.runners.job import imports_of
+    from tests.codegen.helpers import detect
+    from tests.codegen.test_types import CASES
+
+    made = CASES["aws_sns_topic"](aws_client)
+    record, [resource] = detect(made.record)
+    with tempfile.TemporaryDirectory() as layout:
+        root = Path(layout)
+        (root / "main.tf").write_text('module "storage" {\n  source = "./modules/storage"\n}\n')
+        generation = CodeGenerator(lambda s, r: aws_client(s, r)).generate(
+            resource, record, name="alerts", modules=("storage",), root=root, describe=True)
+    job = tmp_path / "real-job"
+    for generated in generation.files:
+        (job / "files" / generated.path).parent.mkdir(parents=True, exist_ok=True)
+        (job / "files" / generated.path).write_text(generated.content)
+    imports = imports_of(generation.files)
+    (job / "manifest.json").write_text(json.dumps({
+        "job_id": "r-topic-v2", "resource_id": "r-topic", "tf_type": "aws_sns_topic", "import_id": made.import_id,
+        "address": imports[0][0], "target_module": "storage", "mode": "pr", "branch": "tfsync/adopt-r-topic",
+        "files": [f.path for f in generation.files], "imports": [{"address": a, "id": i} for a, i in imports],
+    }))
+    terraform = tmp_path / "bin" / "terraform"
+    terraform.parent.mkdir()
+    terraform.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m bot.terraform "$@"\n')
+    terraform.chmod(0o755)
+    env = {**environment(), "AWS_ENDPOINT_URL": aws_endpoint, "AWS_ACCESS_KEY_ID": "testing",
+           "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1", "TFSYNC_TERRAFORM": str(terraform),
+           "TFSYNC_PLUGIN_DIR": str(find_plugin_dir()), "TFSYNC_ADDRESS": imports[0][0],
+           "TFSYNC_RESOURCE_ID": "r-topic"}
+
+    done, result, _ = run_script(job, extra={k: v for k, v in env.items() if k != "PATH"})
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert result is not None and result["verified"] is True and result["changes"] == []
+    assert result["plan"] == {"import": 1, "add": 0, "change": 0, "destroy": 0}
+    assert result["pr"] == "https://github.example/acme/infra/pull/1"
+    assert "alerts" in _git(remote, "ls-tree", "-r", "--name-only", "tfsync/adopt-r-topic")
