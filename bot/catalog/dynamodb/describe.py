@@ -66,10 +66,19 @@ def _table_args(table: Mapping[str, Any]) -> dict[str, Any]:
         ],
         "global_secondary_indexes": [_index(i, provisioned) for i in table.get("GlobalSecondaryIndexes") or ()],
         "local_secondary_indexes": [_index(i, False) for i in table.get("LocalSecondaryIndexes") or ()],
-        "sse": {"enabled": True, "kms_key_arn": sse.get("KMSMasterKeyArn")}
-        if sse.get("Status") in ("ENABLED", "ENABLING") and sse.get("SSEType") == "KMS"
+        # AWS reports the AWS managed key (aws/dynamodb) by its ARN like a key of one's own, and the provider reads
+        # that one back as no key: the key is left to what AWS holds, and named in a note.
+        "sse": {"enabled": True} if sse.get("Status") in ("ENABLED", "ENABLING") and sse.get("SSEType") == "KMS"
         else None,
     }
+
+
+def _notes(table: Mapping[str, Any]) -> tuple[str, ...]:
+    key = (table.get("SSEDescription") or {}).get("KMSMasterKeyArn")
+    if not key:
+        return ()
+    return (f"Encrypted with KMS key {key}. If that is a key of your own rather than the AWS managed key "
+            "(aws/dynamodb), set it as server_side_encryption's kms_key_arn.",)
 
 
 def _describe_table(clients: Clients, resource: Resource) -> Model:
@@ -88,7 +97,7 @@ def _describe_table(clients: Clients, resource: Resource) -> Model:
         args["point_in_time_recovery"] = True
     tags = dynamodb.list_tags_of_resource(ResourceArn=table["TableArn"]).get("Tags")
     args["tags"] = pair_tags(tags)
-    return Model(args=args)
+    return Model(args=args, notes=_notes(table))
 
 
 def _lower_first(body: Any) -> Any:
@@ -109,7 +118,7 @@ def _table_from_event(record: CloudTrailRecord | None, resource: Resource) -> Mo
         description["BillingModeSummary"] = {"BillingMode": description["BillingMode"]}
     args = _table_args(description)
     args["tags"] = clean_tags(resource.tags)
-    return Model(args=args)
+    return Model(args=args, notes=_notes(description))
 
 
 CODEGEN = (TypeCodegen("aws_dynamodb_table", _describe_table, _table_from_event),)

@@ -9,9 +9,11 @@ def create_eks_cluster(ctx: CreateContext, name: str, tags: dict[str, str]) -> C
     cluster = slug(name, limit=100)
     role = service_role(ctx)
     subnets = [s["SubnetId"] for s in default_subnets(ctx)[:2]]
-    made = ctx.client("eks").create_cluster(name=cluster, roleArn=role, resourcesVpcConfig={"subnetIds": subnets},
+    # The console sends both endpoint choices (public on, private off), and AWS reports them back.
+    vpc = {"subnetIds": subnets, "endpointPublicAccess": True, "endpointPrivateAccess": False}
+    made = ctx.client("eks").create_cluster(name=cluster, roleArn=role, resourcesVpcConfig=vpc,
                                             tags=dict(tags))["cluster"]
-    return Call({"name": cluster, "roleArn": role, "resourcesVpcConfig": {"subnetIds": subnets}, "tags": dict(tags)},
+    return Call({"name": cluster, "roleArn": role, "resourcesVpcConfig": vpc, "tags": dict(tags)},
                 {"cluster": {"name": cluster, "arn": made["arn"], "status": "CREATING"}})
 
 

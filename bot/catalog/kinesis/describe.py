@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.catalog._describe import clean_tags, pair_tags
+from bot.catalog._describe import clean_tags, pair_tags, sorted_strings
 from bot.catalog.base import dig
 from bot.catalog.template_input import Clients, Model, TypeCodegen
 from bot.events import CloudTrailRecord
@@ -18,6 +18,9 @@ def _stream_args(stream: Mapping[str, Any], shards: Any, tags: Mapping[str, str]
     mode = dig(stream, "StreamModeDetails", "StreamMode") or "PROVISIONED"
     retention = stream.get("RetentionPeriodHours")
     kms = stream.get("EncryptionType") == "KMS"
+    metrics = sorted_strings(
+        metric for entry in stream.get("EnhancedMonitoring") or () for metric in entry.get("ShardLevelMetrics") or ()
+    )
     return {
         "name": stream.get("StreamName"),
         "shard_count": shards if mode == "PROVISIONED" else None,
@@ -25,6 +28,7 @@ def _stream_args(stream: Mapping[str, Any], shards: Any, tags: Mapping[str, str]
         "encryption_type": "KMS" if kms else None,
         "kms_key_id": stream.get("KeyId") if kms else None,
         "stream_mode": mode if mode != "PROVISIONED" else None,
+        "shard_level_metrics": metrics,
         "tags": clean_tags(tags),
     }
 

@@ -20,11 +20,19 @@ def create_db_instance(ctx: CreateContext, name: str, tags: dict[str, str]) -> C
                  "tagList": ct_tags(tags)})
 
 
+# The embedded AWS (moto) reports an empty ScalingConfigurationInfo for every cluster, where AWS reports none unless
+# the cluster is Aurora Serverless v1, and the provider reads the empty one as settings to change. Sent the provider's
+# own defaults for them (the console sends none), moto reports those, which the provider reads as no settings.
+_SCALING_AS_PROVIDER_DEFAULTS = {"MinCapacity": 1, "MaxCapacity": 16, "AutoPause": True, "SecondsUntilAutoPause": 300,
+                                 "TimeoutAction": "RollbackCapacityChange", "SecondsBeforeTimeout": 300}
+
+
 def create_rds_cluster(ctx: CreateContext, name: str, tags: dict[str, str]) -> Call:
     identifier = slug(name, limit=63)
     made = ctx.client("rds").create_db_cluster(
         DBClusterIdentifier=identifier, Engine="aurora-postgresql", MasterUsername="app",
         MasterUserPassword=secrets.token_urlsafe(16), Tags=pairs(tags),
+        ScalingConfiguration=_SCALING_AS_PROVIDER_DEFAULTS,
     )["DBCluster"]
     return Call({"dBClusterIdentifier": identifier, "engine": "aurora-postgresql", "masterUsername": "app",
                  "masterUserPassword": HIDDEN, "tags": ct_tags(tags)},

@@ -24,9 +24,46 @@ def _parameter_group(value: Any) -> str | None:
     return value if value and not str(value).startswith("default.") else None
 
 
+def _first(body: Mapping[str, Any], *names: str) -> Any:
+    """The first of `names` the body holds: the API's response field, then CloudTrail's request field."""
+    for name in names:
+        if body.get(name) is not None:
+            return body[name]
+    return None
+
+
+def _positive(value: Any) -> Any:
+    return value if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else None
+
+
+def _arn(value: Any) -> str | None:
+    """A KMS key the provider accepts back: AWS reports an ARN (a key chosen by alias is reported by its ARN)."""
+    return value if isinstance(value, str) and value.startswith("arn:") else None
+
+
+def _shared_args(body: Mapping[str, Any]) -> dict[str, Any]:
+    """What instances and clusters both report, under the argument names they share."""
+    logs = _first(body, "EnabledCloudwatchLogsExports", "EnableCloudwatchLogsExports")
+    return {
+        "backup_retention_period": _first(body, "BackupRetentionPeriod"),
+        "copy_tags_to_snapshot": true_or_none(_first(body, "CopyTagsToSnapshot")),
+        "enabled_cloudwatch_logs_exports": sorted_strings(logs),
+        "iam_database_authentication_enabled": true_or_none(
+            _first(body, "IAMDatabaseAuthenticationEnabled", "EnableIAMDatabaseAuthentication")
+        ),
+        "performance_insights_enabled": true_or_none(
+            _first(body, "PerformanceInsightsEnabled", "EnablePerformanceInsights")
+        ),
+        "storage_encrypted": true_or_none(body.get("StorageEncrypted")),
+        "kms_key_id": _arn(body.get("KmsKeyId")) if body.get("StorageEncrypted") else None,
+        "deletion_protection": true_or_none(body.get("DeletionProtection")),
+    }
+
+
 def _instance_args(db: Mapping[str, Any], tags: Mapping[str, str]) -> dict[str, Any]:
     storage_type = db.get("StorageType")
     groups = db.get("DBParameterGroups") or ()
+    monitoring = _positive(db.get("MonitoringInterval"))
     return {
         "identifier": db.get("DBInstanceIdentifier"),
         "engine": db.get("Engine"),
@@ -39,13 +76,19 @@ def _instance_args(db: Mapping[str, Any], tags: Mapping[str, str]) -> dict[str, 
         "db_name": db.get("DBName"),
         "username": db.get("MasterUsername"),
         "manage_master_user_password": True if db.get("MasterUserSecret") else None,
+        "port": dig(db, "Endpoint", "Port") or db.get("DbInstancePort") or db.get("Port"),
         "db_subnet_group_name": dig(db, "DBSubnetGroup", "DBSubnetGroupName") or db.get("DBSubnetGroupName"),
         "vpc_security_group_ids": _groups(db.get("VpcSecurityGroups")),
         "parameter_group_name": _parameter_group(dig(groups, 0, "DBParameterGroupName")),
         "multi_az": true_or_none(db.get("MultiAZ")),
         "publicly_accessible": true_or_none(db.get("PubliclyAccessible")),
-        "storage_encrypted": true_or_none(db.get("StorageEncrypted")),
-        "deletion_protection": true_or_none(db.get("DeletionProtection")),
+        **_shared_args(db),
+        "backup_window": db.get("PreferredBackupWindow"),
+        "maintenance_window": db.get("PreferredMaintenanceWindow"),
+        # The provider's default is true; it reads the flag back, so only "off" needs writing.
+        "auto_minor_version_upgrade": False if db.get("AutoMinorVersionUpgrade") is False else None,
+        "monitoring_interval": monitoring,
+        "monitoring_role_arn": db.get("MonitoringRoleArn") if monitoring else None,
         "tags": clean_tags(tags),
     }
 
@@ -86,8 +129,43 @@ def _instance_from_event(record: CloudTrailRecord | None, resource: Resource) ->
     return Model(args=args, notes=notes)
 
 
+def _capacity(value: Any) -> Any:
+    """An Aurora capacity as the provider reads it (a whole number of ACUs is written without its `.0`)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _fields(body: Any, names: Mapping[str, str]) -> dict[str, Any]:
+    """{argument: value} for each API field (PascalCase, or CloudTrail's camelCase) the body holds."""
+    if not isinstance(body, Mapping):
+        return {}
+    found = {argument: _first(body, field, field[0].lower() + field[1:]) for field, argument in names.items()}
+    return {argument: value for argument, value in found.items() if value is not None}
+
+
+_SERVERLESS_V2 = {"MinCapacity": "min_capacity", "MaxCapacity": "max_capacity",
+                  "SecondsUntilAutoPause": "seconds_until_auto_pause"}
+_SERVERLESS_V1 = {"AutoPause": "auto_pause", "MinCapacity": "min_capacity", "MaxCapacity": "max_capacity",
+                  "SecondsUntilAutoPause": "seconds_until_auto_pause", "SecondsBeforeTimeout": "seconds_before_timeout",
+                  "TimeoutAction": "timeout_action"}
+
+
+def _serverless_v2(cluster: Mapping[str, Any]) -> dict[str, Any] | None:
+    scaling = _fields(cluster.get("ServerlessV2ScalingConfiguration"), _SERVERLESS_V2)
+    if "min_capacity" not in scaling or "max_capacity" not in scaling:
+        return None
+    return {argument: _capacity(value) for argument, value in scaling.items()}
+
+
+def _serverless_v1(cluster: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Aurora Serverless v1's capacity settings, which AWS reports only for clusters in that engine mode."""
+    if cluster.get("EngineMode") != "serverless":
+        return None
+    return _fields(cluster.get("ScalingConfigurationInfo") or cluster.get("ScalingConfiguration"), _SERVERLESS_V1)
+
+
 def _cluster_args(cluster: Mapping[str, Any], tags: Mapping[str, str]) -> dict[str, Any]:
     mode = cluster.get("EngineMode")
+    group = cluster.get("DBClusterParameterGroup")
     return {
         "cluster_identifier": cluster.get("DBClusterIdentifier"),
         "engine": cluster.get("Engine"),
@@ -96,11 +174,22 @@ def _cluster_args(cluster: Mapping[str, Any], tags: Mapping[str, str]) -> dict[s
         "database_name": cluster.get("DatabaseName"),
         "master_username": cluster.get("MasterUsername"),
         "manage_master_user_password": True if cluster.get("MasterUserSecret") else None,
+        "port": cluster.get("Port"),
         "db_subnet_group_name": cluster.get("DBSubnetGroup") if isinstance(cluster.get("DBSubnetGroup"), str)
         else cluster.get("DBSubnetGroupName"),
         "vpc_security_group_ids": _groups(cluster.get("VpcSecurityGroups")),
-        "storage_encrypted": true_or_none(cluster.get("StorageEncrypted")),
-        "deletion_protection": true_or_none(cluster.get("DeletionProtection")),
+        "db_cluster_parameter_group_name": _parameter_group(
+            group if isinstance(group, str) else cluster.get("DBClusterParameterGroupName")
+        ),
+        "db_cluster_instance_class": cluster.get("DBClusterInstanceClass"),
+        "iops": cluster.get("Iops") if cluster.get("DBClusterInstanceClass") else None,
+        **_shared_args(cluster),
+        "preferred_backup_window": cluster.get("PreferredBackupWindow"),
+        "preferred_maintenance_window": cluster.get("PreferredMaintenanceWindow"),
+        "enable_http_endpoint": true_or_none(_first(cluster, "HttpEndpointEnabled", "EnableHttpEndpoint")),
+        "backtrack_window": _positive(cluster.get("BacktrackWindow")),
+        "serverlessv2_scaling": _serverless_v2(cluster),
+        "scaling": _serverless_v1(cluster),
         "tags": clean_tags(tags),
     }
 

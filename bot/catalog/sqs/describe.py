@@ -25,6 +25,8 @@ _ATTRIBUTES = {
     "DeduplicationScope": ("deduplication_scope", "queue", str),
     "FifoThroughputLimit": ("fifo_throughput_limit", "perQueue", str),
 }
+# The largest max_message_size the AWS provider 5.x accepts; AWS has allowed (and defaulted to) 1 MiB since 2025.
+_PROVIDER_MAX_MESSAGE_SIZE = 262144
 
 
 def _convert(value: Any, kind: type) -> Any:
@@ -44,6 +46,13 @@ def _queue_args(name: str, attributes: Mapping[str, Any], tags: Mapping[str, str
         if attribute in attributes:
             value = _convert(attributes[attribute], kind)
             args[argument] = None if value in (default, "") else value
+    size = args.get("max_message_size")
+    # The provider cannot be given a larger size; its import keeps the real one, which the code then leaves alone.
+    args["ignore_max_message_size"] = bool(size and size > _PROVIDER_MAX_MESSAGE_SIZE)
+    if args["ignore_max_message_size"]:
+        args["max_message_size"] = None
+    if str(attributes.get("SqsManagedSseEnabled", "")).lower() == "false" and not args.get("kms_master_key_id"):
+        args["sqs_managed_sse_enabled"] = False
     redrive = attributes.get("RedrivePolicy")
     args["redrive_policy"] = JsonDocument(json_doc(redrive)) if redrive else None
     args["tags"] = clean_tags(tags)
