@@ -67,6 +67,8 @@ class BuildUpdate:
     log_group: str | None
     log_stream: str | None
     deep_link: str | None
+    # For a completed phase: when it ended and how long it took, as CodeBuild's event says; "" when it does not.
+    timing: str = ""
 
     @property
     def terminal(self) -> bool:
@@ -99,6 +101,16 @@ def _object(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _timing(ended: Any, seconds: Any) -> str:
+    """"finished <when>, took <n> s" from a phase event's end time and duration, as far as the event has them."""
+    parts = []
+    if isinstance(ended, str) and ended.strip():
+        parts.append(f"finished {ended.strip()[:40]}")
+    if isinstance(seconds, int | float) and not isinstance(seconds, bool) and seconds >= 0:
+        parts.append(f"took {int(seconds)} s")
+    return ", ".join(parts)
+
+
 def parse_build_event(event: ServiceEvent) -> BuildUpdate | None:
     """A BuildUpdate from a codebuild-state or codebuild-phase ServiceEvent; None for other kinds."""
     if event.kind not in ("codebuild-state", "codebuild-phase"):
@@ -109,9 +121,11 @@ def parse_build_event(event: ServiceEvent) -> BuildUpdate | None:
     logs = _object(info.get("logs"))
     if event.kind == "codebuild-state":
         kind, status, phase = "state", str(detail.get("build-status", "")), str(detail.get("current-phase", ""))
+        timing = ""
     else:
         kind = "phase"
         status, phase = str(detail.get("completed-phase-status", "")), str(detail.get("completed-phase", ""))
+        timing = _timing(detail.get("completed-phase-end"), detail.get("completed-phase-duration-seconds"))
     return BuildUpdate(
         kind=kind,
         build_id=build_id_of(str(detail.get("build-id", ""))),
@@ -123,6 +137,7 @@ def parse_build_event(event: ServiceEvent) -> BuildUpdate | None:
         log_group=logs.get("group-name") or None,
         log_stream=logs.get("stream-name") or None,
         deep_link=logs.get("deep-link") or None,
+        timing=timing,
     )
 
 
@@ -266,7 +281,7 @@ class CodeBuildRunner:
                         continue
                     update = polled
                 if update.kind == "phase":
-                    await reporter.phase(job, JobPhase(update.phase, update.status))
+                    await reporter.phase(job, JobPhase(update.phase, update.status, update.timing))
                     continue
                 if update.terminal:
                     return await self.outcome(update)

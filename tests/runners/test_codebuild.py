@@ -154,6 +154,8 @@ async def test_start_build_carries_only_identifiers_and_the_code_goes_to_the_buc
     assert outcome.result.plan.imports == 1 and outcome.result.plan.clean
     assert outcome.record.status == "adopted" and outcome.record.job_link == "0123abc"
     assert [(p.name, p.status) for _, p in reporter.phases] == [("SUBMITTED", "SUCCEEDED"), ("BUILD", "SUCCEEDED")]
+    # The phase event's own end time and duration: the thread says when the step finished and how long it took.
+    assert reporter.phases[1][1].detail == f"finished {codebuild_events._TIME}, took 12 s"
 
 
 @pytest.mark.parametrize(
