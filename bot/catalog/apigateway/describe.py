@@ -19,7 +19,8 @@ def _api_args(api: Mapping[str, Any], tags: Mapping[str, str]) -> dict[str, Any]
         "name": api.get("name"),
         "description": api.get("description") or None,
         "api_key_source": source if source not in (None, "HEADER") else None,
-        "binary_media_types": sorted_strings(api.get("binaryMediaTypes")),
+        # A list to the provider: in AWS's order, which a sorted copy would show as a change.
+        "binary_media_types": [str(kind) for kind in api.get("binaryMediaTypes") or () if kind],
         "disable_execute_api_endpoint": True if api.get("disableExecuteApiEndpoint") else None,
         "endpoint_types": types,
         "tags": clean_tags(tags),

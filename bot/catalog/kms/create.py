@@ -6,9 +6,12 @@ from bot.catalog._create import Call, CreateContext, pairs
 
 
 def create_kms_key(ctx: CreateContext, name: str, tags: dict[str, str]) -> Call:
-    meta = ctx.client("kms").create_key(Description=name.strip() or "sandbox key",
+    # The console sends the key's usage and spec explicitly (moto also reports no KeyUsage for a key made without).
+    meta = ctx.client("kms").create_key(Description=name.strip() or "sandbox key", KeyUsage="ENCRYPT_DECRYPT",
+                                        KeySpec="SYMMETRIC_DEFAULT",
                                         Tags=pairs(tags, "TagKey", "TagValue"))["KeyMetadata"]
-    return Call({"description": name.strip() or "sandbox key", "tags": pairs(tags, "tagKey", "tagValue")},
+    return Call({"description": name.strip() or "sandbox key", "keyUsage": "ENCRYPT_DECRYPT",
+                 "keySpec": "SYMMETRIC_DEFAULT", "tags": pairs(tags, "tagKey", "tagValue")},
                 {"keyMetadata": {"keyId": meta["KeyId"], "arn": meta["Arn"], "awsAccountId": ctx.account_id,
                                  "description": meta.get("Description", "")}})
 

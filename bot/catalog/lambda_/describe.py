@@ -11,16 +11,19 @@ from bot.catalog.template_input import Clients, Model, TypeCodegen
 from bot.events import CloudTrailRecord
 from bot.resource import Resource
 
-_DEFAULTS = {"memory_size": 128, "timeout": 3, "architectures": ["x86_64"], "package_type": "Zip"}
+_DEFAULTS = {"memory_size": 128, "timeout": 3, "architectures": ["x86_64"], "package_type": "Zip",
+             "reserved_concurrent_executions": -1}
 _DEFAULT_EPHEMERAL = 512
 _CODE_NOTE = (
-    "The deployment package is not read back from AWS: set filename or s3_bucket/s3_key (or ignore_changes on "
-    "them) before this configuration changes the code."
+    "AWS never returns a function's zip package: filename is where the package would go, and ignore_changes keeps "
+    "the deployed code as it is; put the package there and remove ignore_changes to deploy code from Terraform."
 )
 _ENV_NOTE = "Environment variables are copied as AWS holds them: move any secret into a secret store before committing."
 
 
-def _args(config: Mapping[str, Any], image_uri: Any, tags: Mapping[str, str]) -> dict[str, Any]:
+def _args(
+    config: Mapping[str, Any], image_uri: Any, tags: Mapping[str, str], concurrency: Any = None
+) -> dict[str, Any]:
     vpc = config.get("VpcConfig") or {}
     ephemeral = dig(config, "EphemeralStorage", "Size")
     args: dict[str, Any] = {
@@ -34,6 +37,7 @@ def _args(config: Mapping[str, Any], image_uri: Any, tags: Mapping[str, str]) ->
         "architectures": config.get("Architectures"),
         "memory_size": config.get("MemorySize"),
         "timeout": config.get("Timeout"),
+        "reserved_concurrent_executions": concurrency,
         "layers": [layer.get("Arn") for layer in config.get("Layers") or () if layer.get("Arn")],
         "kms_key_arn": config.get("KMSKeyArn"),
         "environment": {"variables": variables} if (variables := dig(config, "Environment", "Variables")) else None,
@@ -62,7 +66,8 @@ def _notes(args: Mapping[str, Any]) -> tuple[str, ...]:
 
 def _describe_function(clients: Clients, resource: Resource) -> Model:
     function = clients("lambda").get_function(FunctionName=resource.import_id)
-    args = _args(function["Configuration"], dig(function, "Code", "ImageUri"), function.get("Tags") or {})
+    args = _args(function["Configuration"], dig(function, "Code", "ImageUri"), function.get("Tags") or {},
+                 dig(function, "Concurrency", "ReservedConcurrentExecutions"))
     return Model(args=args, notes=_notes(args))
 
 
