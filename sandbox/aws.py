@@ -88,6 +88,27 @@ class _AtomicDynamoDB:
             return list(self.app(environ, start_response))
 
 
+def _fill_moto_gaps() -> None:
+    """Calls the AWS provider makes that moto does not serve, answered from moto's own state.
+
+    Step Functions: the provider lists a state machine's versions on every read and retries a 500 for minutes;
+    moto keeps the versions a `publish` made but has no ListStateMachineVersions. Idempotent.
+    """
+    from moto.core.responses import ActionResult
+    from moto.stepfunctions.responses import StepFunctionResponse
+
+    if hasattr(StepFunctionResponse, "list_state_machine_versions"):
+        return
+
+    def list_state_machine_versions(self: StepFunctionResponse) -> ActionResult:
+        machine = self.stepfunction_backend.describe_state_machine(self._get_param("stateMachineArn"))
+        versions = sorted(machine.versions.values(), key=lambda v: v.version, reverse=True)
+        return ActionResult({"stateMachineVersions": [
+            {"stateMachineVersionArn": v.arn, "creationDate": v.creation_date} for v in versions]})
+
+    StepFunctionResponse.list_state_machine_versions = list_state_machine_versions  # type: ignore[attr-defined]
+
+
 class EmbeddedAws:
     """moto in server mode on a free port of 127.0.0.1, in a thread of this process."""
 
@@ -100,6 +121,8 @@ class EmbeddedAws:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
         from moto.server import ThreadedMotoServer
         from werkzeug.serving import make_server
+
+        _fill_moto_gaps()
 
         class AtomicMotoServer(ThreadedMotoServer):
             def _server_entry(self) -> None:

@@ -76,11 +76,9 @@ def root_module(endpoint: str) -> str:
 }}
 
 provider "aws" {{
-  region                      = "us-east-1"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_requesting_account_id  = true
-  s3_use_path_style           = true
+  region                  = "us-east-1"
+  skip_metadata_api_check = true
+  s3_use_path_style       = true
 
   endpoints {{
 {endpoints}
