@@ -183,9 +183,9 @@ class ClickOps:
         return [{"tf_type": tf_type, "label": CATALOG[tf_type].label or tf_type, "service": CATALOG[tf_type].service,
                  "loses_data": CATALOG[tf_type].loses_data} for tf_type in sorted(CREATORS)]
 
-    def create(self, tf_type: str, name: str = "", tags: Mapping[str, str] | None = None,
-               actor: str = "alice@example.com", origin: str = CONSOLE) -> Created:
-        """Make one resource and emit its creation event; ClickOpsError when it cannot be made."""
+    def make(self, tf_type: str, name: str = "", tags: Mapping[str, str] | None = None,
+             actor: str = "alice@example.com", origin: str = CONSOLE) -> tuple[dict[str, Any], list[Any]]:
+        """Make one resource in the embedded AWS: its CloudTrail record and what the catalog reads from it."""
         if tf_type not in CREATORS:
             raise ClickOpsError(f"{tf_type!r} is not a type tfsync knows; choose one of the catalog's types")
         if origin not in ORIGINS:
@@ -207,6 +207,13 @@ class ClickOps:
             found = CATALOG[tf_type].resolve(CloudTrailRecord(record, "sandbox clickops"))
         except ExtractError as exc:
             raise ClickOpsError(f"the creation record for {tf_type} is incomplete: {exc}") from None
+        return record, found
+
+    def create(self, tf_type: str, name: str = "", tags: Mapping[str, str] | None = None,
+               actor: str = "alice@example.com", origin: str = CONSOLE) -> Created:
+        """Make one resource and emit its creation event; ClickOpsError when it cannot be made."""
+        record, found = self.make(tf_type, name, tags, actor, origin)
+        name = name.strip() or default_name(tf_type)
         body = json.dumps(eventbridge_event(record))
         aws.client(self.settings, "sqs").send_message(QueueUrl=self.queue_url, MessageBody=body)
         created = Created(tf_type=tf_type, name=found[0].name if found else name,

@@ -201,3 +201,32 @@ def test_the_verdict_names_the_type_and_the_attribute() -> None:
         "aws_kms_key: module.adopted.aws_kms_key.k would delete/create: key_usage ('A' -> 'B') forces replacement",
         "aws_kms_key: module.adopted.aws_kms_key.k is not imported as 'k-1' (the plan imports None)",
     ]
+
+
+def test_every_type_the_sandbox_offers_plans_clean_with_the_adopt_forms_defaults(
+    aws_client: Aws, aws_env: dict[str, str], tmp_path: Path,
+) -> None:
+    """The sandbox's own ClickOps, then Adopt with the form's defaults (the suggested name, the root module): the
+    tree plans with every import and no change."""
+    from bot.classify import Classifier
+    from bot.config import Settings
+    from bot.events import CloudTrailRecord
+    from sandbox.clickops import CREATORS, ClickOps
+
+    clickops = ClickOps(Settings.from_env(aws_env), queue_url="")
+    tree = tmp_path / "sandbox-infrastructure"
+    tree.mkdir()
+    (tree / "main.tf").write_text(root_module(aws_env["AWS_ENDPOINT_URL"]).split(f'module "{MODULE}"')[0],
+                                  encoding="utf-8")
+    backend_in_moto(aws_client)
+    generator = CodeGenerator(lambda service, region: aws_client(service, region))
+    expected: dict[str, dict[str, str]] = {}
+    for tf_type in ONLY or sorted(CREATORS):
+        raw, _ = clickops.make(tf_type, tags={"team": "platform"})
+        result = Classifier().classify(CloudTrailRecord(raw, "clickops"))
+        [resource] = [r for r in result.resources if r.tf_type == tf_type]
+        generation = generator.generate(resource, None, root=tree, describe=True)
+        write_tree(generation.files, tree)
+        expected[tf_type] = dict(_imports(generation.files))
+
+    assert problems(plan(tree), expected) == []
