@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import statistics
 import tempfile
 import time
@@ -97,6 +98,10 @@ async def measure(adoptions: int) -> list[tuple[float, str]]:
 
 
 def run(adoptions: int = 10) -> bool:
+    from sandbox.app import QUIET_LOGGERS
+
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     if find_plugin_dir() is None:
         print("adopt: not measured: no hashicorp/aws provider in a plugin directory here, so no plan can run")
         return True
