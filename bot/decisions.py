@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from bot.catalog import CATALOG
 from bot.catalog.template_input import Clients
 from bot.classify import Resource
 from bot.codegen import (
@@ -292,6 +293,7 @@ class DecisionService:
             mode=self.mode,
             files=generation.files,
             imports=imports,
+            argument_only=argument_only_updates(imports),
         )
 
     async def _renamed(self, record: ResourceRecord, job: AdoptJob, asked: str | None,
@@ -502,6 +504,17 @@ def _claimed_first(other: ResourceRecord, record: ResourceRecord) -> bool:
     if record.status != Status.ADOPTING.value:
         return True
     return (other.status_changed_at, other.resource_id) < (record.status_changed_at, record.resource_id)
+
+
+def argument_only_updates(imports: Iterable[tuple[str, str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """For each imported address whose type lists Terraform-only arguments, those arguments (the gate accepts an
+    in-place update of exactly them: the safe values the code sets, which an import cannot record)."""
+    found = []
+    for address, _ in imports:
+        entry = CATALOG.get(address.split(".")[-2])
+        if entry is not None and entry.argument_only_updates:
+            found.append((address, entry.argument_only_updates))
+    return tuple(found)
 
 
 def failure_text(result: JobResult) -> str | None:

@@ -271,5 +271,5 @@ class SlackJobReporter:
         # The record moves to adopted or adopt_failed after this; its reply then shows the plan and the log.
         log = result.log_location if result.log_location and result.log_location.startswith("https://") else None
         self.notifier.job_finished(
-            job.resource_id, plan_summary=result.plan.describe() if result.plan else "", job_url=log,
+            job.resource_id, plan_summary=result.plan_summary(), job_url=log,
         )

@@ -70,6 +70,9 @@ class CatalogEntry:
     # Maps a resource's attributes in a Terraform state file to the import ID resolve() returns.
     state_import_id: StateId = _state_id
     label: str = ""  # what a person calls it: "EC2 instance", "S3 bucket"
+    # Terraform-only arguments (no AWS API behind them) whose import leaves a value other than the safe one the code
+    # sets; the clean-plan gate accepts an in-place update of exactly these on an imported resource, and nothing else.
+    argument_only_updates: tuple[str, ...] = ()
 
 
 def dig(obj: Any, *path: str | int) -> Any:

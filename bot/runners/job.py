@@ -39,6 +39,8 @@ class AdoptJob:
     mode: str  # pr | apply
     files: tuple[GeneratedFile, ...]
     imports: tuple[tuple[str, str], ...]  # (address, import ID) the plan must import, and nothing else
+    # (address, Terraform-only arguments) whose in-place update on import the gate accepts (the catalog's list)
+    argument_only: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def branch(self) -> str:
@@ -62,6 +64,7 @@ class AdoptJob:
             "branch": self.branch,
             "files": [f.path for f in self.files],
             "imports": [{"address": a, "id": i} for a, i in self.imports],
+            "argument_only": {address: list(names) for address, names in self.argument_only},
         }
 
 
@@ -164,6 +167,15 @@ class JobResult:
     # True only when a real plan ran and the clean-plan gate passed (and, in apply mode, the apply did).
     verified: bool = False
     changes: tuple[PlanChange, ...] = ()  # what kept a plan from being clean
+    # Terraform-only settings the gate accepted as the only update of an imported resource ("" when none)
+    accepted: str = ""
+
+    def plan_summary(self) -> str:
+        """The plan's counts, and what the gate accepted as Terraform-only, for the thread."""
+        if self.plan is None:
+            return ""
+        text = self.plan.describe()
+        return f"{text}; Terraform-only settings only, nothing in AWS: {self.accepted}" if self.accepted else text
 
     @property
     def succeeded(self) -> bool:
@@ -252,5 +264,6 @@ def result_from_line(value: Mapping[str, Any], log_location: str | None = None) 
         error=error,
         log_location=log_location,
         verified=value.get("verified") is True and status == "succeeded",
+        accepted=text("accepted") or "",
         changes=tuple(c for c in map(PlanChange.from_mapping, changes) if c is not None),
     )

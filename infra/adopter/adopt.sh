@@ -36,6 +36,7 @@ plan_import=0 plan_add=0 plan_change=0 plan_destroy=0
 token=""
 work=""
 changes="[]"
+accepted=""
 
 log() {
   printf 'tfsync: %s\n' "$*" >&2
@@ -60,10 +61,11 @@ result() {
     --argjson destroy "$plan_destroy" \
     --argjson changes "$changes" \
     --argjson verified "$verified" \
+    --arg accepted "$accepted" \
     '{status: $status, step: $step, commit: (if $commit == "" then null else $commit end),
       pr: (if $pr == "" then null else $pr end),
       plan: {"import": $imports, add: $add, change: $change, destroy: $destroy},
-      changes: $changes, verified: $verified,
+      changes: $changes, verified: $verified, accepted: $accepted,
       error: (if $error == "" then null else $error end)}' |
     sed 's/^/TFSYNC_RESULT /'
 }
@@ -276,22 +278,31 @@ tf plan -input=false -no-color -lock-timeout=300s -out=tfsync.tfplan >&2 2>"${wo
 tf show -json tfsync.tfplan >"${work}/plan.json" || fail "terraform show could not read the plan"
 
 begin "gate"
-# What each change would do, attribute by attribute, for the thread to say in plain words.
-changes="$(jq -c '
-  [.resource_changes[]? | select(.mode == "managed")
-   | select([.change.actions[] | select(. != "no-op" and . != "read")] | length > 0)
-   | .change as $c
-   | {address, actions: $c.actions,
-      attributes: ([(($c.before // {}) | keys[]), (($c.after // {}) | keys[])] | unique
-                   | map(select(($c.before // {})[.] != ($c.after // {})[.] and (($c.after_unknown // {})[.] | not)))),
-      replace: ([($c.replace_paths // [])[] | .[0] | tostring] | unique)}]' "${work}/plan.json")" ||
+# What each change would do, attribute by attribute, for the thread to say in plain words. An in-place update of an
+# imported resource that touches only the Terraform-only arguments the manifest lists for it (the catalog's safe
+# values that an import cannot record, like skip_final_snapshot) changes nothing in AWS: it is accepted, and said.
+all_changes="$(jq -c --slurpfile manifest "$manifest" '
+  ($manifest[0].argument_only // {}) as $allowed
+  | [.resource_changes[]? | select(.mode == "managed")
+     | select([.change.actions[] | select(. != "no-op" and . != "read")] | length > 0)
+     | .change as $c
+     | {address, actions: $c.actions,
+        attributes: ([(($c.before // {}) | keys[]), (($c.after // {}) | keys[])] | unique
+                     | map(select(($c.before // {})[.] != ($c.after // {})[.]
+                                  and (($c.after_unknown // {})[.] | not)))),
+        replace: ([($c.replace_paths // [])[] | .[0] | tostring] | unique)}
+     | . + {accepted: (.actions == ["update"] and $c.importing != null and (.attributes | length > 0)
+                       and ((.attributes - ($allowed[.address] // [])) | length == 0))}]' "${work}/plan.json")" ||
   fail "the plan is not a Terraform JSON plan"
+changes="$(jq -c '[.[] | select(.accepted | not) | del(.accepted)]' <<<"$all_changes")"
+accepted="$(jq -r '[.[] | select(.accepted) | "\(.address) (\(.attributes | join(", ")))"] | join("; ")' \
+  <<<"$all_changes")"
 # Terraform counts a replacement as one add and one destroy, an import with changes as an import and a change.
-counts="$(jq -c '
+counts="$(jq -c --argjson accepted "$(jq '[.[] | select(.accepted)] | length' <<<"$all_changes")" '
   [.resource_changes[]? | select(.mode == "managed")] as $rc
   | {"import": ([$rc[] | select(.change.importing != null)] | length),
      add: ([$rc[] | select(.change.actions | index("create"))] | length),
-     change: ([$rc[] | select(.change.actions | index("update"))] | length),
+     change: (([$rc[] | select(.change.actions | index("update"))] | length) - $accepted),
      destroy: ([$rc[] | select(.change.actions | index("delete"))] | length)}' "${work}/plan.json")" ||
   fail "the plan is not a Terraform JSON plan"
 plan_import="$(jq -r '.import' <<<"$counts")"
@@ -299,6 +310,9 @@ plan_add="$(jq -r '.add' <<<"$counts")"
 plan_change="$(jq -r '.change' <<<"$counts")"
 plan_destroy="$(jq -r '.destroy' <<<"$counts")"
 summary="${plan_import} to import, ${plan_add} to add, ${plan_change} to change, ${plan_destroy} to destroy"
+if [ -n "$accepted" ]; then
+  summary="${summary}; Terraform-only settings only, nothing in AWS: ${accepted}"
+fi
 log "plan: ${summary}"
 
 missing="$(jq -r --slurpfile manifest "$manifest" '

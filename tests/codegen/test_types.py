@@ -454,7 +454,7 @@ def make_db_instance(aws: Aws) -> Made:
               "multi_az": True, "backup_retention_period": 7, "backup_window": "03:00-04:00",
               "maintenance_window": "sun:05:00-sun:06:00", "copy_tags_to_snapshot": True,
               "auto_minor_version_upgrade": False, "enabled_cloudwatch_logs_exports": ["postgresql"],
-              "skip_final_snapshot": True, "tags": {"team": "shop"}}
+              "skip_final_snapshot": False, "final_snapshot_identifier": "orders-db-final", "tags": {"team": "shop"}}
     return Made(record, "orders-db", expect)
 
 
@@ -566,7 +566,7 @@ def make_secret(aws: Aws) -> Made:
                                                  KmsKeyId=key, Tags=_tags({"team": "db"}))
     record = cloudtrail("secretsmanager.amazonaws.com", "CreateSecret", {"name": "prod/db", "kmsKeyId": key},
                         {"arn": secret["ARN"], "name": "prod/db"})
-    expect = {"name": "prod/db", "description": "db login", "kms_key_id": key, "recovery_window_in_days": 0,
+    expect = {"name": "prod/db", "description": "db login", "kms_key_id": key, "recovery_window_in_days": 30,
               "tags": {"team": "db"}}
     return Made(record, secret["ARN"], expect)
 

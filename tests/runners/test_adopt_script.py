@@ -214,7 +214,8 @@ def test_a_clean_import_pushes_the_branch_and_opens_a_pull_request(
     assert result == {
         "status": "succeeded", "step": "done", "commit": _git(remote, "rev-parse", BRANCH).strip(),
         "pr": "https://github.example/acme/infra/pull/1",
-        "plan": {"import": 2, "add": 0, "change": 0, "destroy": 0}, "changes": [], "verified": True, "error": None,
+        "plan": {"import": 2, "add": 0, "change": 0, "destroy": 0}, "changes": [], "verified": True, "accepted": "",
+        "error": None,
     }
     assert [c[0] for c in calls] == ["init", "plan", "show"]
     assert "-input=false" in calls[0] and "-out=tfsync.tfplan" in calls[1]
@@ -513,3 +514,25 @@ def test_codebuild_flavour_with_the_real_terraform_against_moto(
     assert result["plan"] == {"import": 1, "add": 0, "change": 0, "destroy": 0}
     assert result["pr"] == "https://github.example/acme/infra/pull/1"
     assert "alerts" in _git(remote, "ls-tree", "-r", "--name-only", "tfsync/adopt-r-topic")
+
+
+@pytest.mark.parametrize(("allowed", "clean"), [(["tags"], True), (["skip_final_snapshot"], False)])
+def test_the_gate_accepts_an_update_of_exactly_the_listed_terraform_only_arguments(
+    tmp_path: Path, run_script: Run, pulls: _PullRequests, allowed: list[str], clean: bool
+) -> None:
+    job = _job(tmp_path)
+    manifest = json.loads((job / "manifest.json").read_text())
+    manifest["argument_only"] = {ADDRESS: allowed}
+    (job / "manifest.json").write_text(json.dumps(manifest))
+
+    done, result, _ = run_script(job, plan="import_with_change")
+
+    assert result is not None
+    if clean:
+        assert done.returncode == 0 and result["verified"] is True, done.stderr
+        assert result["plan"] == {"import": 2, "add": 0, "change": 0, "destroy": 0}
+        assert result["accepted"] == f"{ADDRESS} (tags)" and result["changes"] == []
+        assert "Terraform-only settings only, nothing in AWS" in pulls.requests[-1]["body"]["body"]
+    else:
+        assert done.returncode == 1 and "the plan is not clean" in result["error"]
+        assert result["accepted"] == "" and [c["attributes"] for c in result["changes"]] == [["tags"]]

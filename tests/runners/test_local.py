@@ -287,3 +287,27 @@ async def test_two_adopts_at_once_run_one_job(repo: StateRepository, aws_client:
     assert done[0].result.succeeded
     assert _git(repository, "rev-list", "--count", f"main..tfsync/adopt-{record.resource_id}").strip() == "1"
     assert json.loads(json.dumps(done[0].result.skipped_checks))  # a result a thread can show
+
+
+@needs_provider
+async def test_the_gate_accepts_exactly_the_terraform_only_settings_and_apply_records_them(
+    repo: StateRepository, aws_client: Aws, aws_endpoint: str, repository: Path
+) -> None:
+    """An RDS instance's code keeps the safe final snapshot, which an import cannot record: the gate accepts that
+    update alone (and says so), and the apply writes it to the state."""
+    record = await _detected(repo, aws_client, "aws_db_instance")
+    decisions = decisions_for(repo, _runner(repository, aws_endpoint), RecordingReporter(), mode="apply",
+                              aws=aws_client)
+
+    outcome = await adopt(decisions, record.resource_id, "slack:U-alice", tf_name="orders", target_module="storage")
+
+    assert outcome.result.succeeded and outcome.result.verified, outcome.result.error
+    assert outcome.result.plan is not None and outcome.result.plan.describe() == (
+        "1 to import, 0 to add, 0 to change, 0 to destroy")
+    assert "module.storage.aws_db_instance.orders (" in outcome.result.accepted
+    assert "skip_final_snapshot" in outcome.result.accepted
+    assert "Terraform-only settings only, nothing in AWS" in outcome.result.plan_summary()
+    state = json.loads(aws_client("s3").get_object(Bucket=STATE_BUCKET, Key=STATE_KEY)["Body"].read())
+    [instance] = [r for r in state["resources"] if r["type"] == "aws_db_instance"]
+    attributes = instance["instances"][0]["attributes"]
+    assert attributes["skip_final_snapshot"] is False and attributes["final_snapshot_identifier"].endswith("-final")

@@ -113,6 +113,8 @@ ENTRIES = (
         ),
         loses_data=True,
         state_import_id=_instance_state_id,
+        # A destroy's final snapshot, and when modifications apply: Terraform's own, not kept by AWS.
+        argument_only_updates=("skip_final_snapshot", "final_snapshot_identifier", "apply_immediately"),
     ),
     CatalogEntry(
         tf_type="aws_rds_cluster",

@@ -55,5 +55,7 @@ ENTRIES = (
         # The secret's value is not in any Terraform definition that would import it.
         loses_data=True,
         state_import_id=_state_id,
+        # How a destroy deletes, and whether a replica may overwrite: Terraform's own, not kept by AWS.
+        argument_only_updates=("recovery_window_in_days", "force_overwrite_replica_secret"),
     ),
 )
