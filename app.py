@@ -152,6 +152,11 @@ def run_default(settings: Settings, out: TextIO) -> int:
     """`python -m bot` alone: tfsync with Slack when both Slack tokens are set, else the local sandbox."""
     if settings.slack_bot_token and settings.slack_app_token:
         return run_production(settings)
+    if settings.slack_bot_token or settings.slack_app_token:
+        # Half-set tokens are a deployment mistake: starting the sandbox instead would hide it.
+        missing = "SLACK_APP_TOKEN" if settings.slack_bot_token else "SLACK_BOT_TOKEN"
+        raise ConfigError(f"{missing} is not set: tfsync on Slack needs both Slack tokens (neither starts the "
+                          "local sandbox)")
     # Only here: production never imports the sandbox or the embedded AWS it brings.
     from sandbox.app import run_sandbox
 

@@ -149,16 +149,30 @@ class DecisionService:
     # Finding resources --------------------------------------------------------------------------------------------
 
     async def find(self, query: str) -> ResourceRecord:
-        """A resource by its tfsync id, import ID or ARN; UnknownResource when none matches."""
+        """A resource by its tfsync id, import ID, ARN or name; UnknownResource when none matches.
+
+        An id, import ID or ARN names one resource; a name may be shared (a queue and a topic both called `jobs`),
+        so it answers only when exactly one open resource, or else exactly one resource, carries it.
+        """
         query = query.strip().strip("`").strip()
         if query.startswith(RESOURCE_ID_PREFIX):
             record = await self.repo.get(query)
             if record is not None:
                 return record
-        if query:
-            for record in await self.all_records():
-                if query in (record.import_id, record.arn):
-                    return record
+        if not query:
+            raise UnknownResource(query)
+        records = await self.all_records()
+        for record in records:
+            if query in (record.import_id, record.arn):
+                return record
+        named = [r for r in records if r.name == query]
+        open_named = [r for r in named if r.is_open]
+        for candidates in (open_named, named):
+            if len(candidates) == 1:
+                return candidates[0]
+        if named:
+            ids = ", ".join(sorted(r.resource_id for r in named)[:5])
+            raise UnknownResource(query, f"Several resources are named {query!r}: {ids}. Give the id.")
         raise UnknownResource(query)
 
     async def all_records(self) -> list[ResourceRecord]:

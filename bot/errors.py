@@ -44,8 +44,8 @@ class UnknownResource(UserFacingError):
 
     title = "No such resource"
 
-    def __init__(self, query: str) -> None:
-        super().__init__(f"No resource matches {query!r}.")
+    def __init__(self, query: str, message: str | None = None) -> None:
+        super().__init__(message or f"No resource matches {query!r}.")
         self.query = query
 
 

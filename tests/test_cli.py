@@ -222,3 +222,14 @@ def test_usage_errors_exit_2():
     assert (code, lines) == (2, []) and "PATH" in stderr
     code, lines, stderr = run("no-such-command")
     assert (code, lines) == (2, []) and "classify" in stderr
+
+
+@pytest.mark.parametrize(("token", "missing"), [("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"),
+                                                ("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN")])
+def test_half_set_slack_tokens_are_an_error_not_the_sandbox(token: str, missing: str) -> None:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("TFSYNC_", "AWS_ENDPOINT_URL", "SLACK_"))}
+    proc = subprocess.run([sys.executable, "-m", "bot"], cwd=ROOT, env={**base, token: "xoxb-not-a-real-token"},
+                          capture_output=True, timeout=120, text=True)
+    assert proc.returncode == 2, proc.stderr
+    assert f"{missing} is not set: tfsync on Slack needs both Slack tokens" in proc.stderr
+    assert "sandbox ready" not in proc.stdout and "xoxb-not-a-real-token" not in proc.stdout + proc.stderr
