@@ -3,7 +3,7 @@
 Python sources are read with `ast`: a path built from `__file__` (Path(...).parent, .parents[n], `/ "..."`,
 os.path.dirname, os.path.join) must not climb above the repository root, also through names imported from
 another module of the repository (`from tests.conftest import ROOT`), and no string may name a `shared` folder as
-a path part. Other text files (scripts, Makefiles, configuration) must not name `../shared`.
+a path part. Other text files (scripts, Makefiles, configuration) must not name such a folder beside the checkout.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ SKIP_DIRS = {".git", ".venv", "venv", "build", "node_modules", "__pycache__", ".
 SKIP_TREES = (ROOT / "tests" / "data",)
 TEXT_SUFFIXES = {".sh", ".bash", ".toml", ".cfg", ".ini", ".yml", ".yaml", ".json", ".mk", ".tf", ".txt"}
 TEXT_NAMES = {"Makefile", "Procfile", "Dockerfile"}
-# A `shared` folder as a path part: "../shared", "shared/corpus", "/work/shared".
+# A folder named `shared` as a path part: beside the checkout, at the start of a relative path, or absolute.
 SHARED_PART = re.compile(r"(?:^|[/\\])shared(?:[/\\]|$)")
 OUTSIDE_TEXT = re.compile(r"\.\./+shared\b")
 
