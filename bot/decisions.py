@@ -3,17 +3,26 @@
 A claim is one conditional write (detected -> adopting, say), so a second click, a second replica or a second
 adopt of an adopted resource is refused there, before any work runs. The work then runs in the background and
 ends the record in its final status. Every surface (Slack buttons, modals, `/tfsync`, tests) calls this service;
-it knows no surface: it tells a `DecisionObserver` what changed and a runner's `JobReporter` how a job goes.
+it knows no surface: it tells a `DecisionObserver` what changed and a runner's `JobReporter` how a job goes, and
+neither can change how a job ends (their failures are logged).
+
+The work lives in one process, so the claim also writes a lease: who works on it and until when. The worker renews
+it while the work runs; when a worker dies (a restart, a redeploy, kill -9), `sweep` finds the lease run out and
+follows the adoption's CodeBuild build to its end where one was started, or else ends the work as failed, so
+Retry is offered and no record stays adopting or deleting.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import secrets
-from collections.abc import Callable, Coroutine, Iterable
+import socket
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,13 +41,22 @@ from bot.codegen import (
     resolve_target,
 )
 from bot.deletion import AlreadyGone, DeleteFailed, DeleteOutcome, DeleteRefused, execute, request_of
-from bot.errors import NoSuchRule, UnknownResource, new_error_id
+from bot.errors import NoSuchRule, NotAllowed, UnknownResource, new_error_id
 from bot.events import ServiceEvent
 from bot.managed import StateReader
 from bot.rules import IgnoreScope
 from bot.runners.base import Runner
 from bot.runners.codebuild import BuildUpdate, CodeBuildRunner
-from bot.runners.job import AdoptJob, JobError, JobPhase, JobReporter, JobResult, LoggingReporter, imports_of
+from bot.runners.job import (
+    AdoptJob,
+    JobError,
+    JobPhase,
+    JobReporter,
+    JobResult,
+    LoggingReporter,
+    SafeReporter,
+    imports_of,
+)
 from bot.state import IgnoreRuleRecord, ResourceRecord, StateRepository, Status, TransitionConflict
 from bot.state.records import RESOURCE_ID_PREFIX, exact_name_pattern
 
@@ -46,6 +64,21 @@ logger = logging.getLogger(__name__)
 
 ADOPT_FROM = (Status.DETECTED.value, Status.ADOPT_FAILED.value)
 DELETE_FROM = (Status.DETECTED.value, Status.DELETE_FAILED.value)
+# The statuses of work running in some worker, under a lease.
+WORKING = (Status.ADOPTING.value, Status.DELETING.value)
+DEFAULT_LEASE_SECONDS = 120.0
+# The one ignore a person who is not a tfsync admin may make: this resource, for at most this long. Longer, wider
+# (a type, a creator, a name pattern) or forever hides resources other people make or own: admins only.
+MAX_OWN_IGNORE = timedelta(days=90)
+# What a record says when its worker stopped mid-job (the lease ran out) and nothing tells how the job ended.
+ADOPT_ABANDONED = ("the worker running this adoption stopped before it finished (its lease expired), so how far it "
+                   "got is not known. Retry runs the adoption again, on the same branch.")
+DELETE_ABANDONED = ("the worker running this delete stopped before it finished (its lease expired): the resource may "
+                    "or may not have been deleted. Retry checks AWS first and deletes it only if it still exists.")
+# The job result of work whose worker stopped: how far it got is not known.
+ABANDONED = "abandoned"
+# A finished job holds no lease.
+_RELEASE: dict[str, Any] = {"lease_owner": None, "lease_until": None}
 ClientFactory = Callable[[str, str], Any]
 MAX_JOB_ERROR = 2000
 # How long a form may wait for the repository's view of a module before it is answered without it.
@@ -135,12 +168,18 @@ class DecisionService:
         mode: str = "pr",
         client_factory: ClientFactory | None = None,
         default_region: str = "us-east-1",
+        owner: str | None = None,
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
     ) -> None:
         self.repo = repo
         self.runner = runner
         self.remover = remover
-        self.reporter: JobReporter = reporter or LoggingReporter()
+        # Reports never raise here: a job's end does not depend on whether its progress could be shown.
+        self.reporter: JobReporter = SafeReporter.wrap(reporter or LoggingReporter())
         self.observer: DecisionObserver = observer or LoggingObserver()
+        # Who holds the leases of the work this process runs: unique per process, so a restart is someone else.
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.lease_seconds = lease_seconds
         self.mode = mode
         self.generator = CodeGenerator(client_factory, default_region=default_region)
         self.describe = client_factory is not None
@@ -203,7 +242,8 @@ class DecisionService:
             record.resource_id, Status.ADOPTING.value, expected_status=require_status(record, ADOPT_FROM, "adopting"),
             expected_version=record.version, actor=actor, reason="adopt retried" if retry else "adopt requested",
             changes={"tf_name": choice.tf_name, "target_module": choice.target_module, "tf_file": None,
-                     "job_runner": self.runner.kind, "job_result": None, "job_error": None},
+                     "job_runner": self.runner.kind, "job_build_id": None, "job_result": None, "job_error": None,
+                     **self._lease()},
         )
 
     async def address_in_use(self, record: ResourceRecord, choice: AdoptChoice, *,
@@ -281,8 +321,18 @@ class DecisionService:
         await self._renamed(record, job, asked, in_flight)
         # A runner that breaks (rather than report a failed job) raises: the background work then ends the claim as
         # adopt_failed with an error id, so the record never stays `adopting`.
-        result = await self.runner.run(job, self.reporter)
+        result = await self._run_job(record, job)
         return AdoptOutcome(await self.finish_adopt(record, actor, result), job, result)
+
+    async def _run_job(self, record: ResourceRecord, job: AdoptJob) -> JobResult:
+        """Run a job; a CodeBuild build's id goes on the record as it starts, so a restart can follow the build."""
+        if not isinstance(self.runner, CodeBuildRunner):
+            return await self.runner.run(job, self.reporter)
+
+        async def started(build_id: str) -> None:
+            await self.repo.annotate(record.resource_id, job_build_id=build_id)
+
+        return await self.runner.run(job, self.reporter, on_start=started)
 
     def build_job(self, record: ResourceRecord, taken: Iterable[str] = ()) -> AdoptJob:
         """Generate the code for a claimed record, placed by the runner's view of the repository and clear of the
@@ -321,10 +371,7 @@ class DecisionService:
         other = in_flight.get(wanted)
         holder = f"the adoption of {describe_record(other)}, in progress" if other else "a resource in the repository"
         detail = f"{wanted} is already used by {holder}; adopting as {job.address} instead"
-        try:
-            await self.reporter.phase(job, JobPhase("Terraform name taken", "changed", detail))
-        except Exception:
-            logger.exception("could not report the new name of %s", record.resource_id)
+        await self.reporter.phase(job, JobPhase("Terraform name taken", "changed", detail))
 
     async def finish_adopt(self, record: ResourceRecord, actor: str, result: JobResult) -> ResourceRecord:
         """Record a job's end: adopting -> adopted or adopt_failed, with the commit or PR and the reason."""
@@ -343,6 +390,7 @@ class DecisionService:
                                else (result.build_status or "failed")),
                 "job_link": result.link,
                 "job_error": failure_text(result),
+                **_RELEASE,
             },
         )
 
@@ -383,7 +431,8 @@ class DecisionService:
         return await self.repo.transition(
             record.resource_id, Status.DELETING.value, expected_status=require_status(record, DELETE_FROM, "deleting"),
             expected_version=record.version, actor=actor, reason="delete retried" if retry else "delete requested",
-            changes={"job_runner": "delete", "job_result": None, "job_error": None},
+            changes={"job_runner": "delete", "job_build_id": None, "job_result": None, "job_error": None,
+                     **self._lease()},
         )
 
     async def run_delete(self, record: ResourceRecord, actor: str, *, confirmed: bool) -> ResourceRecord:
@@ -399,35 +448,46 @@ class DecisionService:
         return await self.repo.transition(
             record.resource_id, Status.DELETE_FAILED.value if error else Status.DELETED.value,
             expected_status=Status.DELETING.value, expected_version=record.version, actor=actor, reason=reason[:500],
-            changes={"job_runner": "delete", "job_result": "failed" if error else "deleted", "job_error": error},
+            changes={"job_runner": "delete", "job_result": "failed" if error else "deleted", "job_error": error,
+                     **_RELEASE},
         )
 
     # Ignore -------------------------------------------------------------------------------------------------------
 
-    async def ignore(self, record_id: str, version: int | None, actor: str, choice: IgnoreChoice) -> ResourceRecord:
-        """Store the ignore rule, then detected -> ignored; a lost race removes the rule again."""
+    async def ignore(self, record_id: str, version: int | None, actor: str, choice: IgnoreChoice, *,
+                     admin: bool = False) -> ResourceRecord:
+        """detected -> ignored and the rule that keeps it so, in one transaction: both, or (a lost race) neither.
+
+        Anyone may ignore the one resource for up to MAX_OWN_IGNORE; a wider scope (a type, a creator, a name
+        pattern), a longer time or forever hides what other people make, so only admins may (NotAllowed otherwise).
+        """
+        refusal = None if admin else ignore_refusal(choice)
+        if refusal is not None:
+            raise NotAllowed(refusal)
         record = await self._current(record_id, version)
-        now = datetime.now(UTC)
+        now = self.repo.clock()
         until = now + choice.duration if choice.duration is not None else None
         rule = rule_for(record, choice, actor, now, until)
-        await self.repo.put_rule(rule)
-        try:
-            ignored = await self.repo.transition(
-                record.resource_id, Status.IGNORED.value,
-                expected_status=require_status(record, (Status.DETECTED.value,), "ignored"),
-                expected_version=record.version, actor=actor, reason=f"ignored by rule {rule.rule_id}",
-                changes={"ignore_scope": choice.scope.value, "ignore_until": until, "ignore_rule_id": rule.rule_id},
-            )
-        except Exception:
-            await self.repo.delete_rule(rule.rule_id)
-            raise
-        await self.observer.status_changed(ignored)
+        ignored = await self.repo.ignore_with_rule(
+            record.resource_id, rule, expected_status=require_status(record, (Status.DETECTED.value,), "ignored"),
+            expected_version=record.version, actor=actor, reason=f"ignored by rule {rule.rule_id}",
+            changes={"ignore_scope": choice.scope.value, "ignore_until": until, "ignore_rule_id": rule.rule_id},
+        )
+        await self._tell(ignored)
         return ignored
 
-    async def unignore(self, rule_id: str, actor: str) -> list[ResourceRecord]:
-        """Remove a rule; the resources it kept ignored are waiting for a decision again."""
+    async def unignore(self, rule_id: str, actor: str, *, admin: bool = False) -> list[ResourceRecord]:
+        """Remove a rule; the resources it kept ignored are waiting for a decision again. Only admins may remove a
+        rule someone else made (NotAllowed otherwise)."""
+        rule = await self.repo.rule(rule_id)
+        missing = NoSuchRule(f"There is no ignore rule {rule_id!r}. `/tfsync rules` lists them.")
+        if rule is None:
+            raise missing
+        if not admin and rule.created_by != actor:
+            raise NotAllowed(f"Ignore rule {rule_id} was made by someone else: only they or a tfsync admin can "
+                             "remove it.")
         if not await self.repo.delete_rule(rule_id):
-            raise NoSuchRule(f"There is no ignore rule {rule_id!r}. `/tfsync rules` lists them.")
+            raise missing
         back = []
         for record in await self.repo.by_status(Status.IGNORED.value):
             if record.ignore_rule_id != rule_id:
@@ -440,9 +500,103 @@ class DecisionService:
                 )
             except TransitionConflict:
                 continue
-            await self.observer.status_changed(detected, reply=False)
+            await self._tell(detected, reply=False)
             back.append(detected)
         return back
+
+    # Leases and the sweeper ---------------------------------------------------------------------------------------
+
+    def _lease(self) -> dict[str, Any]:
+        """The lease fields of work this process starts (or takes over) now."""
+        return {"lease_owner": self.owner, "lease_until": self._lease_end()}
+
+    def _lease_end(self) -> datetime:
+        return self.repo.clock() + timedelta(seconds=self.lease_seconds)
+
+    @contextlib.asynccontextmanager
+    async def _leased(self, claimed: ResourceRecord) -> AsyncIterator[None]:
+        """Renew the lease on a claimed record's work every third of a lease while the block runs."""
+        renewer = asyncio.create_task(self._renew(claimed))
+        try:
+            yield
+        finally:
+            renewer.cancel()
+
+    async def _renew(self, claimed: ResourceRecord) -> None:
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            try:
+                held = await self.repo.renew_lease(claimed.resource_id, claimed.status, self.owner, self._lease_end())
+            except Exception:
+                logger.warning("could not renew the lease on %s; trying again", claimed.resource_id, exc_info=True)
+                continue
+            if not held:
+                # The sweeper ended or took over the work (the lease ran out first); the work's own end is written
+                # only if the record has not moved since its claim.
+                logger.warning("the lease on %s (%s) is lost to another worker", claimed.resource_id, claimed.status)
+                return
+
+    async def sweep(self) -> list[ResourceRecord]:
+        """One pass of the sweeper over the work whose lease ran out (its worker died, or it was claimed before
+        leases existed): an adoption whose CodeBuild build started is taken over and its build followed to its
+        end here; anything else ends as adopt_failed or delete_failed, so Retry is offered. Every change is a
+        conditional write on the expired lease, so a live worker or another sweeper always wins over this one.
+        Returns the records taken over or ended."""
+        now = self.repo.clock()
+        swept = []
+        for record in await self.repo.expired_leases(WORKING, now):
+            try:
+                done = await self._sweep_one(record, now)
+            except TransitionConflict:
+                continue  # renewed, finished, or swept by someone else meanwhile
+            except Exception:
+                logger.exception("could not sweep %s (%s)", record.resource_id, record.status)
+                continue
+            if done is not None:
+                swept.append(done)
+        return swept
+
+    async def _sweep_one(self, record: ResourceRecord, now: datetime) -> ResourceRecord | None:
+        resumable = self._resumable(record)
+        if resumable is not None:
+            runner, build_id, job = resumable
+            taken = await self.repo.take_lease(record, self.owner, self._lease_end(), expired_by=now)
+            if taken is None:
+                return None
+            logger.info("following build %s of %s, whose worker stopped", build_id, record.resource_id)
+            self._spawn(self._finish(taken, self._resume_build(runner, taken, build_id, job)))
+            return taken
+        adopting = record.status == Status.ADOPTING.value
+        reason = ADOPT_ABANDONED if adopting else DELETE_ABANDONED
+        failed = await self.repo.transition(
+            record.resource_id, Status.ADOPT_FAILED.value if adopting else Status.DELETE_FAILED.value,
+            expected_status=record.status, expected_version=record.version, actor="tfsync", reason=reason[:500],
+            changes={"job_result": ABANDONED, "job_error": reason, **_RELEASE}, lease_expired_by=now,
+        )
+        logger.warning("%s was %s, and its worker stopped (lease of %s expired at %s): now %s", record.resource_id,
+                       record.status, record.lease_owner or "nobody", record.lease_until, failed.status)
+        await self._tell(failed)
+        return failed
+
+    def _resumable(self, record: ResourceRecord) -> tuple[CodeBuildRunner, str, AdoptJob] | None:
+        """For an adoption whose CodeBuild build started: the runner, the build and the job to follow it by."""
+        if (record.status != Status.ADOPTING.value or record.job_runner != CodeBuildRunner.kind
+                or not record.job_build_id or not record.job_id or not isinstance(self.runner, CodeBuildRunner)):
+            return None
+        try:
+            job = resumed_job(record, self.mode)
+        except CodegenError:
+            return None
+        return self.runner, record.job_build_id, job
+
+    async def _resume_build(self, runner: CodeBuildRunner, record: ResourceRecord, build_id: str,
+                            job: AdoptJob) -> AdoptOutcome:
+        """Follow the build of an adoption whose worker stopped to its end (asking CodeBuild at once: it may have
+        ended while nobody listened), and finish the record with the build's own outcome."""
+        result = await runner.follow(job, build_id, self.reporter, poll_first=True)
+        await self.reporter.result(job, result)
+        finished = await self.finish_adopt(record, record.status_changed_by or "tfsync", result)
+        return AdoptOutcome(finished, job, result)
 
     # The background work ------------------------------------------------------------------------------------------
 
@@ -456,18 +610,24 @@ class DecisionService:
         return record
 
     async def _started(self, claimed: ResourceRecord, work: Coroutine[Any, Any, Any]) -> None:
-        """Tell the observer of the claim, then run the work in the background: it runs even if telling fails."""
-        try:
-            await self.observer.status_changed(claimed)
-        finally:
-            self._spawn(self._finish(claimed, work))
+        """Start the work in the background, then tell the observer of the claim: the work never waits for Slack,
+        and a failure to tell changes nothing about it."""
+        self._spawn(self._finish(claimed, work))
+        await self._tell(claimed)
 
     async def _finish(self, claimed: ResourceRecord, work: Coroutine[Any, Any, Any]) -> None:
-        try:
-            await work
-        except Exception as exc:
-            await self._failed(claimed, exc)
-            return
+        """Run claimed work under its lease to its end; whatever breaks ends the claim as failed."""
+        async with self._leased(claimed):
+            try:
+                await work
+            except TransitionConflict as exc:
+                # Someone else ended the work first (the sweeper, or a build's final event), and told of it.
+                logger.info("the end of %s's %s was recorded elsewhere first: %s", claimed.resource_id,
+                            claimed.status, exc)
+                return
+            except Exception as exc:
+                await self._failed(claimed, exc)
+                return
         fresh = await self.repo.get(claimed.resource_id)
         if fresh is not None and fresh.version != claimed.version:
             await self._tell(fresh)
@@ -478,21 +638,22 @@ class DecisionService:
         logger.exception("%s of %s failed (error id %s)", claimed.status, claimed.resource_id, error_id, exc_info=exc)
         to_status = Status.ADOPT_FAILED.value if claimed.status == Status.ADOPTING.value else Status.DELETE_FAILED.value
         current = await self.repo.get(claimed.resource_id)
-        if current is None or current.status != claimed.status:
+        # Only this claim's work is ended here: a record swept and claimed again meanwhile is someone else's.
+        if current is None or (current.status, current.version) != (claimed.status, claimed.version):
             if current is not None:
                 await self._tell(current, error_id=error_id)
             return
         failed = await self.repo.transition(
             claimed.resource_id, to_status, expected_status=current.status, expected_version=current.version,
             actor="tfsync", reason=f"{type(exc).__name__}: {exc}"[:500],
-            changes={"job_result": "failed", "job_error": (str(exc) or type(exc).__name__)[:500]},
+            changes={"job_result": "failed", "job_error": (str(exc) or type(exc).__name__)[:500], **_RELEASE},
         )
         await self._tell(failed, error_id=error_id)
 
-    async def _tell(self, record: ResourceRecord, *, error_id: str | None = None) -> None:
-        """Tell the observer from background work: a failure to show it changes nothing that happened."""
+    async def _tell(self, record: ResourceRecord, *, reply: bool = True, error_id: str | None = None) -> None:
+        """Tell the observer: a failure to show a change changes nothing that happened (it is logged)."""
         try:
-            await self.observer.status_changed(record, error_id=error_id)
+            await self.observer.status_changed(record, reply=reply, error_id=error_id)
         except Exception:
             logger.exception("could not show that %s is %s", record.resource_id, record.status)
 
@@ -548,6 +709,35 @@ def require_status(record: ResourceRecord, allowed: Iterable[str], target: str) 
         raise TransitionConflict(record.resource_id, target, record.status, record.version, record.status,
                                  record.version)
     return record.status
+
+
+def ignore_refusal(choice: IgnoreChoice) -> str | None:
+    """Why a person who is not a tfsync admin may not make this ignore, in words for them; None when they may."""
+    allowed = f"you can ignore this one resource for up to {MAX_OWN_IGNORE.days} days."
+    wider = {
+        IgnoreScope.TYPE: "every resource of a type",
+        IgnoreScope.ACTOR: "everything one person or role creates",
+        IgnoreScope.NAME: "every resource whose name matches a pattern",
+    }
+    if choice.scope is not IgnoreScope.RESOURCE:
+        return f"Only tfsync admins can ignore {wider.get(choice.scope, 'more than one resource')}; {allowed}"
+    if choice.duration is None:
+        return f"Only tfsync admins can ignore a resource forever; {allowed}"
+    if choice.duration > MAX_OWN_IGNORE:
+        return f"Only tfsync admins can ignore a resource for more than {MAX_OWN_IGNORE.days} days; {allowed}"
+    return None
+
+
+def resumed_job(record: ResourceRecord, mode: str) -> AdoptJob:
+    """The job of an adoption whose build already runs, as far as following it takes: its id, resource and address
+    (the code is in the artifact bucket, where the build reads it; none is generated again here)."""
+    modules = parse_module_path(record.target_module)
+    address = Target(modules=modules).address(record.tf_type, requested_label(resource_of(record), record.tf_name))
+    return AdoptJob(
+        job_id=record.job_id or "", resource_id=record.resource_id, tf_type=record.tf_type,
+        import_id=record.import_id, address=address, target_module=".".join(modules), mode=mode, files=(),
+        imports=((address, record.import_id),),
+    )
 
 
 def rule_for(

@@ -51,3 +51,9 @@ class UnknownResource(UserFacingError):
 
 class NoSuchRule(UserFacingError):
     title = "No such rule"
+
+
+class NotAllowed(UserFacingError):
+    """The person may not make this decision: it reaches further than their own resource or their own rule."""
+
+    title = "Not allowed"

@@ -6,7 +6,7 @@ from bot.config import Settings
 from bot.errors import ConfigError
 from bot.runners.base import Runner
 from bot.runners.codebuild import BuildUpdate, CodeBuildRunner, parse_build_event
-from bot.runners.job import AdoptJob, JobPhase, JobReporter, JobResult, PlanCounts, RecordingReporter
+from bot.runners.job import AdoptJob, JobPhase, JobReporter, JobResult, PlanCounts, RecordingReporter, SafeReporter
 from bot.runners.local import LocalRunner
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "PlanCounts",
     "RecordingReporter",
     "Runner",
+    "SafeReporter",
     "make_runner",
     "parse_build_event",
 ]

@@ -13,7 +13,7 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,6 +27,7 @@ from bot.runners.job import (
     JobPhase,
     JobReporter,
     JobResult,
+    SafeReporter,
     parse_result_line,
     result_from_line,
 )
@@ -249,37 +250,47 @@ class CodeBuildRunner:
                 self._early.popitem(last=False)
         return update
 
-    async def run(self, job: AdoptJob, reporter: JobReporter) -> JobResult:
+    async def run(self, job: AdoptJob, reporter: JobReporter, *,
+                  on_start: Callable[[str], Awaitable[None]] | None = None) -> JobResult:
+        """Start the job's build and follow it to its end. `on_start` is given the build id as soon as the build
+        runs (the decision service stores it, so a restart can follow the build); its failure is logged only."""
+        reporter = SafeReporter.wrap(reporter)
         try:
             build_id = await self.start(job)
         except (ClientError, BotoCoreError) as exc:
             result = JobResult(status="failed", error=f"the adopt build could not be started: {_aws_error(exc)}")
             await reporter.result(job, result)
             return result
+        if on_start is not None:
+            try:
+                await on_start(build_id)
+            except Exception:
+                logger.exception("job %s: could not record its build %s", job.job_id, build_id)
         await reporter.phase(job, JobPhase("SUBMITTED", "SUCCEEDED", build_id))
         result = await self.follow(job, build_id, reporter)
         await reporter.result(job, result)
         return result
 
-    async def follow(self, job: AdoptJob, build_id: str, reporter: JobReporter) -> JobResult:
-        """Wait for the build's end through events, polling when they go quiet; the job's result."""
+    async def follow(self, job: AdoptJob, build_id: str, reporter: JobReporter, *,
+                     poll_first: bool = False) -> JobResult:
+        """Wait for the build's end through events, polling when they go quiet; the job's result. `poll_first`
+        asks CodeBuild at once (a build followed again after a restart may have ended while nobody listened)."""
+        reporter = SafeReporter.wrap(reporter)
         queue: asyncio.Queue[BuildUpdate] = asyncio.Queue()
         self._waiters[build_id] = queue
         for early in self._early.pop(build_id, ()):
             queue.put_nowait(early)
         deadline = self.clock() + self.timeout_seconds
+        poll_now = poll_first
         try:
             while True:
                 remaining = deadline - self.clock()
                 if remaining <= 0:
                     return await self._give_up(build_id)
-                try:
-                    update = await asyncio.wait_for(queue.get(), timeout=min(self.poll_seconds, remaining))
-                except TimeoutError:
-                    polled = await self._poll(build_id)
-                    if polled is None or not polled.terminal:
-                        continue
-                    update = polled
+                update = await self._next_update(queue, build_id, min(self.poll_seconds, remaining), poll=poll_now)
+                poll_now = False
+                if update is None:
+                    continue
                 if update.kind == "phase":
                     await reporter.phase(job, JobPhase(update.phase, update.status, update.timing))
                     continue
@@ -287,6 +298,16 @@ class CodeBuildRunner:
                     return await self.outcome(update)
         finally:
             self._waiters.pop(build_id, None)
+
+    async def _next_update(self, queue: asyncio.Queue[BuildUpdate], build_id: str, wait: float, *,
+                           poll: bool) -> BuildUpdate | None:
+        """The next event of the build, or what CodeBuild says of it when `poll` or when none came within `wait`."""
+        if not poll:
+            try:
+                return await asyncio.wait_for(queue.get(), timeout=wait)
+            except TimeoutError:
+                pass
+        return await self._poll(build_id)
 
     async def _poll(self, build_id: str) -> BuildUpdate | None:
         try:

@@ -213,6 +213,31 @@ class LoggingReporter:
         logger.info("job %s ended: %s %s", job.job_id, result.status, result.error or result.link or "")
 
 
+class SafeReporter:
+    """A JobReporter that never raises: a report that fails (Slack down, a message refused) is logged and the job
+    goes on, so how a job ends never depends on whether its progress could be shown. Runners and the decision
+    service wrap whatever reporter they are given in one."""
+
+    def __init__(self, inner: JobReporter) -> None:
+        self.inner = inner
+
+    @classmethod
+    def wrap(cls, reporter: JobReporter) -> SafeReporter:
+        return reporter if isinstance(reporter, SafeReporter) else cls(reporter)
+
+    async def phase(self, job: AdoptJob, phase: JobPhase) -> None:
+        try:
+            await self.inner.phase(job, phase)
+        except Exception:
+            logger.exception("job %s: could not report the phase %s %s", job.job_id, phase.name, phase.status)
+
+    async def result(self, job: AdoptJob, result: JobResult) -> None:
+        try:
+            await self.inner.result(job, result)
+        except Exception:
+            logger.exception("job %s: could not report its result (%s)", job.job_id, result.status)
+
+
 @dataclass(slots=True)
 class RecordingReporter:
     """Keeps every report in order; for the CLI, the sandbox's logs and tests."""

@@ -24,7 +24,15 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.runners.gitrepo import ref_exists, worktree
-from bot.runners.job import AdoptJob, JobPhase, JobReporter, JobResult, parse_result_line, result_from_line
+from bot.runners.job import (
+    AdoptJob,
+    JobPhase,
+    JobReporter,
+    JobResult,
+    SafeReporter,
+    parse_result_line,
+    result_from_line,
+)
 from bot.terraform import environment
 
 logger = logging.getLogger(__name__)
@@ -66,6 +74,8 @@ class LocalRunner:
             yield path / self.root_dir
 
     async def run(self, job: AdoptJob, reporter: JobReporter) -> JobResult:
+        # A report that fails must not stop reading the script's output (it would block on a full pipe).
+        reporter = SafeReporter.wrap(reporter)
         where = f"{self.repository}#{job.branch}"
         if not ref_exists(self.repository, f"refs/heads/{self.base_branch}"):
             result = JobResult(status="failed", error=f"the repository has no branch {self.base_branch}",

@@ -7,8 +7,23 @@ from typing import Any
 
 from bot.decisions import AdoptChoice, AdoptOutcome, DecisionService
 from bot.deletion import DeleteOutcome
-from bot.runners import JobReporter, Runner
+from bot.runners import AdoptJob, JobPhase, JobReporter, JobResult, Runner
 from bot.state import ResourceRecord, StateRepository
+
+
+class FailingReporter:
+    """A reporter whose every report fails, as one does while Slack refuses every call."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    async def phase(self, job: AdoptJob, phase: JobPhase) -> None:
+        self.calls.append(phase.name)
+        raise RuntimeError("Slack is down")
+
+    async def result(self, job: AdoptJob, result: JobResult) -> None:
+        self.calls.append(f"result {result.status}")
+        raise RuntimeError("Slack is down")
 
 
 class NoRemover:
@@ -19,9 +34,11 @@ class NoRemover:
 
 
 def decisions_for(repo: StateRepository, runner: Runner, reporter: JobReporter, *, mode: str = "pr",
-                  aws: Callable[..., Any] | None = None) -> DecisionService:
+                  aws: Callable[..., Any] | None = None, owner: str | None = None,
+                  lease_seconds: float = 120) -> DecisionService:
     factory = (lambda service, region: aws(service, region)) if aws is not None else None
-    return DecisionService(repo, runner, NoRemover(), reporter=reporter, mode=mode, client_factory=factory)
+    return DecisionService(repo, runner, NoRemover(), reporter=reporter, mode=mode, client_factory=factory,
+                           owner=owner, lease_seconds=lease_seconds)
 
 
 async def adopt(decisions: DecisionService, resource_id: str, actor: str, *, tf_name: str | None = None,

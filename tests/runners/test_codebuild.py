@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from bot.config import Settings
-from bot.decisions import AdoptChoice
+from bot.decisions import ADOPT_ABANDONED, AdoptChoice
 from bot.events import parse_body
 from bot.runners import CodeBuildRunner, RecordingReporter, make_runner
 from bot.runners.codebuild import OVERRIDE_NAMES, parse_build_event
@@ -19,11 +18,10 @@ from bot.state import Detection, ResourceRecord, StateRepository
 from tests.codegen.helpers import detect
 from tests.codegen.test_types import CASES
 from tests.runners import codebuild_events
-from tests.runners.helpers import adopt, decisions_for
+from tests.runners.codebuild_project import BUCKET, PROJECT, create_project, started_build, write_log
+from tests.runners.helpers import FailingReporter, adopt, decisions_for
 
 Aws = Callable[..., Any]
-PROJECT = "tfsync-adopt"
-BUCKET = "tfsync-artifacts"
 
 
 @pytest.fixture
@@ -33,19 +31,7 @@ def repo(state_env: dict[str, str]) -> StateRepository:
 
 @pytest.fixture
 def project(aws_client: Aws) -> None:
-    s3 = aws_client("s3")
-    s3.create_bucket(Bucket=BUCKET)
-    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
-    aws_client("codebuild").create_project(
-        name=PROJECT,
-        # moto insists on a source location even for NO_SOURCE, which AWS does not; the value is never read.
-        source={"type": "NO_SOURCE", "buildspec": "version: 0.2\n", "location": "unused"},
-        artifacts={"type": "NO_ARTIFACTS"},
-        environment={"type": "LINUX_CONTAINER", "image": "aws/codebuild/amazonlinux-x86_64-standard:5.0",
-                     "computeType": "BUILD_GENERAL1_SMALL"},
-        serviceRole="arn:aws:iam::123456789012:role/tfsync-adopt",
-    )
-    aws_client("logs").create_log_group(logGroupName=f"/aws/codebuild/{PROJECT}")
+    create_project(aws_client)
 
 
 class Sent:
@@ -75,25 +61,6 @@ async def _detected(repo: StateRepository, aws: Aws, tf_type: str) -> ResourceRe
     return created
 
 
-async def _started_build(aws: Aws) -> str:
-    codebuild = aws("codebuild")
-    for _ in range(200):
-        ids = await asyncio.to_thread(lambda: codebuild.list_builds_for_project(projectName=PROJECT)["ids"])
-        if ids:
-            return str(ids[0])
-        await asyncio.sleep(0.05)
-    raise AssertionError("no build was started")
-
-
-def _log(aws: Aws, build_id: str, *lines: str) -> None:
-    logs = aws("logs")
-    stream = build_id.rpartition(":")[2]
-    now = int(time.time() * 1000)  # CloudWatch Logs drops events older than its retention window
-    logs.create_log_stream(logGroupName=f"/aws/codebuild/{PROJECT}", logStreamName=stream)
-    logs.put_log_events(logGroupName=f"/aws/codebuild/{PROJECT}", logStreamName=stream,
-                        logEvents=[{"timestamp": now + n, "message": line} for n, line in enumerate(lines)])
-
-
 async def _deliver(runner: CodeBuildRunner, body: bytes) -> None:
     """Through the real envelope parser, as the consumer hands EventBridge messages on."""
     envelope = parse_body(body, "sqs:message", 1_000_000)
@@ -112,12 +79,12 @@ async def test_start_build_carries_only_identifiers_and_the_code_goes_to_the_buc
 
     task = asyncio.create_task(adopt(decisions, record.resource_id, "slack:U-alice", tf_name="endpoint",
                                      target_module="app"))
-    build_id = await _started_build(aws_client)
+    build_id = await started_build(aws_client)
     [body] = sent.bodies
     env = [{"name": v["name"], "value": v["value"], "type": v["type"]} for v in body["environmentVariablesOverride"]]
-    _log(aws_client, build_id, "terraform plan ...", 'TFSYNC_RESULT {"status": "succeeded", "step": "done", '
-         '"commit": "0123abc", "pr": null, "plan": {"import": 1, "add": 0, "change": 0, "destroy": 0}, '
-         '"verified": true, "error": null}')
+    write_log(aws_client, build_id, "terraform plan ...", 'TFSYNC_RESULT {"status": "succeeded", "step": "done", '
+              '"commit": "0123abc", "pr": null, "plan": {"import": 1, "add": 0, "change": 0, "destroy": 0}, '
+              '"verified": true, "error": null}')
     await _deliver(runner, codebuild_events.phase_change(build_id, PROJECT, "BUILD", "SUCCEEDED", env))
     await _deliver(runner, codebuild_events.state_change(build_id, PROJECT, "SUCCEEDED", env))
     outcome = await asyncio.wait_for(task, 10)
@@ -153,6 +120,8 @@ async def test_start_build_carries_only_identifiers_and_the_code_goes_to_the_buc
     assert outcome.result.succeeded and outcome.result.commit == "0123abc" and outcome.result.plan
     assert outcome.result.plan.imports == 1 and outcome.result.plan.clean
     assert outcome.record.status == "adopted" and outcome.record.job_link == "0123abc"
+    # The build is on the record from its start: a restart can follow it (tests/test_durable_decisions.py).
+    assert outcome.record.job_build_id == build_id
     assert [(p.name, p.status) for _, p in reporter.phases] == [("SUBMITTED", "SUCCEEDED"), ("BUILD", "SUCCEEDED")]
     # The phase event's own end time and duration: the thread says when the step finished and how long it took.
     assert reporter.phases[1][1].detail == f"finished {codebuild_events._TIME}, took 12 s"
@@ -178,10 +147,10 @@ async def test_a_failed_build_ends_in_adopt_failed_with_its_reason_and_log(
     decisions = decisions_for(repo, runner, reporter, aws=aws_client)
 
     task = asyncio.create_task(adopt(decisions, record.resource_id, "slack:U-alice"))
-    build_id = await _started_build(aws_client)
+    build_id = await started_build(aws_client)
     env = [{"name": "TFSYNC_RESOURCE_ID", "type": "PLAINTEXT", "value": record.resource_id}]
     if log_lines:
-        _log(aws_client, build_id, *log_lines)
+        write_log(aws_client, build_id, *log_lines)
     await _deliver(runner, codebuild_events.state_change(build_id, PROJECT, "IN_PROGRESS", env, phase="BUILD"))
     await _deliver(runner, codebuild_events.phase_change(build_id, PROJECT, "BUILD", status, env))
     await _deliver(runner, codebuild_events.state_change(build_id, PROJECT, status, env))
@@ -204,10 +173,10 @@ async def test_without_events_the_runner_polls_batch_get_builds(
     decisions = decisions_for(repo, runner, RecordingReporter(), aws=aws_client)
 
     task = asyncio.create_task(adopt(decisions, record.resource_id, "slack:U-alice"))
-    build_id = await _started_build(aws_client)
-    _log(aws_client, build_id, 'TFSYNC_RESULT {"status": "succeeded", "step": "done", "commit": "feed", '
-         '"pr": "https://github.example/acme/infra/pull/7", "plan": {"import": 1, "add": 0, "change": 0, '
-         '"destroy": 0}, "error": null}')
+    build_id = await started_build(aws_client)
+    write_log(aws_client, build_id, 'TFSYNC_RESULT {"status": "succeeded", "step": "done", "commit": "feed", '
+              '"pr": "https://github.example/acme/infra/pull/7", "plan": {"import": 1, "add": 0, "change": 0, '
+              '"destroy": 0}, "error": null}')
     outcome = await asyncio.wait_for(task, 15)
 
     # moto's batch_get_builds reports every build SUCCEEDED: no event was needed to learn it.
@@ -258,8 +227,9 @@ async def test_events_that_arrive_before_the_follower_listens_are_kept(
     job = await asyncio.to_thread(decisions.build_job, claimed)
     build_id = await runner.start(job)
     env = runner.overrides(job)
-    _log(aws_client, build_id, 'TFSYNC_RESULT {"status": "succeeded", "step": "done", "commit": "abc", "pr": null, '
-         '"plan": {"import": 1, "add": 0, "change": 0, "destroy": 0}, "verified": true, "error": null}')
+    write_log(aws_client, build_id, 'TFSYNC_RESULT {"status": "succeeded", "step": "done", "commit": "abc", '
+              '"pr": null, "plan": {"import": 1, "add": 0, "change": 0, "destroy": 0}, "verified": true, '
+              '"error": null}')
     await _deliver(runner, codebuild_events.phase_change(build_id, PROJECT, "INSTALL", "SUCCEEDED", env))
     await _deliver(runner, codebuild_events.state_change(build_id, PROJECT, "SUCCEEDED", env))
     reporter = RecordingReporter()
@@ -268,3 +238,133 @@ async def test_events_that_arrive_before_the_follower_listens_are_kept(
 
     assert result.succeeded and result.commit == "abc"
     assert [(p.name, p.status) for _, p in reporter.phases] == [("INSTALL", "SUCCEEDED")]
+
+
+async def test_reports_that_fail_never_change_how_a_build_ends(
+    repo: StateRepository, aws_client: Aws, project: None
+) -> None:
+    record = await _detected(repo, aws_client, "aws_sqs_queue")
+    runner = _runner(aws_client, Sent(), poll=30)
+    claimed = await decisions_for(repo, runner, RecordingReporter()).claim_adopt(record, "slack:U-alice",
+                                                                                 AdoptChoice(None))
+    job = await asyncio.to_thread(decisions_for(repo, runner, RecordingReporter()).build_job, claimed)
+    reporter = FailingReporter()
+
+    task = asyncio.create_task(runner.run(job, reporter))
+    build_id = await started_build(aws_client)
+    env = runner.overrides(job)
+    write_log(aws_client, build_id, 'TFSYNC_RESULT {"status": "succeeded", "step": "done", "commit": "c0ffee", '
+              '"pr": null, "plan": {"import": 1, "add": 0, "change": 0, "destroy": 0}, "verified": true, '
+              '"error": null}')
+    await _deliver(runner, codebuild_events.phase_change(build_id, PROJECT, "BUILD", "SUCCEEDED", env))
+    await _deliver(runner, codebuild_events.state_change(build_id, PROJECT, "SUCCEEDED", env))
+    result = await asyncio.wait_for(task, 10)
+
+    assert result.succeeded and result.commit == "c0ffee"
+    assert reporter.calls == ["SUBMITTED", "BUILD", "result succeeded"], "every report was tried, and failed"
+
+
+# After a restart ----------------------------------------------------------------------------------------------------
+
+async def _orphaned_build(repo: StateRepository, aws: Aws, tf_type: str) -> tuple[ResourceRecord, str]:
+    """An adoption whose build started, then whose worker stopped: its task ends where it stood (waiting for build
+    events), and its short lease runs out."""
+    record = await _detected(repo, aws, tf_type)
+    first = decisions_for(repo, _runner(aws, Sent(), poll=3600), RecordingReporter(), aws=aws, owner="worker-a",
+                          lease_seconds=0.3)
+    claimed = await first.claim_adopt(record, "slack:U-alice", AdoptChoice(None))
+    task = asyncio.create_task(first.run_adopt(claimed, "slack:U-alice"))
+    build_id = await started_build(aws)
+    for _ in range(100):
+        stored = await repo.get(record.resource_id)
+        if stored is not None and stored.job_build_id:
+            break
+        await asyncio.sleep(0.05)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    await asyncio.sleep(0.4)
+    orphaned = await repo.get(record.resource_id)
+    assert orphaned is not None and orphaned.status == "adopting" and orphaned.job_build_id == build_id
+    return orphaned, build_id
+
+
+async def test_a_build_whose_worker_stopped_is_followed_to_its_end_by_the_sweeper(
+    repo: StateRepository, aws_client: Aws, project: None
+) -> None:
+    orphaned, build_id = await _orphaned_build(repo, aws_client, "aws_sqs_queue")
+    write_log(aws_client, build_id, 'TFSYNC_RESULT {"status": "succeeded", "step": "done", "commit": "beef", '
+              '"pr": null, "plan": {"import": 1, "add": 0, "change": 0, "destroy": 0}, "verified": true, '
+              '"error": null}')
+    # It asks CodeBuild at once (moto answers SUCCEEDED), not after its hour-long wait for events.
+    reporter = RecordingReporter()
+    second = decisions_for(repo, _runner(aws_client, Sent(), poll=3600), reporter, aws=aws_client, owner="worker-b")
+
+    [taken] = await second.sweep()
+    assert (taken.resource_id, taken.status, taken.lease_owner) == (orphaned.resource_id, "adopting", "worker-b")
+    assert taken.version == orphaned.version
+    assert await second.sweep() == [], "the lease is now live again"
+    await asyncio.wait_for(second.drain(), 10)
+
+    adopted = await repo.get(orphaned.resource_id)
+    assert adopted is not None
+    assert (adopted.status, adopted.job_result, adopted.job_link) == ("adopted", "succeeded", "beef")
+    assert (adopted.lease_owner, adopted.lease_until) == (None, None)
+    last = (await repo.history(orphaned.resource_id))[-1]
+    assert (last.actor, last.reason) == ("slack:U-alice", "adopted: beef")
+    [(job_id, result)] = reporter.results
+    assert job_id == orphaned.job_id and result.commit == "beef"
+
+
+class RunningThenFailed:
+    """moto's CodeBuild completes every build, SUCCEEDED, on its first batch_get_builds. This stand-in passes every
+    call on to moto's client but answers batch_get_builds with the real build as CodeBuild shows one that is still
+    running for two polls, then failed in its BUILD phase."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.polls = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    def batch_get_builds(self, ids: list[str]) -> dict[str, Any]:
+        self.polls += 1
+        status, phase = ("IN_PROGRESS", "BUILD") if self.polls <= 2 else ("FAILED", "BUILD")
+        builds = self.client.batch_get_builds(ids=ids)["builds"]
+        return {"builds": [{**build, "buildStatus": status, "currentPhase": phase} for build in builds]}
+
+
+async def test_the_sweeper_follows_a_running_build_until_it_fails_and_records_why(
+    repo: StateRepository, aws_client: Aws, project: None
+) -> None:
+    orphaned, build_id = await _orphaned_build(repo, aws_client, "aws_sns_topic")
+    codebuild = RunningThenFailed(aws_client("codebuild"))
+    runner = CodeBuildRunner(codebuild=codebuild, s3=aws_client("s3"), logs=aws_client("logs"), bucket=BUCKET,
+                             project=PROJECT, poll_seconds=0.2)
+    second = decisions_for(repo, runner, RecordingReporter(), aws=aws_client, owner="worker-b")
+
+    assert [r.resource_id for r in await second.sweep()] == [orphaned.resource_id]
+    await asyncio.wait_for(second.drain(), 10)
+
+    assert codebuild.polls == 3
+    failed = await repo.get(orphaned.resource_id)
+    assert failed is not None
+    assert (failed.status, failed.job_result, failed.job_error) == (
+        "adopt_failed", "FAILED", "the adopt build failed in phase BUILD")
+    assert failed.job_build_id == build_id and failed.lease_owner is None
+
+
+async def test_a_build_that_never_started_is_not_followed_but_ended_for_a_retry(
+    repo: StateRepository, aws_client: Aws, project: None
+) -> None:
+    record = await _detected(repo, aws_client, "aws_sqs_queue")
+    first = decisions_for(repo, _runner(aws_client, Sent()), RecordingReporter(), owner="worker-a",
+                          lease_seconds=0.1)
+    claimed = await first.claim_adopt(record, "slack:U-alice", AdoptChoice(None))
+    assert claimed.job_runner == "codebuild" and claimed.job_build_id is None
+    await asyncio.sleep(0.2)
+
+    second = decisions_for(repo, _runner(aws_client, Sent()), RecordingReporter(), owner="worker-b")
+    [failed] = await second.sweep()
+    assert (failed.status, failed.job_error) == ("adopt_failed", ADOPT_ABANDONED)
+    assert aws_client("codebuild").list_builds_for_project(projectName=PROJECT)["ids"] == []

@@ -1,9 +1,22 @@
-"""What a job's result says about a plan that is not clean, in plain words, and what the record keeps of it."""
+"""What a job's result says about a plan that is not clean, in plain words, and what the record keeps of it;
+and reports that fail, which never change how a job goes."""
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from bot.decisions import MAX_JOB_ERROR, failure_text
-from bot.runners.job import JobResult, PlanChange, result_from_line
+from bot.runners.job import (
+    AdoptJob,
+    JobPhase,
+    JobResult,
+    PlanChange,
+    RecordingReporter,
+    SafeReporter,
+    result_from_line,
+)
 
 
 def test_each_kind_of_change_in_plain_words() -> None:
@@ -35,3 +48,39 @@ def test_the_record_keeps_the_reason_and_each_change() -> None:
     assert text is not None and text.startswith("the plan is not clean\n• aws_sqs_queue.q0 would be changed")
     assert text.count("• ") == 21 and text.endswith("• … and 5 more") and len(text) <= MAX_JOB_ERROR
     assert failure_text(JobResult(status="succeeded")) is None
+
+
+class _Down:
+    async def phase(self, job: AdoptJob, phase: JobPhase) -> None:
+        raise RuntimeError("Slack is down")
+
+    async def result(self, job: AdoptJob, result: JobResult) -> None:
+        raise RuntimeError("Slack is down")
+
+
+_JOB = AdoptJob(job_id="r-1-v2", resource_id="r-1", tf_type="aws_s3_bucket", import_id="logs",
+                address="aws_s3_bucket.logs", target_module="", mode="pr", files=(),
+                imports=(("aws_s3_bucket.logs", "logs"),))
+
+
+async def test_a_safe_reporter_passes_reports_on_and_logs_the_ones_that_fail(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    recording = RecordingReporter()
+    safe = SafeReporter.wrap(recording)
+    assert SafeReporter.wrap(safe) is safe, "wrapped once, however often it is handed on"
+    await safe.phase(_JOB, JobPhase("plan", "succeeded"))
+    await safe.result(_JOB, JobResult(status="succeeded"))
+    assert recording.phases == [("r-1-v2", JobPhase("plan", "succeeded"))]
+    assert recording.results == [("r-1-v2", JobResult(status="succeeded"))]
+
+    down = SafeReporter(_Down())
+    with caplog.at_level(logging.ERROR, logger="bot.runners.job"):
+        await down.phase(_JOB, JobPhase("plan", "succeeded"))
+        await down.result(_JOB, JobResult(status="failed", error="x"))
+    logged = [r for r in caplog.records if r.name == "bot.runners.job"]
+    assert [r.getMessage() for r in logged] == [
+        "job r-1-v2: could not report the phase plan succeeded",
+        "job r-1-v2: could not report its result (failed)",
+    ]
+    assert all(r.exc_info and str(r.exc_info[1]) == "Slack is down" for r in logged)

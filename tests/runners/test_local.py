@@ -18,14 +18,14 @@ from bot.config import Settings
 from bot.decisions import AdoptChoice
 from bot.errors import ConfigError
 from bot.managed import StateReader
-from bot.runners import LocalRunner, RecordingReporter, make_runner
+from bot.runners import AdoptJob, LocalRunner, RecordingReporter, make_runner
 from bot.runners.base import Runner
 from bot.runners.local import NOT_VERIFIED
 from bot.state import Detection, ResourceRecord, StateRepository, TransitionConflict
 from bot.terraform.plugins import find_plugin_dir
 from tests.codegen.helpers import detect
 from tests.codegen.test_types import CASES
-from tests.runners.helpers import adopt, decisions_for
+from tests.runners.helpers import FailingReporter, adopt, decisions_for
 
 Aws = Callable[..., Any]
 PLUGIN_DIR = find_plugin_dir()
@@ -265,8 +265,35 @@ async def test_a_runner_that_breaks_leaves_a_retryable_record(repo: StateReposit
     failed = await repo.get(record.resource_id)
     assert failed is not None
     assert (failed.status, failed.job_error) == ("adopt_failed", "disk full")
+    assert (failed.lease_owner, failed.lease_until) == (None, None), "a finished job holds no lease"
     history = await repo.history(record.resource_id)
     assert history[-1].actor == "tfsync" and history[-1].reason == "RuntimeError: disk full"
+
+
+# A stand-in for adopt.sh that reports two steps and succeeds, as the real script does when all goes well.
+_STEPS_SCRIPT = """#!/bin/bash
+echo 'TFSYNC_STEP {"name": "clone", "status": "succeeded", "seconds": 1}' >&2
+echo 'TFSYNC_STEP {"name": "push", "status": "succeeded", "seconds": 2}' >&2
+echo 'TFSYNC_RESULT {"status": "succeeded", "commit": "0a1b2c3d", "verified": true}'
+"""
+
+
+async def test_reports_that_fail_never_change_how_a_local_job_ends(tmp_path: Path) -> None:
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    _git(seed, "init", "--quiet", "-b", "main")
+    _git(seed, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "--allow-empty", "-m", "seed")
+    script = tmp_path / "adopt.sh"
+    script.write_text(_STEPS_SCRIPT, encoding="utf-8")
+    job = AdoptJob(job_id="r-local-v2", resource_id="r-local", tf_type="aws_s3_bucket", import_id="logs",
+                   address="aws_s3_bucket.logs", target_module="", mode="pr", files=(),
+                   imports=(("aws_s3_bucket.logs", "logs"),))
+    reporter = FailingReporter()
+
+    result = await LocalRunner(seed, script=script, plugin_dir=tmp_path).run(job, reporter)
+
+    assert result.succeeded and result.commit == "0a1b2c3d" and result.verified
+    assert reporter.calls == ["clone", "push", "result succeeded"], "every report was tried, and failed"
 
 
 async def test_two_adopts_at_once_run_one_job(repo: StateRepository, aws_client: Aws, aws_endpoint: str,

@@ -243,3 +243,81 @@ def test_exact_name_pattern_matches_only_the_name() -> None:
     pattern = exact_name_pattern(name)
     assert fnmatchcase(name, pattern)
     assert not fnmatchcase("logs-p*?", pattern) and not fnmatchcase("logs-[prod]xx", pattern)
+
+
+async def test_an_ignore_writes_its_rule_and_the_status_together_or_neither(repo: StateRepository) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)  # a rule's expiry is a TTL: whole seconds
+
+    def rule(rule_id: str) -> IgnoreRuleRecord:
+        return IgnoreRuleRecord(rule_id, "resource", created_by="slack:U-alice", created_at=now,
+                                expires_at=now + timedelta(days=7))
+
+    def ignore(rid: str, rule_id: str, version: int = 1) -> Any:
+        return repo.ignore_with_rule(rid, rule(rule_id), expected_status="detected", expected_version=version,
+                                     actor="slack:U-alice", reason=f"ignored by rule {rule_id}",
+                                     changes={"ignore_scope": "resource", "ignore_rule_id": rule_id})
+
+    first = await create(repo, "tfsync-ignored")
+    ignored = await ignore(first.resource_id, "i-first")
+    assert (ignored.status, ignored.version, ignored.ignore_rule_id) == ("ignored", 2, "i-first")
+    assert await repo.rule("i-first") == rule("i-first")
+    assert (await repo.history(first.resource_id))[-1].reason == "ignored by rule i-first"
+
+    # Lost race: someone decided first. No rule is left behind.
+    raced = await create(repo, "tfsync-raced")
+    await repo.transition(raced.resource_id, "deleting", expected_status="detected", expected_version=1, actor="b")
+    with pytest.raises(TransitionConflict):
+        await ignore(raced.resource_id, "i-raced")
+    assert await repo.rule("i-raced") is None
+
+    # The rule cannot be written (its id is taken): the record does not move either.
+    taken = await create(repo, "tfsync-taken")
+    with pytest.raises(StateError, match="ignore rule i-first could not be written, so nothing changed"):
+        await ignore(taken.resource_id, "i-first")
+    unchanged = await repo.get(taken.resource_id)
+    assert unchanged is not None
+    assert (unchanged.status, unchanged.version, unchanged.ignore_rule_id) == ("detected", 1, None)
+    assert [e.to_status for e in await repo.history(taken.resource_id)] == ["detected"]
+    assert await repo.rule("i-first") == rule("i-first")
+
+    with pytest.raises(StateError, match="scope"):
+        await repo.ignore_with_rule(taken.resource_id, IgnoreRuleRecord("i-bad", "everything", created_by="U",
+                                                                         created_at=now),
+                                    expected_status="detected", expected_version=1, actor="U")
+    assert await repo.rule("i-bad") is None and await repo.rule("i-missing") is None
+
+
+async def test_a_lease_is_renewed_by_its_owner_and_taken_over_only_once_it_ran_out(repo: StateRepository) -> None:
+    now = datetime.now(UTC)
+    record = await create(repo, "tfsync-leased")
+    leased = await repo.transition(record.resource_id, "adopting", expected_status="detected", expected_version=1,
+                                   actor="slack:U-alice",
+                                   changes={"lease_owner": "w-1", "lease_until": now + timedelta(seconds=60)})
+    rid = leased.resource_id
+
+    assert not await repo.renew_lease(rid, "adopting", "w-2", now + timedelta(seconds=90))
+    assert await repo.renew_lease(rid, "adopting", "w-1", now + timedelta(seconds=90))
+    renewed = await repo.get(rid)
+    assert renewed is not None
+    assert (renewed.lease_owner, renewed.lease_until, renewed.version) == ("w-1", now + timedelta(seconds=90), 2)
+
+    assert await repo.expired_leases(["adopting", "deleting"], now) == []
+    assert [r.resource_id for r in await repo.expired_leases(["adopting"], now + timedelta(seconds=91))] == [rid]
+    # A live lease is neither taken over nor ended by a sweeper's conditional writes.
+    assert await repo.take_lease(renewed, "w-2", now + timedelta(seconds=200), expired_by=now) is None
+    with pytest.raises(TransitionConflict):
+        await repo.transition(rid, "adopt_failed", expected_status="adopting", expected_version=2, actor="tfsync",
+                              lease_expired_by=now)
+    assert await repo.get(rid) == renewed
+
+    later = now + timedelta(seconds=100)
+    taken = await repo.take_lease(renewed, "w-2", now + timedelta(seconds=200), expired_by=later)
+    assert taken is not None and (taken.lease_owner, taken.version, taken.status) == ("w-2", 2, "adopting")
+    assert await repo.take_lease(renewed, "w-3", now + timedelta(seconds=300), expired_by=later) is None, "once"
+    assert not await repo.renew_lease(rid, "adopting", "w-1", now + timedelta(seconds=400)), "w-1 lost it"
+
+    ended = await repo.transition(rid, "adopt_failed", expected_status="adopting", expected_version=2,
+                                  actor="tfsync", lease_expired_by=now + timedelta(seconds=201),
+                                  changes={"lease_owner": None, "lease_until": None})
+    assert (ended.status, ended.lease_owner, ended.lease_until) == ("adopt_failed", None, None)
+    assert not await repo.renew_lease(rid, "adopting", "w-2", now + timedelta(seconds=400)), "the work ended"
