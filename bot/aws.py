@@ -4,10 +4,19 @@ Endpoints are named and resolved as the AWS SDKs do it: AWS_ENDPOINT_URL_<SERVIC
 the shared config file's `services` section. botocore reads those variables from os.environ alone, so tfsync hands
 the Settings' copy of them to botocore's own resolver (ConfiguredEndpointProvider, with the session's config file)
 and passes on the URL it finds: tests and the sandbox set endpoints through Settings, never through os.environ.
+
+Every client comes from one botocore session per process (`session()`), PynamoDB's included (bot/state/schema.py):
+a session keeps its own loader, and each loader its own parsed copy of the endpoint rules and service models, so a
+session per client held several copies of them (megabytes each). The session is made again only when the
+environment that names its configuration changes (a config file, a profile), as it does between tests, and the
+new one takes over the loader, so the models are still parsed once. botocore clients are safe to share between
+threads, but making one is not: clients are made under a lock.
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from typing import Any
 
 import boto3
@@ -18,6 +27,42 @@ from botocore.configprovider import ConfiguredEndpointProvider
 from bot.config import Settings
 
 _CLIENT_CONFIG = Config(retries={"max_attempts": 5, "mode": "standard"}, connect_timeout=5, read_timeout=30)
+# The variables botocore reads once, when a session first loads its configuration.
+_SESSION_VARIABLES = (
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_DATA_PATH",
+)
+
+# Held while a session or a client is made, and by bot.state.schema while PynamoDB's client is.
+lock = threading.RLock()
+_shared: tuple[tuple[str | None, ...], botocore.session.Session, boto3.session.Session] | None = None
+
+
+def _environment() -> tuple[str | None, ...]:
+    return tuple(os.environ.get(name) for name in _SESSION_VARIABLES)
+
+
+def _sessions() -> tuple[botocore.session.Session, boto3.session.Session]:
+    global _shared
+    with lock:
+        environment = _environment()
+        if _shared is None or _shared[0] != environment:
+            core = botocore.session.Session()
+            if _shared is not None and environment[-1] == _shared[0][-1]:
+                # The same data path: the parsed models and endpoint rules carry over.
+                core.register_component("data_loader", _shared[1].get_component("data_loader"))
+            # One boto3 session over it, made once: each boto3.Session registers its handlers on the botocore
+            # session again and adds its data folder to the loader's search path again.
+            _shared = (environment, core, boto3.session.Session(botocore_session=core))
+        return _shared[1], _shared[2]
+
+
+def session() -> botocore.session.Session:
+    """The process's botocore session, which every client tfsync makes comes from."""
+    return _sessions()[0]
 
 
 def endpoint_url(settings: Settings, service: str, session: botocore.session.Session | None = None) -> str | None:
@@ -25,7 +70,7 @@ def endpoint_url(settings: Settings, service: str, session: botocore.session.Ses
 
     Also for clients tfsync does not make itself, such as PynamoDB's, which take the URL as their `host`.
     """
-    session = session or botocore.session.Session()
+    session = session or _sessions()[0]
     if session.get_config_variable("ignore_configured_endpoint_urls"):
         return None
     return ConfiguredEndpointProvider(
@@ -37,11 +82,12 @@ def endpoint_url(settings: Settings, service: str, session: botocore.session.Ses
 
 
 def client(settings: Settings, service: str, region: str | None = None) -> Any:
-    """A boto3 client for `service`, at the endpoint the settings configure for it."""
-    session = botocore.session.Session()
-    return boto3.session.Session(botocore_session=session).client(
-        service,
-        region_name=region or settings.aws_region,
-        endpoint_url=endpoint_url(settings, service, session),
-        config=_CLIENT_CONFIG,
-    )
+    """A boto3 client for `service`, at the endpoint the settings configure for it, from the process's session."""
+    with lock:
+        core, boto = _sessions()
+        return boto.client(
+            service,
+            region_name=region or settings.aws_region,
+            endpoint_url=endpoint_url(settings, service, core),
+            config=_CLIENT_CONFIG,
+        )

@@ -319,20 +319,27 @@ def _records(records: Any, source: str, out: Envelope) -> None:
     if not records:
         out.notes.append(f"{source}: 'Records' is empty, nothing to read")
     for index, item in enumerate(records):
-        item_source = f"{source}#Records[{index}]"
-        if isinstance(item, dict) and item.get("eventSource") == "aws:s3" and "s3" in item:
-            try:
-                _s3_notification(item, item_source, out)
-            except InputError as exc:
-                out.errors.append(exc)
-            continue
-        if not isinstance(item, dict):
-            out.errors.append(InputError(item_source, f"expected a CloudTrail record object, got {_type_name(item)}"))
-            continue
+        read_records_item(item, f"{source}#Records[{index}]", out)
+
+
+def read_records_item(item: Any, source: str, out: Envelope) -> None:
+    """One item of a `Records` array: a CloudTrail record, or an S3 event notification naming a log file.
+
+    Also for readers that take the array apart themselves, one item at a time (`bot.logfiles`).
+    """
+    if isinstance(item, dict) and item.get("eventSource") == "aws:s3" and "s3" in item:
         try:
-            out.records.append(CloudTrailRecord(item, item_source))
+            _s3_notification(item, source, out)
         except InputError as exc:
             out.errors.append(exc)
+        return
+    if not isinstance(item, dict):
+        out.errors.append(InputError(source, f"expected a CloudTrail record object, got {_type_name(item)}"))
+        return
+    try:
+        out.records.append(CloudTrailRecord(item, source))
+    except InputError as exc:
+        out.errors.append(exc)
 
 
 def _cloudtrail_notification(doc: dict[str, Any], source: str, out: Envelope) -> None:

@@ -147,3 +147,168 @@ def test_digest_in_a_notice_is_noted_and_not_fetched(s3):
     expanded = expand(envelope, s3, LIMIT)
     assert expanded is envelope and not expanded.errors and not expanded.records
     assert len(expanded.notes) == 1 and "digest" in expanded.notes[0]
+
+
+# Streaming: the same records and errors as reading the whole file, with bounded buffers --------------------------
+
+RECORDS = [corpus_record(name) for name in FILES]
+
+
+@pytest.fixture
+def tiny_pieces(monkeypatch):
+    """Read from S3 and inflate a few bytes at a time, so every token of the file straddles some boundary."""
+    import bot.logfiles as logfiles
+
+    monkeypatch.setattr(logfiles, "CHUNK_BYTES", 7)
+    monkeypatch.setattr(logfiles, "INFLATE_BYTES", 13)
+
+
+def whole(data: bytes, key: str):
+    """What reading the file at once says of it (the reference the stream must agree with)."""
+    return parse_body(data, f"s3://{LOG_BUCKET}/{key}", LIMIT)
+
+
+def read(s3, key: str, **kwargs):
+    return fetch_log_file(s3, LogFileRef(LOG_BUCKET, key, "m"), LIMIT, **kwargs)
+
+
+@pytest.mark.parametrize("compress", [True, False])
+@pytest.mark.parametrize("indent", [None, 2])
+def test_streamed_records_are_the_whole_files_at_any_boundary(s3, tiny_pieces, compress, indent):
+    key = log_key() if compress else log_key().removesuffix(".gz")
+    text = json.dumps({"Records": RECORDS[:40]}, indent=indent).encode()
+    data = log_file(RECORDS[:40], compress=False) if indent is None else text
+    if compress:
+        import gzip
+
+        data = gzip.compress(b"\xef\xbb\xbf" + data)  # with a byte-order mark, as some writers add
+    upload(s3, key, data)
+    streamed = read(s3, key)
+    reference = whole(data, key)
+    assert streamed.errors == reference.errors == []
+    assert [(r.source, r.raw) for r in streamed.records] == [(r.source, r.raw) for r in reference.records]
+    assert len(streamed.records) == 40
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"Records": [{"eventSource": "s3.amazonaws.com", "eventName": "X"} {"eventName": "Y"}]}',  # no comma
+        '{"Records": [{"eventSource": "s3.amazonaws.com", "eventName": "X"},\n  {"eventName": tru}]}',
+        '{"Records": [{"eventSource": "s3.amazonaws.com", "eventName": "X"}]} trailing',
+        '{"Records": [{"eventSource": "s3.amazonaws.com",\n"eventName": "X"}',  # cut short
+        '{"Records": [{"eventSource": "s3.amazonaws.com", "eventName": "unterminated}]}',
+        '{"Records": [1, 2,]}',
+        '{"Records" [1]}',
+        '{"Records": [1], 5: 6}',
+        '[{"eventSource": "s3.amazonaws.com", "eventName": "X"}]',
+        '{"Records": "not an array"}',
+        '{"Records": []}',
+        "   \n ",
+        "not JSON at all",
+    ],
+)
+def test_malformed_files_get_the_errors_the_whole_file_reader_gives(s3, tiny_pieces, text):
+    key = log_key().removesuffix(".gz")
+    upload(s3, key, text.encode())
+    streamed = read(s3, key)
+    reference = whole(text.encode(), key)
+    assert [str(e) for e in streamed.errors] == [str(e) for e in reference.errors]
+    assert streamed.notes == reference.notes
+    assert [r.raw for r in streamed.records] == [r.raw for r in reference.records]
+
+
+def test_per_record_problems_are_kept_beside_the_good_records(s3, tiny_pieces):
+    key = log_key()
+    records = [RECORDS[0], 5, {"eventName": "NoSource"}, RECORDS[1]]
+    data = log_file(records)
+    upload(s3, key, data)
+    streamed = read(s3, key)
+    assert [str(e) for e in streamed.errors] == [str(e) for e in whole(data, key).errors]
+    assert len(streamed.errors) == 2 and len(streamed.records) == 2
+
+
+def test_a_record_over_the_per_record_limit_ends_the_read_naming_it(s3, tiny_pieces):
+    key = log_key()
+    giant = dict(RECORDS[0], requestParameters={"blob": "x" * 5000})
+    upload(s3, key, log_file([RECORDS[0], RECORDS[1], giant]))
+    envelope = read(s3, key, record_limit=4096)
+    assert envelope.records == []  # a file read only in part is not read at all
+    assert [str(e) for e in envelope.errors] == [
+        f"s3://{LOG_BUCKET}/{key}: Records[2] is over the 4096-byte limit for one record"
+    ]
+
+
+def test_nesting_too_deep_is_an_error_not_a_crash(s3):
+    key = log_key()
+    upload(s3, key, b'{"Records": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}")
+    [error] = read(s3, key).errors
+    assert str(error) == f"s3://{LOG_BUCKET}/{key}: JSON is nested too deeply"
+
+
+def test_too_many_malformed_records_end_the_read(s3):
+    from bot.logfiles import MAX_ITEM_ERRORS
+
+    key = log_key()
+    upload(s3, key, log_file([{}] * (MAX_ITEM_ERRORS + 1) + [RECORDS[0]]))
+    envelope = read(s3, key)
+    assert envelope.records == []
+    assert [str(e) for e in envelope.errors] == [
+        f"s3://{LOG_BUCKET}/{key}: more than {MAX_ITEM_ERRORS} records are malformed: not a CloudTrail log file, "
+        "read no further"
+    ]
+
+
+def test_only_the_records_kept_stay_and_each_is_charged_to_the_budget(s3):
+    from bot.memory import MemoryBudget, record_cost
+
+    key = log_key()
+    upload(s3, key, log_file(RECORDS))
+    budget = MemoryBudget()
+    reservation = budget.reservation()
+    envelope = read(s3, key, keep=lambda record: record.event_name == "CreateBucket", reservation=reservation)
+    creates = [r for r in RECORDS if r["eventName"] == "CreateBucket"]
+    assert [r.raw for r in envelope.records] == creates and len(creates) >= 5
+    sizes = [len(json.dumps(r)) for r in creates]  # log_file writes each record as json.dumps does
+    assert reservation.held == budget.used == sum(map(record_cost, sizes))
+    reservation.release()
+    assert budget.used == 0
+
+
+def test_a_file_that_would_hold_more_than_the_budget_is_an_error_and_gives_its_share_back(s3):
+    from bot.memory import MemoryBudget, record_cost
+
+    key = log_key()
+    upload(s3, key, log_file(RECORDS))
+    budget = MemoryBudget(total=3 * record_cost(len(json.dumps(RECORDS[0]))))
+    reservation = budget.reservation()
+    assert reservation.take(100)  # held for an earlier file of the same message
+    envelope = read(s3, key, reservation=reservation)
+    assert envelope.records == []
+    [error] = envelope.errors
+    assert "need more memory than is left" in str(error) and str(error).startswith(f"s3://{LOG_BUCKET}/{key}: ")
+    assert reservation.held == budget.used == 100
+
+
+def test_corrupt_and_non_utf8_data_are_errors(s3):
+    import gzip
+
+    corrupt, latin = log_key(stamp="20240501T1205Z"), log_key(stamp="20240501T1210Z").removesuffix(".gz")
+    data = bytearray(gzip.compress(json.dumps({"Records": RECORDS[:5]}).encode()))
+    data[30:40] = b"\xff" * 10
+    upload(s3, corrupt, bytes(data))
+    upload(s3, latin, '{"Records": [{"eventName": "caf\u00e9"}]}'.encode("latin-1"))
+    assert str(read(s3, corrupt).errors[0]).startswith(f"s3://{LOG_BUCKET}/{corrupt}: corrupt gzip data (")
+    assert [str(e) for e in read(s3, latin).errors] == [str(e) for e in whole(
+        '{"Records": [{"eventName": "caf\u00e9"}]}'.encode("latin-1"), latin).errors]
+
+
+def test_the_collector_is_paused_while_a_file_is_parsed_and_back_after(s3):
+    import gc
+
+    key = log_key()
+    upload(s3, key, log_file(RECORDS[:3]))
+    states = []
+    read(s3, key, keep=lambda record: states.append(gc.isenabled()) or True)
+    assert states == [False, False, False]
+    assert gc.isenabled()

@@ -1,4 +1,10 @@
-"""The classifier the consumer uses, rebuilt as the ignore rules and the Terraform states change."""
+"""The classifier the consumer uses, rebuilt as the ignore rules and the Terraform states change.
+
+Terraform states and the whole rules table are read again periodically (`refresh`, from the loop's housekeeping).
+A rule made or removed in Slack must not wait for that: every rule write bumps the rules generation
+(bot/state/generation.py), and `ensure_current` reads it before a message whose classification a rule may decide,
+reading the rules again, and only the rules, when it moved.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,9 @@ from typing import Any
 
 from bot.classify import Classifier
 from bot.config import Settings
-from bot.managed import StateReader
+from bot.managed import ManagedIndex, StateReader
 from bot.rules import IgnoreRule, load_rules
+from bot.state import generation
 from bot.state.repository import StateRepository
 
 
@@ -24,6 +31,11 @@ class ClassifierSource:
         self._reader: StateReader | None = None
         if settings.state_locations and s3 is not None:
             self._reader = StateReader(s3, settings.state_locations, settings.max_log_file_bytes)
+        self._stored: tuple[IgnoreRule, ...] = ()
+        self._managed: ManagedIndex | None = None
+        # The rules generation the stored rules were read at; None until they are read.
+        self.generation: int | None = None
+        self._rules_lock = asyncio.Lock()
         self.current = Classifier(own_roles=settings.own_role_arns, ignore_rules=self._file_rules)
 
     @classmethod
@@ -33,10 +45,38 @@ class ClassifierSource:
         return source
 
     async def refresh(self) -> None:
+        """Read the stored rules and the Terraform states again."""
         if self.repo is None and self._reader is None:
             return
-        stored = [rule.to_rule() for rule in await self.repo.rules()] if self.repo else []
-        managed = await asyncio.to_thread(self._reader.load) if self._reader else None
+        if self._reader is not None:
+            self._managed = await asyncio.to_thread(self._reader.load)
+        if self.repo is not None:
+            async with self._rules_lock:
+                await self._read_rules()
+        self._rebuild()
+
+    async def ensure_current(self) -> bool:
+        """Read the rules again if any was made or removed since they were read; True when they were."""
+        if self.repo is None:
+            return False
+        async with self._rules_lock:
+            # Read under the lock: messages arriving together after a change read the rules once, not each.
+            if await generation.current() == self.generation:
+                return False
+            await self._read_rules()
+        self._rebuild()
+        return True
+
+    async def _read_rules(self) -> None:
+        assert self.repo is not None
+        # The generation first: a rule written while the rules are read moves it again, and the next check reads
+        # the rules once more, so no write is missed.
+        self.generation = await generation.current()
+        self._stored = tuple(rule.to_rule() for rule in await self.repo.rules())
+
+    def _rebuild(self) -> None:
         self.current = Classifier(
-            own_roles=self.settings.own_role_arns, ignore_rules=(*self._file_rules, *stored), managed=managed
+            own_roles=self.settings.own_role_arns,
+            ignore_rules=(*self._file_rules, *self._stored),
+            managed=self._managed,
         )

@@ -22,7 +22,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from bot import aws
+from bot import aws, memory
 from bot.config import Settings
 from bot.consumer.classifiers import ClassifierSource
 from bot.consumer.handling import MessageHandler, Outcome, ServiceEventHandler
@@ -282,6 +282,8 @@ async def run_worker(settings: Settings, notifier: Notifier | None = None) -> Co
     classifiers = ClassifierSource(settings, repo, s3)
     await classifiers.refresh()
     consumer = Consumer(settings, repo, aws.client(settings, "sqs"), s3, classifiers, notifier or LoggingNotifier())
+    # Everything long-lived is built: out of the collector's way for the rest of the process.
+    memory.settle()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)

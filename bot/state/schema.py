@@ -12,6 +12,7 @@ import sys
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import botocore.session
 from pynamodb.attributes import TTLAttribute
 from pynamodb.connection import Connection
 from pynamodb.models import Model
@@ -21,7 +22,7 @@ from bot.config import Settings
 from bot.state.tables import MODELS
 
 BILLING_MODE = "PAY_PER_REQUEST"
-# A handful of threads share one botocore connection pool per table; more than the consumer runs at once.
+# The threads of the process share one botocore connection pool for every table; at least this many connections.
 MIN_POOL_CONNECTIONS = 16
 
 
@@ -91,45 +92,79 @@ def table_specs(settings: Settings | None = None) -> tuple[TableSpec, ...]:
     return tuple(_spec(model, table_name(settings, model)) for model in MODELS)
 
 
+class SharedSessionConnection(Connection):
+    """PynamoDB's connection, with its botocore client made from the process's one session (`bot.aws.session`).
+
+    PynamoDB makes a botocore session per connection and thread, each with its own loader and so its own parsed
+    DynamoDB model and endpoint rules; this one takes the process's, and makes its client under the same lock as
+    every other client (making clients is not thread-safe).
+    """
+
+    @property
+    def session(self) -> botocore.session.Session:
+        return aws.session()
+
+    @property
+    def client(self) -> Any:
+        with aws.lock:
+            return Connection.client.fget(self)  # type: ignore[attr-defined]
+
+
+_connections: dict[tuple[str, str | None, int], SharedSessionConnection] = {}
+
+
+def _pool_size(settings: Settings) -> int:
+    # One client serves every table: as many connections as the consumer's threads may use at once.
+    return max(MIN_POOL_CONNECTIONS, settings.consumer_concurrency * 3)
+
+
+def connection(settings: Settings) -> Connection:
+    """The process's DynamoDB connection for the settings: every model and every transaction uses it."""
+    key = (settings.aws_region, aws.endpoint_url(settings, "dynamodb"), _pool_size(settings))
+    with aws.lock:
+        if key not in _connections:
+            _connections[key] = SharedSessionConnection(region=key[0], host=key[1], max_pool_connections=key[2])
+        return _connections[key]
+
+
 def configure(settings: Settings) -> None:
     """Point every model at the settings' table names, region and DynamoDB endpoint (one set of tables a process).
 
-    PynamoDB reads a model's Meta when it first makes the model's connection and keeps that connection, so a
-    change drops it; calling this again with the same settings keeps the connections made.
+    Every model's table connection is given the one shared connection (one botocore client and connection pool for
+    all tables). PynamoDB reads a model's Meta when it first makes the model's connection and keeps that
+    connection, so a change drops it; calling this again with the same settings keeps the connections made.
     """
+    shared = connection(settings)
     for model in MODELS:
         meta = {
             "table_name": table_name(settings, model),
             "region": settings.aws_region,
-            "host": aws.endpoint_url(settings, "dynamodb"),
-            "max_pool_connections": max(MIN_POOL_CONNECTIONS, settings.consumer_concurrency * 2),
+            "host": shared.host,
+            "max_pool_connections": _pool_size(settings),
         }
-        if any(getattr(model.Meta, key, None) != value for key, value in meta.items()):
-            for key, value in meta.items():
-                setattr(model.Meta, key, value)
-            model._connection = None
+        current = model._connection
+        if current is not None and current.connection is shared and all(
+            getattr(model.Meta, key, None) == value for key, value in meta.items()
+        ):
+            continue
+        for key, value in meta.items():
+            setattr(model.Meta, key, value)
+        model._connection = None
+        table = model._get_connection()
+        meta_table = table.get_meta_table()
+        # The schema the model declares (no DescribeTable call); a connection kept across a switch of endpoint
+        # and back knows it already.
+        if meta_table.table_name not in shared._tables:
+            shared.add_meta_table(meta_table)
+        table.connection = shared
 
 
 def warm_up(*connections: Connection) -> None:
-    """Make the botocore clients now, on one thread.
-
-    PynamoDB makes a client on first use and keeps it, but threads that start at once each make (and most throw
-    away) their own, every one loading the DynamoDB service model: seconds of CPU at start-up, when a consumer's
-    first batch arrives.
-    """
+    """Make the botocore clients now, on one thread, before the threads that share them start."""
     for model in MODELS:
         model._get_connection().connection.client  # noqa: B018 - the property creates and caches the client
     for conn in connections:
         conn.client  # noqa: B018
-
-
-def connection(settings: Settings) -> Connection:
-    """A table-less connection for transactions, with the same endpoint as the models."""
-    return Connection(
-        region=settings.aws_region,
-        host=aws.endpoint_url(settings, "dynamodb"),
-        max_pool_connections=max(MIN_POOL_CONNECTIONS, settings.consumer_concurrency * 2),
-    )
 
 
 def create_tables(settings: Settings) -> None:
