@@ -52,8 +52,9 @@ class CountingNotifier:
     def __init__(self) -> None:
         self.count = 0
 
-    async def notify(self, change: RecordChange) -> None:
+    async def notify(self, change: RecordChange) -> bool:
         self.count += 1
+        return True
 
 
 def build_bodies(total: int, seed: int = 5) -> tuple[list[str], int]:

@@ -25,15 +25,19 @@ class RecordChange:
 
 class Notifier(Protocol):
     """Told about every change once in effect; a redelivered change (after a crash) has the same record version,
-    so an implementation that keys its output on (resource_id, version) never repeats itself."""
+    so an implementation that keys its output on (resource_id, version) never repeats itself.
 
-    async def notify(self, change: RecordChange) -> None: ...
+    `notify` returns True when the change is shown and its pending notification may be cleared, False when the
+    notifier shows it later from the record and clears it itself (Slack's publisher: nothing waits on Slack).
+    """
+
+    async def notify(self, change: RecordChange) -> bool: ...
 
 
 class LoggingNotifier:
     """The default notifier: one log line per change."""
 
-    async def notify(self, change: RecordChange) -> None:
+    async def notify(self, change: RecordChange) -> bool:
         record = change.record
         logger.info(
             "resource %s %s: %s %s in %s/%s by %s (status %s, v%d)",
@@ -47,3 +51,4 @@ class LoggingNotifier:
             record.status,
             record.version,
         )
+        return True

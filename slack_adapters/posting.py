@@ -1,43 +1,25 @@
-"""One posting queue per channel: messages in order, about one a second, 429s retried after Retry-After.
+"""One posting queue per channel: messages in order, at most one a second, whatever Slack answers.
 
-Everything tfsync sends into a channel (new parents, chat.update of a parent, thread replies) goes through the
-channel's queue, one call at a time, so a thread's replies arrive in the order they were asked for even when Slack
-answers one of them with HTTP 429: the queue waits as told and sends that call again before the next.
+Everything tfsync sends into a channel (new parents, chat.update of a message, thread replies) goes through the
+channel's queue, one call at a time, so a thread's replies arrive in the order they were asked for. Retrying is the
+client's business (slack_sdk's retry handlers answer 429s after Retry-After, and server errors): the queue keeps
+only order and pace. The pace is handed from replica to replica with the channel's lease (`not_before`,
+`next_post_at`), so two replicas taking turns on a channel do not post twice within a second.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 6
-DEFAULT_RETRY_AFTER = 1.0
-MAX_RETRY_AFTER = 60.0
 # Methods Slack counts against a channel's posting limit; chat.update is limited per method, not per channel.
 PACED = frozenset({"chat.postMessage"})
-
-
-def retry_after(exc: SlackApiError) -> float | None:
-    """Seconds Slack asked to wait, when the error is a 429; None otherwise."""
-    if exc.response.status_code != 429:
-        return None
-    headers = {str(k).lower(): v for k, v in (exc.response.headers or {}).items()}
-    value = headers.get("retry-after")
-    if isinstance(value, list):
-        value = value[0] if value else None
-    try:
-        return min(MAX_RETRY_AFTER, max(0.0, float(value))) if value is not None else DEFAULT_RETRY_AFTER
-    except ValueError:
-        return DEFAULT_RETRY_AFTER
 
 
 @dataclass
@@ -51,7 +33,7 @@ class _Job:
 class _Channel:
     queue: asyncio.Queue[_Job] = field(default_factory=asyncio.Queue)
     worker: asyncio.Task[None] | None = None
-    last_post: float = float("-inf")
+    last_post: float = float("-inf")  # time.time() of the last paced call
 
 
 class PostingQueue:
@@ -68,7 +50,28 @@ class PostingQueue:
         self.interval = interval
         self._sleep = sleep
         self._channels: dict[str, _Channel] = {}
-        self.retries = 0  # 429s answered and retried, for logs and tests
+
+    def not_before(self, channel: str, when: datetime | None) -> None:
+        """The next paced post into `channel` waits until `when` (another replica's last post, handed over)."""
+        if when is not None:
+            state = self._channels.setdefault(channel, _Channel())
+            state.last_post = max(state.last_post, when.timestamp() - self.interval)
+
+    def next_post_at(self, channel: str) -> datetime | None:
+        """When the next paced post into `channel` may go, for the replica that posts into it next."""
+        state = self._channels.get(channel)
+        if state is None or state.last_post == float("-inf"):
+            return None
+        return datetime.fromtimestamp(state.last_post, UTC) + timedelta(seconds=self.interval)
+
+    async def wait_turn(self, channel: str) -> bool:
+        """Wait until a post into `channel` would go at once; True if that meant waiting."""
+        state = self._channels.get(channel)
+        wait = state.last_post + self.interval - time.time() if state is not None else 0.0
+        if wait <= 0:
+            return False
+        await self._sleep(wait)
+        return True
 
     async def send(self, channel: str, method: str, **kwargs: Any) -> Any:
         """Call `method` (chat.postMessage, chat.update) for `channel` after everything queued before it."""
@@ -95,23 +98,17 @@ class PostingQueue:
                     job.done.set_result(result)
 
     async def _call(self, state: _Channel, job: _Job) -> Any:
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            if job.method in PACED:
-                wait = state.last_post + self.interval - time.monotonic()
-                if wait > 0:
-                    await self._sleep(wait)
-                state.last_post = time.monotonic()
-            try:
-                return await self.client.api_call(job.method, json=job.kwargs)
-            except SlackApiError as exc:
-                delay = retry_after(exc)
-                if delay is None or attempt == MAX_ATTEMPTS:
-                    raise
-                self.retries += 1
-                logger.info("%s to %s rate limited; retrying in %.1fs", job.method, job.kwargs["channel"], delay)
-                await self._sleep(delay)
-                state.last_post = time.monotonic()
-        raise AssertionError("unreachable: the last attempt returns or raises")
+        if job.method not in PACED:
+            return await self.client.api_call(job.method, json=job.kwargs)
+        wait = state.last_post + self.interval - time.time()
+        if wait > 0:
+            await self._sleep(wait)
+        try:
+            return await self.client.api_call(job.method, json=job.kwargs)
+        finally:
+            # Counted from the answer: however long the request took on its way, the next one reaches Slack a
+            # full interval after this one did.
+            state.last_post = time.time()
 
     async def close(self) -> None:
         """Finish what is queued, then stop the workers."""

@@ -47,7 +47,7 @@ class RecordingNotifier:
         self.fail_once = set(fail_once or ())
         self.delay = delay
 
-    async def notify(self, change: RecordChange) -> None:
+    async def notify(self, change: RecordChange) -> bool:
         if self.delay:
             await asyncio.sleep(self.delay)
         name = change.record.import_id
@@ -56,6 +56,7 @@ class RecordingNotifier:
             self.failures.append(name)
             raise RuntimeError(f"notifier down for {name}")
         self.changes.append(change)
+        return True
 
 
 def settings_for(env: dict[str, str], queue_url: str, **extra: str) -> Settings:

@@ -153,9 +153,10 @@ class RecordStore:
             return
         # Stored as text: the writes that leave a pending notification name one of the change kinds.
         kind = cast(ChangeKind, record.notify_kind or "created")
-        await self.notifier.notify(RecordChange(kind, record, event_id))
+        shown = await self.notifier.notify(RecordChange(kind, record, event_id))
         self.stats.notified += 1
-        await self.repo.notification_done(record.resource_id, record.notify_version)
+        if shown:
+            await self.repo.notification_done(record.resource_id, record.notify_version)
 
 
 def _newer(event_time: datetime | None, state_time: datetime | None, *, or_equal: bool = False) -> bool:

@@ -30,6 +30,7 @@ async def reactivate_expired_ignores(
         except TransitionConflict:
             continue  # someone undid or changed it meanwhile
         count += 1
-        await notifier.notify(RecordChange("reactivated", back, None))
+        if await notifier.notify(RecordChange("reactivated", back, None)) and back.notify_version is not None:
+            await repo.notification_done(back.resource_id, back.notify_version)
         stats.notified += 1
     return count

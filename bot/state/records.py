@@ -54,14 +54,20 @@ class ResourceRecord:
     status_event_time: datetime | None = None
     slack_channel: str | None = None
     slack_thread_ts: str | None = None
+    slack_message_ts: str | None = None
+    slack_shown_version: int | None = None
+    slack_post_token: str | None = None
     tf_name: str | None = None
     target_module: str | None = None
     tf_file: str | None = None
     job_runner: str | None = None
     job_id: str | None = None
+    job_build_id: str | None = None
     job_result: str | None = None
     job_link: str | None = None
     job_error: str | None = None
+    lease_owner: str | None = None
+    lease_until: datetime | None = None
     ignore_scope: str | None = None
     ignore_until: datetime | None = None
     ignore_rule_id: str | None = None
@@ -83,7 +89,7 @@ class ResourceRecord:
                 value = {str(k): str(v) for k, v in (value.as_dict() if hasattr(value, "as_dict") else value).items()}
             elif f.name == "event_ids":
                 value = frozenset(value or ())
-            elif f.name in ("version", "notify_version") and value is not None:
+            elif f.name in ("version", "notify_version", "slack_shown_version") and value is not None:
                 value = int(value)
             values[f.name] = value
         return cls(**values)
@@ -92,8 +98,9 @@ class ResourceRecord:
 # Fields a transition or an annotation may set besides the status: what people chose and what jobs reported.
 DETAIL_FIELDS = frozenset(
     {
-        "slack_channel", "slack_thread_ts", "tf_name", "target_module", "tf_file", "job_runner", "job_id",
-        "job_result", "job_link", "job_error", "ignore_scope", "ignore_until", "ignore_rule_id",
+        "slack_channel", "slack_thread_ts", "slack_message_ts", "slack_shown_version", "slack_post_token",
+        "lease_owner", "lease_until", "tf_name", "target_module", "tf_file", "job_runner", "job_id",
+        "job_build_id", "job_result", "job_link", "job_error", "ignore_scope", "ignore_until", "ignore_rule_id",
     }
 )  # fmt: skip
 

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from pynamodb.constants import ALL_NEW
-from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from bot.classify import Resource
 from bot.config import Settings
-from bot.state import schema
+from bot.state import generation, schema
 from bot.state.errors import ResourceIdCollision, ResourceNotFound, StateError, TransitionConflict
 from bot.state.records import (
     DETAIL_FIELDS,
@@ -33,16 +32,25 @@ from bot.state.records import (
     resource_id,
 )
 from bot.state.status import OPEN_STATUSES, Status, check_transition
-from bot.state.tables import AuditModel, DedupeModel, IgnoreRuleModel, ResourceModel
+from bot.state.tables import (
+    CONDITION_FAILED,
+    AuditModel,
+    DedupeModel,
+    IgnoreRuleModel,
+    ResourceModel,
+    conditional_update,
+)
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-_CONDITION_FAILED = "ConditionalCheckFailedException"
+_CONDITION_FAILED = CONDITION_FAILED
 # Cancellation reasons that mean another writer got there first (DynamoDB names a clash of two transactions
 # on one item TransactionConflict).
 _LOST_RACE_REASONS = {"ConditionalCheckFailed", "TransactionConflict"}
 _BATCH_GET_LIMIT = 100
+# The one value of `notify_pending`: the pending index has one partition, read oldest due first.
+PENDING = "pending"
 
 
 def utcnow() -> datetime:
@@ -58,6 +66,15 @@ def parse_event_time(value: str | None) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionItem:
+    """One more write of a transition's transaction (a new ignore rule, say), added to it as it is built: it
+    happens with the status change or not at all. `what` names it when it is the write refused."""
+
+    what: str
+    add: Callable[[TransactWrite], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +196,7 @@ class StateRepository:
             notify_kind="created",
             notify_owner=owner,
             notify_due=now + timedelta(seconds=notify_grace),
+            notify_pending=PENDING,
             created_at=now,
         )
         try:
@@ -231,14 +249,17 @@ class StateRepository:
         notify_owner: str | None = None,
         notify_kind: str = "changed",
         notify_grace: float | None = None,
+        lease_expired_by: datetime | None = None,
     ) -> ResourceRecord:
         """Move a record from (expected_status, expected_version) to `to_status` in one conditional write.
 
         The write also stores the transition's audit entry (a DynamoDB transaction of two items); `changes` sets
         detail fields (None removes one); `detection` replaces the detection fields (a re-created resource);
-        `notify_owner` leaves a pending notification of `notify_kind` owned by that queue message. Raises
+        `notify_owner` leaves a pending notification of `notify_kind` owned by that queue message;
+        `lease_expired_by` makes the write also require that the record's lease ended by then, or that it has none
+        (a renewal does not move the version, so only this keeps a sweeper off work whose worker is alive). Raises
         IllegalTransition when the status machine has no such edge, TransitionConflict when the record is no longer
-        at the expected status and version, ResourceNotFound when there is no record.
+        at the expected status and version (or its lease is live), ResourceNotFound when there is no record.
         """
         check_transition(rid, expected_status, to_status)
         unknown = set(changes or ()) - DETAIL_FIELDS
@@ -247,7 +268,43 @@ class StateRepository:
         return await self._run(
             self._transition_sync, rid, to_status, expected_status, expected_version, actor, reason,
             dict(changes or {}), detection, event_id, event_time, notify_owner, notify_kind, notify_grace,
+            lease_expired_by=lease_expired_by,
         )  # fmt: skip
+
+    async def ignore_with_rule(
+        self,
+        rid: str,
+        rule: IgnoreRuleRecord,
+        *,
+        expected_status: str,
+        expected_version: int,
+        actor: str,
+        reason: str = "",
+        changes: Mapping[str, Any] | None = None,
+    ) -> ResourceRecord:
+        """Store a new ignore rule and move the record to ignored, as one DynamoDB transaction: both happen or
+        neither, so a lost race leaves no rule behind and a stored rule always has its record ignored.
+
+        TransitionConflict when the record moved on; StateError (and nothing written) when the rule id exists.
+        """
+        check_transition(rid, expected_status, Status.IGNORED.value)
+        _check_rule(rule)
+        unknown = set(changes or ()) - DETAIL_FIELDS
+        if unknown:
+            raise StateError(f"resource {rid}: fields {sorted(unknown)} cannot be set by a transition")
+
+        def put_rule(tx: TransactWrite) -> None:
+            tx.save(_rule_item(rule), condition=IgnoreRuleModel.rule_id.does_not_exist())
+
+        ignored = await self._run(
+            self._transition_sync, rid, Status.IGNORED.value, expected_status, expected_version, actor, reason,
+            dict(changes or {}), None, None, None, None, "changed", None,
+            extra=(TransactionItem(f"ignore rule {rule.rule_id}", put_rule),),
+        )  # fmt: skip
+        # After the commit, never inside it: two transactions touching the counter would cancel each other. A crash
+        # in between leaves the rule to the consumers' periodic refresh.
+        await self._run(generation.bump_sync)
+        return ignored
 
     def _transition_sync(
         self,
@@ -264,6 +321,9 @@ class StateRepository:
         notify_owner: str | None,
         notify_kind: str,
         notify_grace: float | None,
+        *,
+        lease_expired_by: datetime | None = None,
+        extra: Sequence[TransactionItem] = (),
     ) -> ResourceRecord:
         M = ResourceModel
         now = self.clock()
@@ -279,13 +339,14 @@ class StateRepository:
         for name, value in sorted(changes.items()):
             attribute = M.get_attributes()[name]
             actions.append(attribute.remove() if value is None else attribute.set(value))
-        if notify_owner is not None:
-            actions += [
-                M.notify_version.set(expected_version + 1),
-                M.notify_kind.set(notify_kind),
-                M.notify_owner.set(notify_owner),
-                M.notify_due.set(now + timedelta(seconds=notify_grace or 0)),
-            ]
+        # Every change leaves a pending notification: Slack shows it when it can, however long that takes.
+        actions += [
+            M.notify_version.set(expected_version + 1),
+            M.notify_kind.set(notify_kind),
+            M.notify_due.set(now + timedelta(seconds=notify_grace or 0)),
+            M.notify_pending.set(PENDING),
+            M.notify_owner.set(notify_owner) if notify_owner is not None else M.notify_owner.remove(),
+        ]
         # The instance carries only the key and the version the caller saw; PynamoDB adds `version = seen` to the
         # condition and `version + 1` to the update.
         expected = M(rid, version=expected_version)
@@ -299,24 +360,44 @@ class StateRepository:
             reason=reason,
             event_id=event_id,
         )
+        condition = M.status == expected_status
+        if lease_expired_by is not None:
+            condition &= M.lease_until.does_not_exist() | (M.lease_until <= lease_expired_by)
         try:
             with TransactWrite(connection=self._connection) as tx:
-                tx.update(expected, actions, condition=(M.status == expected_status))
+                tx.update(expected, actions, condition=condition)
                 tx.save(audit, condition=AuditModel.version.does_not_exist())
+                for item in extra:
+                    item.add(tx)
         except TransactWriteError as exc:
             codes = {reason.code for reason in exc.cancellation_reasons if reason is not None}
             if exc.cause_response_code != "TransactionCanceledException" or not codes & _LOST_RACE_REASONS:
                 raise
-            current = self._get_sync(rid)
-            if current is None:
-                raise ResourceNotFound(rid) from None
-            raise TransitionConflict(
-                rid, to_status, expected_status, expected_version, current.status, current.version
-            ) from None
+            refusal = self._refusal(codes, rid, to_status, expected_status, expected_version, lease_expired_by, extra)
+            raise refusal from None
         record = self._get_sync(rid)
         if record is None:  # deleted by hand between the write and the read
             raise ResourceNotFound(rid)
         return record
+
+    def _refusal(
+        self, codes: set[str], rid: str, to_status: str, expected_status: str, expected_version: int,
+        lease_expired_by: datetime | None, extra: Sequence[TransactionItem],
+    ) -> StateError:
+        """Why a transition's transaction was refused, read from the record as it is now: moved on, leased, or
+        written by a transaction at the same moment, the caller lost the race. Otherwise the record would have taken
+        the change, so one of the extra items was refused (and, all or nothing, nothing was written)."""
+        current = self._get_sync(rid)
+        if current is None:
+            return ResourceNotFound(rid)
+        moved = (current.status, current.version) != (expected_status, expected_version)
+        leased = (lease_expired_by is not None and current.lease_until is not None
+                  and current.lease_until > lease_expired_by)
+        if moved or leased or "TransactionConflict" in codes:
+            return TransitionConflict(rid, to_status, expected_status, expected_version, current.status,
+                                      current.version)
+        refused = ", ".join(item.what for item in extra) or "the audit entry"
+        return StateError(f"resource {rid}: {refused} could not be written, so nothing changed")
 
     async def annotate(self, rid: str, **changes: Any) -> ResourceRecord:
         """Set detail fields (None removes one) without a status change and without moving the version."""
@@ -331,6 +412,37 @@ class StateRepository:
         if record is None:
             raise ResourceNotFound(rid)
         return record
+
+    # Leases of the work on a record --------------------------------------------------------------------------------
+
+    async def renew_lease(self, rid: str, status: str, owner: str, until: datetime) -> bool:
+        """Extend `owner`'s lease on work in `status` to `until`; False when the work ended or is no longer
+        `owner`'s (a sweeper took it over). Not a change of state: the version does not move."""
+        M = ResourceModel
+        condition = (M.status == status) & (M.lease_owner == owner)
+        return await self._run(self._raw_update, rid, [M.lease_until.set(until)], condition) is not None
+
+    async def take_lease(
+        self, record: ResourceRecord, owner: str, until: datetime, *, expired_by: datetime
+    ) -> ResourceRecord | None:
+        """Take over the work on a record whose lease ended by `expired_by` (or that has none), if it is still at
+        the status and version read; None when another worker holds or took it, or the work ended."""
+        M = ResourceModel
+        condition = (
+            (M.status == record.status)
+            & (M.version == record.version)
+            & (M.lease_until.does_not_exist() | (M.lease_until <= expired_by))
+        )
+        actions = [M.lease_owner.set(owner), M.lease_until.set(until)]
+        return await self._run(self._raw_update, record.resource_id, actions, condition)
+
+    async def expired_leases(self, statuses: Iterable[str], now: datetime | None = None) -> list[ResourceRecord]:
+        """Records in `statuses` whose lease ended by `now`, or that have none (claimed before leases existed)."""
+        now = now or self.clock()
+        found: list[ResourceRecord] = []
+        for status in statuses:
+            found.extend(r for r in await self.by_status(status) if r.lease_until is None or r.lease_until <= now)
+        return found
 
     async def add_sighting(self, rid: str, event_id: str) -> ResourceRecord | None:
         """Remember one more event that reported the resource; None when there is no record."""
@@ -350,21 +462,45 @@ class StateRepository:
     async def notification_done(self, rid: str, version: int) -> bool:
         """Clear the pending notification of `version`; False when a newer change is pending (or none was)."""
         M = ResourceModel
-        actions = [M.notify_version.remove(), M.notify_kind.remove(), M.notify_owner.remove(), M.notify_due.remove()]
+        actions = [M.notify_version.remove(), M.notify_kind.remove(), M.notify_owner.remove(), M.notify_due.remove(),
+                   M.notify_pending.remove()]
         return await self._run(self._raw_update, rid, actions, M.notify_version == version) is not None
+
+    async def shown(self, rid: str, version: int, **changes: Any) -> ResourceRecord | None:
+        """Slack shows the record up to `version`: remember that (with Slack details in `changes`), and clear the
+        pending notification if no newer change came meanwhile. None when there is no record."""
+        unknown = set(changes) - DETAIL_FIELDS
+        if unknown:
+            raise StateError(f"resource {rid}: fields {sorted(unknown)} cannot be set")
+        M = ResourceModel
+        actions: list[Action] = [M.slack_shown_version.set(version)]
+        for name, value in sorted(changes.items()):
+            attribute = M.get_attributes()[name]
+            actions.append(attribute.remove() if value is None else attribute.set(value))
+        clear = [M.notify_version.remove(), M.notify_kind.remove(), M.notify_owner.remove(), M.notify_due.remove(),
+                 M.notify_pending.remove()]
+        done = await self._run(self._raw_update, rid, actions + clear,
+                               M.resource_id.exists() & (M.version == version))
+        if done is not None:
+            return done
+        return await self._run(self._raw_update, rid, actions, M.resource_id.exists())
+
+    async def pending(self, *, limit: int = 500, due_by: datetime | None = None) -> list[ResourceRecord]:
+        """Records with a change not yet shown (due by `due_by`, when given), the oldest due first."""
+        M = ResourceModel
+
+        def query() -> list[ResourceRecord]:
+            condition = M.notify_due <= due_by if due_by is not None else None
+            items = M.by_pending.query(PENDING, condition, scan_index_forward=True, limit=limit)
+            return [ResourceRecord.from_model(item) for item in items]
+
+        return await self._run(query)
 
     @staticmethod
     def _raw_update(rid: str, actions: list[Action], condition: Any) -> ResourceRecord | None:
-        # Model.update always adds one to a VersionAttribute; these writes are bookkeeping, not changes of state.
-        try:
-            data = ResourceModel._get_connection().update_item(
-                rid, actions=actions, condition=condition, return_values=ALL_NEW
-            )
-        except UpdateError as exc:
-            if exc.cause_response_code == _CONDITION_FAILED:
-                return None
-            raise
-        return ResourceRecord.from_model(ResourceModel.from_raw_data(data["Attributes"]))
+        # Bookkeeping, not a change of state: the version stays.
+        data = conditional_update(ResourceModel, rid, actions, condition)
+        return ResourceRecord.from_model(ResourceModel.from_raw_data(data)) if data is not None else None
 
     async def history(self, rid: str) -> list[AuditEntry]:
         """Every transition of one resource, oldest first."""
@@ -437,18 +573,17 @@ class StateRepository:
 
     async def put_rule(self, rule: IgnoreRuleRecord) -> None:
         """Store a new rule; a rule id is never reused, so an existing one is a StateError."""
-        if rule.scope not in IGNORE_SCOPES:
-            scopes = ", ".join(IGNORE_SCOPES)
-            raise StateError(f"ignore rule {rule.rule_id}: scope {rule.scope!r} is not one of {scopes}")
+        _check_rule(rule)
 
         def put() -> None:
-            item = IgnoreRuleModel(rule.rule_id, **{k: v for k, v in _rule_values(rule).items() if k != "rule_id"})
+            item = _rule_item(rule)
             try:
                 item.save(condition=IgnoreRuleModel.rule_id.does_not_exist())
             except PutError as exc:
                 if exc.cause_response_code == _CONDITION_FAILED:
                     raise StateError(f"ignore rule {rule.rule_id} exists already") from None
                 raise
+            generation.bump_sync()  # every replica's classifier reads the new rule before its next detection
 
         await self._run(put)
 
@@ -462,9 +597,21 @@ class StateRepository:
                 if exc.cause_response_code == _CONDITION_FAILED:
                     return False
                 raise
+            generation.bump_sync()
             return True
 
         return await self._run(delete)
+
+    async def rule(self, rule_id: str) -> IgnoreRuleRecord | None:
+        """One rule by its id, in force or not; None when there is none."""
+
+        def get() -> IgnoreRuleRecord | None:
+            try:
+                return IgnoreRuleRecord.from_model(IgnoreRuleModel.get(rule_id, consistent_read=True))
+            except DoesNotExist:
+                return None
+
+        return await self._run(get)
 
     async def rules(self, now: datetime | None = None) -> list[IgnoreRuleRecord]:
         """Every rule still in force, oldest first."""
@@ -475,3 +622,13 @@ class StateRepository:
 
 def _rule_values(rule: IgnoreRuleRecord) -> dict[str, Any]:
     return {f.name: getattr(rule, f.name) for f in fields(rule)}
+
+
+def _rule_item(rule: IgnoreRuleRecord) -> IgnoreRuleModel:
+    return IgnoreRuleModel(rule.rule_id, **{k: v for k, v in _rule_values(rule).items() if k != "rule_id"})
+
+
+def _check_rule(rule: IgnoreRuleRecord) -> None:
+    if rule.scope not in IGNORE_SCOPES:
+        scopes = ", ".join(IGNORE_SCOPES)
+        raise StateError(f"ignore rule {rule.rule_id}: scope {rule.scope!r} is not one of {scopes}")

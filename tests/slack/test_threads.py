@@ -24,9 +24,14 @@ async def test_a_detected_bucket_becomes_a_thread_through_the_real_consumer(
 
     outcome = await consumer.handle({"MessageId": "m-1", "Body": body})
 
+    # Stored first: the message is done (and deleted) before Slack shows anything; the record is pending for it.
     assert outcome.value == "done" and consumer.stats.notified == 1
+    [pending] = await harness.repo.pending()
+    assert pending.notify_version == 1 and pending.slack_thread_ts is None
+    assert await harness.services.notifier.flush()
     [parent] = emulator.messages("infra")
     record = (await harness.repo.open_resources())[0]
+    assert await harness.repo.pending() == [] and record.slack_shown_version == 1
     # The record knows its thread, so every later change lands there.
     assert (record.slack_channel, record.slack_thread_ts) == (harness.channel, parent.ts)
     shown = texts(parent.blocks)
@@ -78,6 +83,7 @@ async def test_a_resource_deleted_outside_tfsync_is_marked_gone_in_its_thread(
                                                                                         event_id(1, "gone")))})
     await consumer.handle({"MessageId": "m-2", "Body": eventbridge(delete_bucket_record("short-lived",
                                                                                         event_id(2, "gone"), 60))})
+    assert await harness.services.notifier.flush()
 
     [parent] = harness.emulator.messages("infra")
     thread = harness.emulator.thread("infra", parent.ts)

@@ -18,7 +18,8 @@ def test_tables_created_from_the_models_match_the_specs(
     specs = table_specs(settings)
     assert sorted(dynamodb.list_tables()["TableNames"]) == sorted(spec.name for spec in specs)
     assert {spec.name for spec in specs} == {
-        "acme-tfsync-resources", "acme-tfsync-audit", "acme-tfsync-dedupe", "acme-tfsync-ignore-rules"
+        "acme-tfsync-resources", "acme-tfsync-audit", "acme-tfsync-dedupe", "acme-tfsync-ignore-rules",
+        "acme-tfsync-channels",
     }  # fmt: skip
     for spec in specs:
         table = dynamodb.describe_table(TableName=spec.name)["Table"]
