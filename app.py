@@ -9,7 +9,11 @@ subcommand it runs the engine's command line (`classify`, `codegen`, `worker`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import secrets
+import socket
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -18,7 +22,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import aws, cli
+from bot import aws, cli, memory
 from bot.config import Settings
 from bot.consumer import ClassifierSource, Consumer
 from bot.decisions import DecisionObserver, DecisionService, Remover, SafeRemover
@@ -27,11 +31,15 @@ from bot.managed import StateReader
 from bot.runners import JobReporter, Runner, make_runner
 from bot.signals import stop_on_signals
 from bot.state import StateRepository, schema
+from bot.state.channels import ChannelStore
+from bot.sweeper import run_sweeper
 from handlers import register_all
+from slack_adapters.client import slack_client
 from slack_adapters.errors import route_error
 from slack_adapters.notifier import SlackJobReporter, SlackNotifier
 from slack_adapters.posting import PostingQueue
 from slack_adapters.presenters import Previews
+from slack_adapters.publisher import Publisher, posting_client
 from slack_adapters.routing import Router
 from slack_adapters.services import SlackServices
 from slack_adapters.users import UserDirectory
@@ -39,9 +47,15 @@ from slack_adapters.users import UserDirectory
 logger = logging.getLogger(__name__)
 
 
+def replica_id() -> str:
+    """This process among tfsync's replicas: who holds a channel's lease or a job's."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
 def build_decisions(
     settings: Settings, repo: StateRepository, *, observer: DecisionObserver | None = None,
     reporter: JobReporter | None = None, runner: Runner | None = None, remover: Remover | None = None,
+    owner: str | None = None,
 ) -> DecisionService:
     """The engine's decision service with the runner and the safe remover the settings ask for."""
 
@@ -54,6 +68,7 @@ def build_decisions(
     return DecisionService(
         repo, runner or make_runner(settings), remover, reporter=reporter, observer=observer,
         mode=settings.adopt_mode, client_factory=client_factory, default_region=settings.aws_region,
+        lease_seconds=settings.lease_seconds, owner=owner,
     )
 
 
@@ -65,15 +80,17 @@ def build_services(
     if client is None:
         if not settings.slack_bot_token:
             raise ConfigError("SLACK_BOT_TOKEN is not set: the Slack app needs the bot token")
-        client = AsyncWebClient(token=settings.slack_bot_token.reveal(), base_url=settings.slack_api_url)
+        client = slack_client(settings)
     users = UserDirectory(client, admins=settings.slack_admins, admin_group=settings.slack_admin_group)
     previews = Previews()
     router = Router.from_settings(settings)
-    poster = PostingQueue(client, interval=settings.slack_post_interval_ms / 1000)
-    notifier = SlackNotifier(repo, router, users, poster, previews=previews,
-                             burst_threshold=settings.burst_threshold, burst_window=settings.burst_window_seconds)
+    poster = PostingQueue(posting_client(client), interval=settings.slack_post_interval_ms / 1000)
+    replica = replica_id()
+    publisher = Publisher(repo, ChannelStore(), router, users, poster, owner=replica, previews=previews,
+                          burst_threshold=settings.burst_threshold, burst_window=settings.burst_window_seconds)
+    notifier = SlackNotifier(repo, publisher, users)
     decisions = build_decisions(settings, repo, observer=notifier, reporter=SlackJobReporter(notifier, repo),
-                                runner=runner, remover=remover)
+                                runner=runner, remover=remover, owner=replica)
     return SlackServices(settings, repo, client, router, users, previews, notifier, decisions)
 
 
@@ -103,18 +120,27 @@ async def run_tfsync(settings: Settings, stop: asyncio.Event, *, connected: asyn
     handler = await connect_socket_mode(build_app(services), settings)
     if connected is not None:
         connected.set()
+    # Whatever earlier runs left for Slack to show (an outage, a crash) is shown now.
+    services.notifier.publisher.wake()
     s3 = aws.client(settings, "s3")
     classifiers = ClassifierSource(settings, repo, s3)
+    # Adoptions and deletions whose worker died (a crash, a redeploy) end as failed, or are followed to their end.
+    sweeper = asyncio.create_task(run_sweeper(decisions, stop, settings.sweep_seconds))
     try:
         await classifiers.refresh()
         consumer = Consumer(
             settings, repo, aws.client(settings, "sqs"), s3, classifiers, services.notifier,
             service_events=decisions.handle_service_event,
         )
+        # Everything long-lived is loaded: the collector need not walk it again (bounded pauses on big parses).
+        memory.settle()
         logger.info("consuming %s", settings.queue_url)
         stats = await consumer.run(stop)
         logger.info("consumer stopped: %s", stats.as_dict())
     finally:
+        sweeper.cancel()  # `stop` is not set when the consumer raised
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
         await decisions.drain()
         await services.notifier.close()
         await handler.close_async()

@@ -47,6 +47,7 @@ ENV_VARS = (
     "TFSYNC_CODEBUILD_PROJECT",
     "TFSYNC_JOB_TIMEOUT_SECONDS",
     "TFSYNC_JOB_POLL_SECONDS",
+    "TFSYNC_LEASE_SECONDS",
     "SLACK_API_URL",
     "TFSYNC_SLACK_CHANNEL",
     "TFSYNC_SLACK_ROUTES",
@@ -237,6 +238,9 @@ class Settings:
     # How long an adopt job may take in all, and how long to wait for a build event before asking CodeBuild.
     job_timeout_seconds: int = 3600
     job_poll_seconds: int = 60
+    # How long an adopt or delete stays claimed by its worker without a renewal (renewed every third of it); past
+    # it, the sweeper finishes the work from what is known (a build followed to its end) or ends it as failed.
+    lease_seconds: int = 120
 
     slack_bot_token: Secret = _NO_SECRET
     slack_app_token: Secret = _NO_SECRET
@@ -315,6 +319,7 @@ class Settings:
             codebuild_project=env.get("TFSYNC_CODEBUILD_PROJECT") or None,
             job_timeout_seconds=_int(env, "TFSYNC_JOB_TIMEOUT_SECONDS", 3600),
             job_poll_seconds=_int(env, "TFSYNC_JOB_POLL_SECONDS", 60),
+            lease_seconds=_int(env, "TFSYNC_LEASE_SECONDS", 120),
             slack_bot_token=Secret(env.get("SLACK_BOT_TOKEN", "")),
             slack_app_token=Secret(env.get("SLACK_APP_TOKEN", "")),
             slack_api_url=_api_url(env.get("SLACK_API_URL", "")),
@@ -328,6 +333,12 @@ class Settings:
             slack_post_interval_ms=_int(env, "TFSYNC_SLACK_POST_INTERVAL_MS", 1000, minimum=0),
             sandbox_port=_port(env, "TFSYNC_SANDBOX_PORT", 3000),
         )
+
+    @property
+    def sweep_seconds(self) -> float:
+        """How often the sweeper looks for work whose lease ran out: a quarter of the lease (at least half a second),
+        so a record outlives its dead worker by at most a lease and a quarter."""
+        return max(0.5, self.lease_seconds / 4)
 
     @property
     def aws_endpoint_variables(self) -> Mapping[str, str]:

@@ -1,15 +1,16 @@
-"""Middleware for the listeners: the services and the parsed modal metadata in the context, who is an admin,
-which resource a button names."""
+"""Middleware for the listeners: the services and the parsed modal metadata in the context.
+
+It does no I/O, on purpose: middleware runs before the listener, so anything it waits for delays the ack. Who is
+an admin and which resource a button names are looked up by the listeners after they ack (handlers/flow.py).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.errors import UnknownResource
 from renderers.slack import parse_metadata
 from renderers.slack.ids import Callback
-from slack_adapters.errors import NotAuthorized
 from slack_adapters.services import SlackServices
 
 Next = Callable[[], Awaitable[None]]
@@ -17,7 +18,8 @@ Middleware = Callable[..., Awaitable[None]]
 
 # Views whose private_metadata tfsync wrote and every listener of theirs reads.
 _OUR_MODALS = frozenset({Callback.ADOPTION_SUBMIT, Callback.DELETION_SUBMIT, Callback.IGNORE_RULE_SUBMIT,
-                         Callback.ADOPTION_WAIT, Callback.DELETION_REFUSE})
+                         Callback.ADOPTION_WAIT, Callback.DELETION_REFUSE, Callback.DELETION_WAIT,
+                         Callback.IGNORE_RULE_WAIT})
 
 
 def provide(services: SlackServices) -> Middleware:
@@ -36,31 +38,3 @@ def provide(services: SlackServices) -> Middleware:
         await next()
 
     return provide_services
-
-
-async def require_admin(context: dict[str, Any], next: Next) -> None:
-    """Listener middleware: only tfsync admins get past it (ids in the settings, or the admin user group)."""
-    services: SlackServices = context["services"]
-    user = context.get("user_id")
-    if not user or not await services.users.is_admin(user):
-        raise NotAuthorized("Only tfsync admins can delete resources. Ask one of them, or adopt or ignore it.")
-    await next()
-
-
-async def load_resource(context: dict[str, Any], body: dict[str, Any], next: Next) -> None:
-    """Listener middleware for resource buttons: the record the button's value names, as `record`."""
-    services: SlackServices = context["services"]
-    value = ((body.get("actions") or [{}])[0]).get("value") or ""
-    record = await services.repo.get(value)
-    if record is None:
-        raise UnknownResource(value)
-    context["record"] = record
-    await next()
-
-
-async def mark_admin(context: dict[str, Any], next: Next) -> None:
-    """Listener middleware: `is_admin` in the context, for listeners that show admins more (the Delete form)."""
-    services: SlackServices = context["services"]
-    user = context.get("user_id")
-    context["is_admin"] = isinstance(user, str) and await services.users.is_admin(user)
-    await next()

@@ -3,6 +3,17 @@
 Every error a person sees carries an id (`E-` and eight characters) that is also in the log line, so "it said
 E-7KQ2M9XA" finds the traceback. Conflicts (someone else decided first) are not errors to the person: they get the
 polite note with what happened instead.
+
+Listeners ack first and do their work after, so most errors happen after the ack. Those are caught inside the
+listener (handlers/flow.py `after_ack`) and told here by `report_after_ack`: in the modal the listener opened
+(`context["loading_view"]`, its view id and hash), in the submitted modal, or as an ephemeral message.
+Only errors before the ack reach Bolt's error handler, `route_error`, which answers in the ack itself.
+
+Why errors after the ack must not reach Bolt: its AsyncioListenerRunner runs the listener as a task and polls for
+the ack every 10 ms; when the listener raises, it calls the error handler and then sets `ack.response` back to None
+(it was acked, so there is "no response" to send). A listener that acked and failed before the next poll would
+lose its ack, and Slack would show the person an error although the app answered at once. Caught inside the
+listener, the error leaves the ack alone, with no need to wait for the poll.
 """
 
 from __future__ import annotations
@@ -10,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable
 from typing import Any
 
 from slack_bolt.response import BoltResponse
@@ -32,11 +44,12 @@ from renderers.slack.viewdata import ErrorView
 
 logger = logging.getLogger(__name__)
 
-ACK_SETTLE_SECONDS = 0.05
+# Reports started from route_error, kept until done (the event loop holds tasks only weakly).
+_REPORTS: set[asyncio.Task[None]] = set()
 
 
 class NotAuthorized(UserFacingError):
-    """The person may not do this (delete without being a tfsync admin)."""
+    """The person may not do this (delete, or ignore broadly, without being a tfsync admin)."""
 
     title = "Not allowed"
 
@@ -85,18 +98,50 @@ async def route_error(
     error: Exception, body: dict[str, Any], context: dict[str, Any], client: AsyncWebClient,
     response: BoltResponse | None,
 ) -> BoltResponse | None:
-    """The app's one @app.error handler: the error, told on the surface it came from."""
-    where = _Surface(body, context, client, acked=response is None)
-    if where.acked:
-        # Bolt resets the ack to None once this handler returns; its dispatcher polls for the ack every 10 ms, so a
-        # listener failing right after ack() would lose the ack unless the poll (an earlier timer) runs first.
-        await asyncio.sleep(ACK_SETTLE_SECONDS)
-    if isinstance(error, FormError) and where.kind == "view_submission" and not where.acked:
+    """The app's one @app.error handler, for errors before the ack: the answer goes in the ack, at once.
+
+    What needs a Slack call or a state read to tell (an ephemeral note, the polite note) is done after the ack, in
+    the background. Bolt passes no response when the listener had acked already; that is told the same way.
+    """
+    if response is None:
+        await report_after_ack(error, body, context, client)
+        return None
+    kind = _kind(body)
+    conflict = isinstance(error, TransitionConflict | IllegalTransition)
+    if kind == "view_submission" and isinstance(error, FormError):
         return _json_response({"response_action": "errors", "errors": error.errors})
-    if isinstance(error, TransitionConflict | IllegalTransition):
-        logger.info("lost a race or asked for an impossible step: %s", error)
-        return await where.conflict(await _conflict_payload(context, error.resource_id))
-    return await where.error(_error_view(error))
+    if kind == "block_suggestion":
+        _error_view(error)  # logged with its id; the person sees an empty list
+        return _json_response({"options": []})
+    if kind in ("view_submission", "slash_command") and not conflict:
+        shown = _error_view(error)
+        if kind == "view_submission":
+            return _json_response({"response_action": "update", "view": render_error_modal(shown)})
+        return _json_response(render_error_message(shown))
+    # A button, or a conflict: ack now (a submission's modal closes), tell the person right after.
+    task = asyncio.create_task(report_after_ack(error, body, {**context, "closed_modal": True}, client))
+    _REPORTS.add(task)
+    task.add_done_callback(_REPORTS.discard)
+    return BoltResponse(status=200, body="")
+
+
+async def report_after_ack(
+    error: Exception, body: dict[str, Any], context: dict[str, Any], client: AsyncWebClient,
+) -> None:
+    """Tell the person about an error after the request was acked; never raises (there is no one left to tell)."""
+    try:
+        where = _Surface(body, context, client)
+        if isinstance(error, TransitionConflict | IllegalTransition):
+            logger.info("lost a race or asked for an impossible step: %s", error)
+            await where.conflict(await _conflict_payload(context, error.resource_id))
+            return
+        await where.error(_error_view(error))
+    except Exception:
+        logger.exception("could not tell the person about %r", error)
+
+
+def _kind(body: dict[str, Any]) -> str:
+    return str(body.get("type") or ("slash_command" if body.get("command") else ""))
 
 
 def _error_view(error: Exception) -> ErrorView:
@@ -114,58 +159,70 @@ def _error_view(error: Exception) -> ErrorView:
 
 
 class _Surface:
-    """Where a failed request came from (modal, slash command, button, options), and how to answer there."""
+    """Where an acked request came from (modal, slash command, button), and how to tell the person there."""
 
-    def __init__(self, body: dict[str, Any], context: dict[str, Any], client: AsyncWebClient, *, acked: bool) -> None:
+    def __init__(self, body: dict[str, Any], context: dict[str, Any], client: AsyncWebClient) -> None:
         self.body = body
         self.context = context
         self.client = client
-        self.acked = acked
-        self.kind = body.get("type") or ("slash_command" if body.get("command") else "")
-        self.view_id = (body.get("view") or {}).get("id")
+        self.kind = _kind(body)
+        submitted = (body.get("view") or {}).get("id") if self.kind == "view_submission" else None
+        # The submitted modal is still open (its ack updated it) unless the error answer closed it.
+        self.view_id = None if context.get("closed_modal") else submitted
+        self.loading: tuple[str, str | None] | None = context.get("loading_view")
 
-    async def conflict(self, payload: dict[str, Any]) -> BoltResponse | None:
+    async def _replace_loading(self, view: dict[str, Any]) -> bool:
+        """Show `view` in the modal the listener opened at once, in place of whatever it shows."""
+        if self.loading is None:
+            return False
+        view_id, known_hash = self.loading
+        return await _tried(self.client.views_update(view_id=view_id, hash=known_hash, view=view))
+
+    async def _over_submitted(self, pushed: dict[str, Any], updated: dict[str, Any]) -> bool:
+        """Show `view` over the submitted modal, which its ack turned into a "working" view.
+
+        That ack travels over the websocket, this call over HTTP: a views.update could reach Slack first and be
+        overwritten by the ack's view. So the view is pushed on top with the submission's trigger_id, which holds
+        whichever arrives first (and closing it closes the working view under it, no longer true); when the trigger
+        is spent or expired (seconds later, long after the ack), the submitted view is updated instead.
+        """
+        if not self.view_id:
+            return False
+        trigger = self.body.get("trigger_id")
+        if trigger and await _tried(self.client.views_push(trigger_id=trigger, view=pushed)):
+            return True
+        return await _tried(self.client.views_update(view_id=self.view_id, view=updated))
+
+    async def conflict(self, payload: dict[str, Any]) -> None:
         """The polite note: someone decided first."""
-        answer = None
-        if self.kind == "view_submission" and not self.acked:
-            answer = BoltResponse(status=200, body="")  # closes the modal; the note says why
-        elif self.kind == "view_submission" and self.view_id:
-            await _safe(self.client.views_update(view_id=self.view_id, view=_note_modal(payload)))
-        if self.kind == "slash_command" and not self.acked:
-            return _json_response(payload)
-        await _safe(_ephemeral(self.client, self.body, self.context, payload))
-        return answer
+        if await self._replace_loading(_note_modal(payload)):
+            return
+        await self._over_submitted(_note_modal(payload, clear_on_close=True), _note_modal(payload))
+        await _tried(_ephemeral(self.client, self.body, self.context, payload))
 
-    async def error(self, error_view: ErrorView) -> BoltResponse | None:
-        if self.kind == "view_submission":
-            modal = render_error_modal(error_view)
-            if not self.acked:
-                return _json_response({"response_action": "update", "view": modal})
-            if self.view_id:
-                await _safe(self.client.views_update(view_id=self.view_id, view=modal))
-            return None
-        payload = render_error_message(error_view)
-        if not self.acked and self.kind == "slash_command":
-            return _json_response(payload)
-        if not self.acked and self.kind == "block_suggestion":
-            return _json_response({"options": []})
-        if not await _safe(_ephemeral(self.client, self.body, self.context, payload)) and self.body.get("trigger_id"):
-            await _safe(self.client.views_open(trigger_id=self.body["trigger_id"],
-                                               view=render_error_modal(error_view)))
-        return BoltResponse(status=200, body="") if not self.acked and self.kind else None
+    async def error(self, error_view: ErrorView) -> None:
+        modal = render_error_modal(error_view)
+        over = render_error_modal(error_view, clear_on_close=True)
+        if await self._replace_loading(modal) or await self._over_submitted(over, modal):
+            return
+        if await _tried(_ephemeral(self.client, self.body, self.context, render_error_message(error_view))):
+            return
+        trigger = self.body.get("trigger_id")
+        if trigger and self.loading is None:  # the loading modal spent it otherwise
+            await _tried(self.client.views_open(trigger_id=trigger, view=modal))
 
 
-def _note_modal(payload: dict[str, Any]) -> dict[str, Any]:
+def _note_modal(payload: dict[str, Any], *, clear_on_close: bool = False) -> dict[str, Any]:
     from renderers.slack import blocks as bk
     from renderers.slack.ids import Callback
 
-    return bk.modal("tfsync", payload["blocks"], Callback.ERROR_SHOW, close="Close")
+    return bk.modal("tfsync", payload["blocks"], Callback.ERROR_SHOW, close="Close", clear_on_close=clear_on_close)
 
 
-async def _safe(call: Any) -> Any:
-    """Telling the person about an error must not raise another one over it."""
+async def _tried(call: Awaitable[Any]) -> bool:
+    """Whether telling the person worked; telling them about an error must not raise another one over it."""
     try:
-        return await call
+        return await call is not False
     except SlackApiError as exc:
         logger.warning("could not show the error to the person: %s", exc.response.get("error"))
-        return None
+        return False

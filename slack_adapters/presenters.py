@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.catalog import CATALOG
 from bot.codegen import CodeGenerator, CodegenError, Target, parse_module_path
-from bot.decisions import resource_of
+from bot.decisions import ABANDONED, resource_of
 from bot.state.records import AuditEntry, IgnoreRuleRecord, ResourceRecord
 from renderers.slack.viewdata import (
     ActivityView,
@@ -168,7 +168,8 @@ def step_for(
         return AdoptSucceeded(view, address, view.result_url, view.result_kind or "commit", plan_summary, job_url,
                               record.tf_file, verified=record.job_result != "unverified")
     if status is Status.ADOPT_FAILED:
-        return AdoptFailedStep(view, record.job_error or "no reason was reported", job_url, error_id)
+        return AdoptFailedStep(view, record.job_error or "no reason was reported", job_url, error_id,
+                               nothing_changed=record.job_result != ABANDONED)
     if status is Status.DELETING:
         return DeleteStarted(view, by_user)
     if status is Status.DELETED:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.decisions import DecisionService
 from bot.state import StateRepository
 from renderers.slack.viewdata import ModuleView
+from slack_adapters.client import HomeTabs
 from slack_adapters.notifier import SlackNotifier
 from slack_adapters.presenters import Previews, module_views
 from slack_adapters.routing import Router
@@ -28,6 +29,7 @@ class SlackServices:
     previews: Previews
     notifier: SlackNotifier
     decisions: DecisionService
+    homes: HomeTabs = field(default_factory=HomeTabs)  # the App Home hash per person, for views.publish
 
     @property
     def modules(self) -> list[ModuleView]:

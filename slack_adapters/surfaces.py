@@ -97,6 +97,7 @@ async def delete_modal(services: SlackServices, record: ResourceRecord, *, allow
     return render_delete_modal(DeleteModalView(view, allowed, admins, group, record_version=record.version))
 
 
-async def ignore_modal(services: SlackServices, record: ResourceRecord) -> dict[str, Any]:
+async def ignore_modal(services: SlackServices, record: ResourceRecord, *, admin: bool) -> dict[str, Any]:
+    """The Ignore form; broad scopes and "forever" only for admins (the submission checks again)."""
     view = await resource_view(record, services.users)
-    return render_ignore_modal(IgnoreModalView(view, record_version=record.version))
+    return render_ignore_modal(IgnoreModalView(view, record_version=record.version, admin=admin))

@@ -1,4 +1,4 @@
-"""Delete button: the Delete form for admins, a refusal naming the admins for everyone else."""
+"""Delete button: the Delete form for admins; everyone else gets the refusal naming the admins, never a form."""
 
 from __future__ import annotations
 
@@ -8,15 +8,20 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.decisions import DELETE_FROM, require_status
-from bot.state import ResourceRecord, Status
+from bot.state import Status
+from handlers.flow import LoadingModal, after_ack, clicked_record
 from slack_adapters.services import SlackServices
 from slack_adapters.surfaces import delete_modal
 
 
 async def handle_delete_button(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, services: SlackServices, record: ResourceRecord,
-    is_admin: bool,
+    ack: AsyncAck, body: dict[str, Any], context: dict[str, Any], client: AsyncWebClient, services: SlackServices,
+    user_id: str,
 ) -> None:
     await ack()
-    require_status(record, DELETE_FROM, Status.DELETING.value)
-    await client.views_open(trigger_id=body["trigger_id"], view=await delete_modal(services, record, allowed=is_admin))
+    async with after_ack(body, context, client):
+        loading = await LoadingModal.open(client, body["trigger_id"], context, "the Delete form")
+        record = await clicked_record(services, body)
+        require_status(record, DELETE_FROM, Status.DELETING.value)
+        allowed = await services.users.is_admin(user_id)
+        await loading.show(await delete_modal(services, record, allowed=allowed))

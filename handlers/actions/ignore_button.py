@@ -1,4 +1,4 @@
-"""Ignore button: the Ignore form (scope and expiry)."""
+"""Ignore button: the Ignore form (scope and expiry); broad scopes are offered to tfsync admins only."""
 
 from __future__ import annotations
 
@@ -8,14 +8,20 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.decisions import require_status
-from bot.state import ResourceRecord, Status
+from bot.state import Status
+from handlers.flow import LoadingModal, after_ack, clicked_record
 from slack_adapters.services import SlackServices
 from slack_adapters.surfaces import ignore_modal
 
 
 async def handle_ignore_button(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, services: SlackServices, record: ResourceRecord,
+    ack: AsyncAck, body: dict[str, Any], context: dict[str, Any], client: AsyncWebClient, services: SlackServices,
+    user_id: str,
 ) -> None:
     await ack()
-    require_status(record, (Status.DETECTED.value,), Status.IGNORED.value)
-    await client.views_open(trigger_id=body["trigger_id"], view=await ignore_modal(services, record))
+    async with after_ack(body, context, client):
+        loading = await LoadingModal.open(client, body["trigger_id"], context, "the Ignore form")
+        record = await clicked_record(services, body)
+        require_status(record, (Status.DETECTED.value,), Status.IGNORED.value)
+        admin = await services.users.is_admin(user_id)
+        await loading.show(await ignore_modal(services, record, admin=admin))

@@ -1,5 +1,6 @@
 """The `/tfsync` subcommands: each takes the rest of the text and answers with an ephemeral payload, or opens a
-modal and answers nothing."""
+modal and answers nothing. All run after the command was acked; a modal opens as the loading view first (the
+trigger_id does not wait for a table scan), then shows the form."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.decisions import DELETE_FROM, require_status
 from bot.state import Status
+from handlers.flow import ONLY_ADMINS_UNIGNORE, LoadingModal
 from renderers.slack import render_help, render_unignored
 from slack_adapters import surfaces
+from slack_adapters.errors import NotAuthorized
 from slack_adapters.services import SlackServices
 from slack_adapters.users import slack_actor
 
@@ -24,6 +27,10 @@ class Invocation:
     user_id: str
     trigger_id: str
     args: str
+    context: dict[str, Any]  # the request's context: a loading modal puts its view id and hash there
+
+    async def loading(self, what: str) -> LoadingModal:
+        return await LoadingModal.open(self.client, self.trigger_id, self.context, what)
 
 
 Answer = dict[str, Any] | None
@@ -50,25 +57,28 @@ async def show(inv: Invocation) -> Answer:
 
 
 async def adopt(inv: Invocation) -> Answer:
+    loading = await inv.loading("the Adopt form")
     record = await inv.services.decisions.find(inv.args)
     require_status(record, (Status.DETECTED.value,), Status.ADOPTING.value)
-    await inv.client.views_open(trigger_id=inv.trigger_id, view=await surfaces.adopt_modal(inv.services, record))
+    await loading.show(await surfaces.adopt_modal(inv.services, record))
     return None
 
 
 async def delete(inv: Invocation) -> Answer:
+    loading = await inv.loading("the Delete form")
     record = await inv.services.decisions.find(inv.args)
     require_status(record, DELETE_FROM, Status.DELETING.value)
     allowed = await inv.services.users.is_admin(inv.user_id)
-    view = await surfaces.delete_modal(inv.services, record, allowed=allowed)
-    await inv.client.views_open(trigger_id=inv.trigger_id, view=view)
+    await loading.show(await surfaces.delete_modal(inv.services, record, allowed=allowed))
     return None
 
 
 async def ignore(inv: Invocation) -> Answer:
+    loading = await inv.loading("the Ignore form")
     record = await inv.services.decisions.find(inv.args)
     require_status(record, (Status.DETECTED.value,), Status.IGNORED.value)
-    await inv.client.views_open(trigger_id=inv.trigger_id, view=await surfaces.ignore_modal(inv.services, record))
+    admin = await inv.services.users.is_admin(inv.user_id)
+    await loading.show(await surfaces.ignore_modal(inv.services, record, admin=admin))
     return None
 
 
@@ -80,7 +90,15 @@ async def unignore(inv: Invocation) -> Answer:
     rule_id = inv.args.strip().strip("`")
     if not rule_id:
         return render_help("unignore")
-    await inv.services.decisions.unignore(rule_id, slack_actor(inv.user_id))
+    actor = slack_actor(inv.user_id)
+    admin = await inv.services.users.is_admin(inv.user_id)
+    if not admin:
+        # Anyone may take back a rule of their own; someone else's is an admin's to remove. An unknown rule is left
+        # to the decision service, which says so (and checks the owner again).
+        rule = await inv.services.repo.rule(rule_id)
+        if rule is not None and rule.created_by != actor:
+            raise NotAuthorized(ONLY_ADMINS_UNIGNORE)
+    await inv.services.decisions.unignore(rule_id, actor, admin=admin)
     return render_unignored(rule_id, inv.user_id)
 
 

@@ -6,12 +6,18 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from handlers.flow import after_ack
 from slack_adapters.services import SlackServices
 from slack_adapters.surfaces import home_view
 
 
-async def handle_app_home_opened(event: dict[str, Any], client: AsyncWebClient, services: SlackServices) -> None:
+async def handle_app_home_opened(
+    body: dict[str, Any], event: dict[str, Any], context: dict[str, Any], client: AsyncWebClient,
+    services: SlackServices,
+) -> None:
     # Events are acknowledged by Bolt before the listener runs.
     if event.get("tab", "home") != "home":
         return
-    await client.views_publish(user_id=event["user"], view=await home_view(services))
+    async with after_ack(body, context, client):
+        # With the hash of the tab last published, so an older render cannot overwrite a newer one.
+        await services.homes.publish(client, event["user"], await home_view(services))

@@ -1,10 +1,9 @@
-"""Modal submissions: Adopt, Delete (admins only, by middleware) and Ignore."""
+"""Modal submissions: Adopt, Delete (admins only, checked after the ack) and Ignore."""
 
 from __future__ import annotations
 
 from slack_bolt.app.async_app import AsyncApp
 
-from handlers.middleware import require_admin
 from handlers.submissions.adopt_submit import handle_adopt_submission
 from handlers.submissions.delete_submit import handle_delete_submission
 from handlers.submissions.ignore_submit import handle_ignore_submission
@@ -13,5 +12,5 @@ from renderers.slack.ids import Callback
 
 def register(app: AsyncApp) -> None:
     app.view(Callback.ADOPTION_SUBMIT)(handle_adopt_submission)
-    app.view(Callback.DELETION_SUBMIT, middleware=[require_admin])(handle_delete_submission)
+    app.view(Callback.DELETION_SUBMIT)(handle_delete_submission)
     app.view(Callback.IGNORE_RULE_SUBMIT)(handle_ignore_submission)

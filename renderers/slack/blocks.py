@@ -225,6 +225,7 @@ def modal(
     close: str = "Cancel",
     private_metadata: str | None = None,
     notify_on_close: bool = False,
+    clear_on_close: bool = False,
 ) -> Payload:
     view: Payload = {
         "type": "modal",
@@ -239,6 +240,8 @@ def modal(
         view["private_metadata"] = _exact(private_metadata, limits.PRIVATE_METADATA, "private_metadata")
     if notify_on_close:
         view["notify_on_close"] = True
+    if clear_on_close:
+        view["clear_on_close"] = True
     return limits.check(view, "modal")
 
 

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from renderers.slack.ids import Action, Block
+from renderers.slack.metadata import ModalMetadata
 from renderers.slack.modals import (
     PATTERN_MAX,
     TF_IDENTIFIER,
     TF_NAME_MAX,
     delete_confirmation_phrase,
+    is_broad,
     module_value,
 )
 from renderers.slack.viewdata import Expiry, IgnoreScope, ModuleView, ResourceView
@@ -40,6 +42,11 @@ class IgnoreForm:
     scope: IgnoreScope
     expiry: Expiry
     pattern: str | None  # only for IgnoreScope.NAME
+
+    @property
+    def broad(self) -> bool:
+        """A rule past this one resource, or with no end: only tfsync admins may make it."""
+        return is_broad(self.scope, self.expiry)
 
 
 def _state(values: Mapping[str, Any], block: Block, action: Action) -> Mapping[str, Any]:
@@ -91,9 +98,22 @@ def check_delete_form(values: Mapping[str, Any], resource: ResourceView) -> None
     if not resource.loses_data:
         return
     phrase = delete_confirmation_phrase(resource)
+    _check_phrase(values, phrase, "name" if phrase == resource.name else "tfsync id")
+
+
+def check_delete_phrase(values: Mapping[str, Any], metadata: ModalMetadata) -> None:
+    """check_delete_form from the submitted form alone: the phrase its private_metadata carries, if it asked for one.
+
+    Pure, so a wrong phrase is answered in the ack, with the error under the input."""
+    phrase = metadata.confirm_phrase
+    if phrase is None:
+        return
+    _check_phrase(values, phrase, "tfsync id" if phrase == metadata.resource_id else "name")
+
+
+def _check_phrase(values: Mapping[str, Any], phrase: str, what: str) -> None:
     typed = _text(values, Block.CONFIRMATION_INPUT, Action.CONFIRMATION_TYPE)
     if typed != phrase:
-        what = "name" if phrase == resource.name else "tfsync id"
         raise FormError({Block.CONFIRMATION_INPUT: f"That is not the {what}; type it exactly to delete."})
 
 

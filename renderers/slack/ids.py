@@ -52,7 +52,11 @@ class Callback(StrEnum):
     ADOPTION_WAIT = "tfsync-adoption-wait"
     DELETION_SUBMIT = "tfsync-deletion-submit"
     DELETION_REFUSE = "tfsync-deletion-refuse"
+    DELETION_WAIT = "tfsync-deletion-wait"
     IGNORE_RULE_SUBMIT = "tfsync-ignore-rule-submit"
+    IGNORE_RULE_WAIT = "tfsync-ignore-rule-wait"
+    # The modal opened with the trigger_id at once, replaced by the form (or a refusal) once it is loaded.
+    LOADING_SHOW = "tfsync-loading-show"
     ERROR_SHOW = "tfsync-error-show"
     HOME_SHOW = "tfsync-home-show"
 

@@ -2,6 +2,10 @@
 
 Compact JSON with one-letter keys and a version number, e.g. `{"v":1,"r":"r-k3v9q2mzt7ab","c":"C0123","t":"1.2"}`.
 `<`, `>` and `&` are written as `\\u003c` escapes, so the string holds no markup whatever a future field carries.
+
+A Delete form that asks for a typed confirmation also carries the phrase (`p`): the submission is then checked
+against the form itself, with no state read, so the answer (errors under the input) can go back in the ack.
+Slack stores private_metadata with the view and only the app can write it, so the phrase cannot be forged.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from renderers.slack.viewdata import check_short_id
 
 VERSION = 1
 _THREAD_TS = re.compile(r"\d{1,12}\.\d{1,9}\Z")
-_KEYS = {"v", "r", "c", "t", "n"}
+_KEYS = {"v", "r", "c", "t", "n", "p"}
+# The longest confirmation phrase carried: names longer than a person can type are confirmed by the short id.
+PHRASE_MAX = 200
 
 
 def is_thread_ts(value: str | None) -> bool:
@@ -35,6 +41,7 @@ class ModalMetadata:
     channel_id: str | None = None  # the resource's thread, to reply in
     thread_ts: str | None = None
     record_version: int | None = None  # the record version the modal was opened on
+    confirm_phrase: str | None = None  # what a Delete form asks the person to type, when it asks
 
     def __post_init__(self) -> None:
         check_short_id(self.resource_id)
@@ -47,6 +54,10 @@ class ModalMetadata:
             or not 0 <= self.record_version < 2**53
         ):
             raise ValueError(f"record version {self.record_version!r} is not a non-negative integer")
+        if self.confirm_phrase is not None and not (
+            isinstance(self.confirm_phrase, str) and 0 < len(self.confirm_phrase) <= PHRASE_MAX
+        ):
+            raise ValueError(f"confirmation phrase is not 1-{PHRASE_MAX} characters")
 
 
 def encode(metadata: ModalMetadata) -> str:
@@ -57,6 +68,8 @@ def encode(metadata: ModalMetadata) -> str:
         document["t"] = metadata.thread_ts
     if metadata.record_version is not None:
         document["n"] = metadata.record_version
+    if metadata.confirm_phrase is not None:
+        document["p"] = metadata.confirm_phrase
     text = json.dumps(document, separators=(",", ":"), ensure_ascii=True)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     if len(text) > PRIVATE_METADATA:  # the field checks above keep it far below; this is the contract
@@ -67,14 +80,14 @@ def encode(metadata: ModalMetadata) -> str:
 def parse(text: str | None) -> ModalMetadata:
     """The metadata a tfsync modal carries; MetadataError for anything else."""
     document = _document(text)
-    resource_id, channel_id, thread_ts, record_version = (document.get(k) for k in ("r", "c", "t", "n"))
+    resource_id, channel_id, thread_ts, record_version, phrase = (document.get(k) for k in ("r", "c", "t", "n", "p"))
     if not isinstance(resource_id, str):
         raise MetadataError("private_metadata names no resource")
-    for name, value in (("channel", channel_id), ("thread", thread_ts)):
+    for name, value in (("channel", channel_id), ("thread", thread_ts), ("phrase", phrase)):
         if value is not None and not isinstance(value, str):
             raise MetadataError(f"private_metadata {name} is not a string")
     try:
-        return ModalMetadata(resource_id, channel_id, thread_ts, record_version)
+        return ModalMetadata(resource_id, channel_id, thread_ts, record_version, phrase)
     except ValueError as exc:
         raise MetadataError(f"private_metadata: {exc}") from None
 

@@ -1,10 +1,17 @@
-"""The Adopt, Delete and Ignore modals, the "working" view shown after an adopt, and the module options list."""
+"""The Adopt, Delete and Ignore modals, the "loading" view they replace, the "working" views shown once one is
+submitted, and the module options list.
+
+A button's trigger_id is good for one views.open within three seconds, and loading a form reads state: so the
+loading view opens first (it needs nothing but the trigger) and the form replaces it. The working views are drawn
+from what the submission itself carries (the form and the modal's private_metadata), so they can go in the ack.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from renderers.hcl import hcl_identifier
 from renderers.slack import blocks as bk
@@ -53,9 +60,25 @@ _CODE_IN_MODULE = Mrkdwn(
 _CODE_IN_ROOT = Mrkdwn("The code and its `import` block go in a new file, {}, in the root module.")
 
 EXPIRY_LABELS = {Expiry.DAY: "1 day", Expiry.WEEK: "7 days", Expiry.MONTH: "30 days", Expiry.FOREVER: "Forever"}
+# What anyone may ignore: this one resource, for a while. Wider scopes and "forever" are for tfsync admins.
+NARROW_SCOPES = frozenset({IgnoreScope.RESOURCE})
+NARROW_EXPIRIES = frozenset({Expiry.DAY, Expiry.WEEK, Expiry.MONTH})
+_SCOPE_WORDS = {
+    IgnoreScope.RESOURCE: "this resource",
+    IgnoreScope.TYPE: "every resource of its type",
+    IgnoreScope.ACTOR: "everything its creator makes",
+    IgnoreScope.NAME: "names matching",
+}
 
 
-def metadata_for(resource: ResourceView, record_version: int | None) -> ModalMetadata:
+def is_broad(scope: IgnoreScope, expiry: Expiry) -> bool:
+    """Whether an ignore rule reaches past one resource or never ends: a tfsync admin's decision."""
+    return scope not in NARROW_SCOPES or expiry not in NARROW_EXPIRIES
+
+
+def metadata_for(
+    resource: ResourceView, record_version: int | None, confirm_phrase: str | None = None,
+) -> ModalMetadata:
     """The modal's private_metadata: the resource, and its thread when the resource has a valid one."""
     has_thread = is_channel_id(resource.channel_id) and is_thread_ts(resource.thread_ts)
     return ModalMetadata(
@@ -63,7 +86,23 @@ def metadata_for(resource: ResourceView, record_version: int | None) -> ModalMet
         resource.channel_id if has_thread else None,
         resource.thread_ts if has_thread else None,
         record_version,
+        confirm_phrase,
     )
+
+
+# Loading, and working once submitted.
+
+
+def render_loading_modal(what: str) -> Payload:
+    """What a button or a command opens at once with its trigger_id, while the form is loaded; `what` names it."""
+    text = Mrkdwn(":hourglass_flowing_sand: Loading {}…").format(esc(what, 200))
+    return bk.modal("tfsync", [bk.section(text)], Callback.LOADING_SHOW, close="Close")
+
+
+def _working(title: str, text: Mrkdwn, callback: Callback, metadata: ModalMetadata) -> Payload:
+    closing = Mrkdwn("\n\nEach step is posted in the resource's thread. You can close this window.")
+    return bk.modal(title, [bk.section(text + closing)], callback, close="Close",
+                    private_metadata=encode(replace(metadata, confirm_phrase=None)))
 
 
 def _intro(resource: ResourceView, verb: str) -> Mrkdwn:
@@ -176,7 +215,29 @@ def render_adopt_working(resource: ResourceView, tf_address: str, record_version
     )
 
 
+def render_adopt_pending(
+    metadata: ModalMetadata, tf_name: str, module_path: str | None, tf_address: str | None = None,
+) -> Payload:
+    """The Adopt form once submitted, drawn from the form alone (it goes in the ack); the full working view
+    (render_adopt_working) replaces it once the resource is read. The address when it is known already."""
+    if tf_address:
+        target = Mrkdwn("as {}").format(code(tf_address, NAME))
+    else:
+        target = Mrkdwn("as {} in {}").format(code(tf_name, NAME), code(module_path or ".", NAME))
+    text = Mrkdwn(":hourglass_flowing_sand: Adopting {} {}.").format(code(metadata.resource_id, 80), target)
+    return _working("Adopt resource", text, Callback.ADOPTION_WAIT, metadata)
+
+
 # Delete.
+
+
+def render_delete_working(metadata: ModalMetadata) -> Payload:
+    """The Delete form once submitted: tfsync checks again that no Terraform state manages it, then deletes it."""
+    text = Mrkdwn(
+        ":hourglass_flowing_sand: Deleting {}. tfsync first checks again that no Terraform state manages it; if one "
+        "does, nothing is deleted."
+    ).format(code(metadata.resource_id, 80))
+    return _working("Delete resource", text, Callback.DELETION_WAIT, metadata)
 
 
 def delete_confirmation_phrase(resource: ResourceView) -> str:
@@ -206,9 +267,11 @@ def _loss(resource: ResourceView) -> Mrkdwn:
 def render_delete_modal(view: DeleteModalView) -> Payload:
     """The Delete form; when deleting loses data, the person types the resource's name. Non-admins get a refusal."""
     r = view.resource
-    metadata = encode(metadata_for(r, view.record_version))
     if not view.allowed:
-        return _delete_refused(view, metadata)
+        return _delete_refused(view, encode(metadata_for(r, view.record_version)))
+    # The phrase travels in the form, so its submission is checked without reading state (see metadata.py).
+    phrase = delete_confirmation_phrase(r) if r.loses_data else None
+    metadata = encode(metadata_for(r, view.record_version, phrase))
     blocks: list[Payload] = [
         bk.section(_intro(r, "Delete")),
         bk.section(Mrkdwn("*What will be lost*\n") + _loss(r)),
@@ -217,8 +280,7 @@ def render_delete_modal(view: DeleteModalView) -> Payload:
                    "is deleted.")
         ),
     ]
-    if r.loses_data:
-        phrase = delete_confirmation_phrase(r)
+    if phrase is not None:
         what = "name" if phrase == r.name else "tfsync id"
         blocks.append(bk.section(Mrkdwn("To confirm, type the {} {} below.").format(what, code(phrase, 200))))
         blocks.append(
@@ -259,23 +321,27 @@ def suggest_pattern(name: str) -> str:
 
 
 def render_ignore_modal(view: IgnoreModalView) -> Payload:
-    """The Ignore form: what to ignore (this resource, its type, its creator, a name pattern) and for how long."""
+    """The Ignore form: what to ignore (this resource, its type, its creator, a name pattern) and for how long.
+    People who are not tfsync admins are offered this resource only, for at most 30 days."""
     r = view.resource
-    scopes = [
-        bk.md_option(Mrkdwn("*This resource*"), IgnoreScope.RESOURCE, code(r.display_name, 60)),
-        bk.md_option(Mrkdwn("*Every {}*").format(esc(label_of(r), 50)), IgnoreScope.TYPE, code(r.tf_type, 60)),
-        bk.md_option(Mrkdwn("*Everything this principal creates*"), IgnoreScope.ACTOR, who(r.actor, None, 60)),
-        bk.md_option(Mrkdwn("*Names matching a pattern*"), IgnoreScope.NAME, Mrkdwn("The pattern below")),
-    ]
-    expiries = [bk.md_option(Mrkdwn(EXPIRY_LABELS[e]), e) for e in Expiry]
-    pattern = suggest_pattern(r.name)
-    blocks = [
+    scopes = [bk.md_option(Mrkdwn("*This resource*"), IgnoreScope.RESOURCE, code(r.display_name, 60))]
+    if view.admin:
+        scopes += [
+            bk.md_option(Mrkdwn("*Every {}*").format(esc(label_of(r), 50)), IgnoreScope.TYPE, code(r.tf_type, 60)),
+            bk.md_option(Mrkdwn("*Everything this principal creates*"), IgnoreScope.ACTOR, who(r.actor, None, 60)),
+            bk.md_option(Mrkdwn("*Names matching a pattern*"), IgnoreScope.NAME, Mrkdwn("The pattern below")),
+        ]
+    expiries = [bk.md_option(Mrkdwn(EXPIRY_LABELS[e]), e) for e in Expiry if view.admin or e in NARROW_EXPIRIES]
+    blocks: list[Payload] = [
         bk.section(
             _intro(r, "Ignore")
             + Mrkdwn(" Ignored resources get no thread and no buttons until the rule expires.")
         ),
         bk.input_block("Ignore", bk.radio_buttons(Action.SCOPE_CHOOSE, scopes, initial=scopes[0]), Block.SCOPE_INPUT),
-        bk.input_block(
+    ]
+    if view.admin:
+        pattern = suggest_pattern(r.name)
+        blocks.append(bk.input_block(
             "Name pattern",
             bk.plain_text_input(
                 Action.PATTERN_SET, initial_value=pattern or None, max_length=PATTERN_MAX, placeholder="e.g. tmp-*"
@@ -283,11 +349,15 @@ def render_ignore_modal(view: IgnoreModalView) -> Payload:
             Block.PATTERN_INPUT,
             hint="Used only with “Names matching a pattern”. * matches anything, ? one character.",
             optional=True,
-        ),
-        bk.input_block(
-            "For", bk.radio_buttons(Action.EXPIRY_CHOOSE, expiries, initial=expiries[1]), Block.EXPIRY_INPUT
-        ),
-    ]
+        ))
+    blocks.append(
+        bk.input_block("For", bk.radio_buttons(Action.EXPIRY_CHOOSE, expiries, initial=expiries[1]), Block.EXPIRY_INPUT)
+    )
+    if not view.admin:
+        blocks.append(bk.context(Mrkdwn(
+            "Ignoring a whole type, everything a principal creates or a name pattern, or ignoring for ever, is for "
+            "tfsync admins."
+        )))
     return bk.modal(
         "Ignore resource",
         blocks,
@@ -297,9 +367,24 @@ def render_ignore_modal(view: IgnoreModalView) -> Payload:
     )
 
 
-def render_error_modal(error: ErrorView) -> Payload:
-    """A modal (or views.update of one) saying what went wrong, with the id to quote."""
+def render_ignore_working(
+    metadata: ModalMetadata, scope: IgnoreScope, expiry: Expiry, pattern: str | None = None,
+) -> Payload:
+    """The Ignore form once submitted: the rule as chosen; its id is posted in the thread once it is stored."""
+    what = Mrkdwn(_SCOPE_WORDS[scope])
+    if scope is IgnoreScope.NAME:
+        what = what + Mrkdwn(" ") + code(pattern or "", PATTERN_MAX + 2)
+    how_long = Mrkdwn("for ever") if expiry is Expiry.FOREVER else Mrkdwn("for {}").format(EXPIRY_LABELS[expiry])
+    text = Mrkdwn(":hourglass_flowing_sand: Ignoring {} ({}), {}.").format(
+        what, code(metadata.resource_id, 80), how_long
+    )
+    return _working("Ignore resource", text, Callback.IGNORE_RULE_WAIT, metadata)
+
+
+def render_error_modal(error: ErrorView, *, clear_on_close: bool = False) -> Payload:
+    """A modal (or views.update of one) saying what went wrong, with the id to quote. Pushed on top of a modal
+    that no longer tells the truth (a "working" view), it closes that one too (`clear_on_close`)."""
     text = Mrkdwn(":warning: {}\n\nError id {} — quote it when you ask for help.").format(
         esc(error.message, 2_000), code(error.error_id, 80)
     )
-    return bk.modal(error.title, [bk.section(text)], Callback.ERROR_SHOW, close="Close")
+    return bk.modal(error.title, [bk.section(text)], Callback.ERROR_SHOW, close="Close", clear_on_close=clear_on_close)

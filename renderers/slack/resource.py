@@ -46,6 +46,7 @@ REASON = 1_500
 TAGS_SHOWN = 8
 TAG_PART = 100
 FALLBACK_PART = 150
+PROGRESS_LINES = 9  # earlier phases a progress reply keeps (a context block holds ten elements' worth of text)
 
 _STATUS_EMOJI = {
     Status.DETECTED: ":large_orange_circle:",
@@ -281,7 +282,13 @@ def _build_progress(step: BuildProgress, what: Mrkdwn, name: Mrkdwn) -> Payload:
     detail = Mrkdwn(": {}").format(esc(step.detail, REASON)) if step.detail.strip() else Mrkdwn("")
     log = Mrkdwn(" · {}").format(link(step.job_url, "build log")) if safe_url(step.job_url) else Mrkdwn("")
     text = Mrkdwn(":gear: *{}*{}{}").format(esc(step.phase.strip() or "Working", 200), detail, log)
-    return _reply(f"{clip(step.phase, 100)}: {clip(r.display_name, FALLBACK_PART)}", bk.section(text))
+    blocks = [bk.section(text)]
+    if step.earlier:
+        # The job's one progress reply is updated in place: what it did before stays readable above the last.
+        shown = list(step.earlier)[-PROGRESS_LINES:]
+        lines = Mrkdwn("\n").join(Mrkdwn(":white_small_square: {}").format(esc(line, 300)) for line in shown)
+        blocks.insert(0, bk.context(lines))
+    return _reply(f"{clip(step.phase, 100)}: {clip(r.display_name, FALLBACK_PART)}", *blocks)
 
 
 def _adopt_succeeded(step: AdoptSucceeded, what: Mrkdwn, name: Mrkdwn) -> Payload:
@@ -316,9 +323,9 @@ def _adopt_failed(step: AdoptFailedStep, what: Mrkdwn, name: Mrkdwn) -> Payload:
     job = _job_button(step.job_url, r)
     if job:
         buttons.append(job)
-    forward = bk.context(Mrkdwn(
-        "Nothing was committed or applied. *Retry* once the resource or the code is fixed, or *Adopt differently* "
-        "under another name or module."))
+    told = "Nothing was committed or applied. " if step.nothing_changed else ""
+    forward = bk.context(Mrkdwn(told) + Mrkdwn(
+        "*Retry* once the resource or the code is fixed, or *Adopt differently* under another name or module."))
     return _reply(
         f"Adoption of {clip(r.display_name, FALLBACK_PART)} failed",
         bk.section(Mrkdwn(":x: Adopting the {} {} failed:\n").format(what, name) + reason),

@@ -101,6 +101,7 @@ class BuildProgress:
     phase: str  # e.g. "terraform plan"
     detail: str = ""
     job_url: str | None = None
+    earlier: Sequence[str] = ()  # the job's phases before this one, as "phase: detail" lines, oldest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,7 @@ class AdoptFailedStep:
     reason: str
     job_url: str | None = None
     error_id: str | None = None
+    nothing_changed: bool = True  # False when the job's worker stopped: how far it got is not known
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +201,9 @@ class DeleteModalView:
 class IgnoreModalView:
     resource: ResourceView
     record_version: int | None = None
+    # Broad rules (a whole type, a creator, a name pattern, or no expiry) silence resources nobody has seen yet, so
+    # only tfsync admins are offered them; everyone else may ignore this one resource, for a while.
+    admin: bool = False
 
 
 # Lists, rules, home, stats, digest.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sandbox.slack.emulator import SlackEmulator
+from sandbox.slack.emulator import SlackEmulator, UnknownCommand
+from sandbox.slack.faults import Fault
 from sandbox.slack.socket_mode import Ack, Envelope
 from sandbox.slack.web_api import METHODS, ApiCall
-from sandbox.slack.workspace import Channel, Ephemeral, Message, User, View, Workspace
+from sandbox.slack.workspace import Channel, Ephemeral, Message, User, UserGroup, View, Workspace
 
 __all__ = [
     "METHODS",
@@ -14,9 +15,12 @@ __all__ = [
     "Channel",
     "Envelope",
     "Ephemeral",
+    "Fault",
     "Message",
     "SlackEmulator",
+    "UnknownCommand",
     "User",
+    "UserGroup",
     "View",
     "Workspace",
 ]

@@ -7,13 +7,14 @@ import logging
 import secrets
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from aiohttp import web
 from slack_sdk.web.async_client import AsyncWebClient
 
 from sandbox.slack import payloads
+from sandbox.slack.faults import Fault, Faults
 from sandbox.slack.socket_mode import Ack, Envelope, SocketMode
 from sandbox.slack.validation import message_block_problems, view_problems
 from sandbox.slack.web_api import MAX_MODAL_STACK, ApiCall, WebApi
@@ -23,6 +24,22 @@ logger = logging.getLogger(__name__)
 
 ChangeListener = Callable[[str, dict[str, Any]], None]
 MAX_RESPONSE_URL_USES = 5
+# What Slack tells a person who types a command no app in the workspace declares (nothing is sent to any app).
+INVALID_COMMAND = (
+    "{command} is not a valid command. In Slack, all messages that start with the \"/\" character are interpreted "
+    "as commands.\n\nIf you are trying to send a message and not run a command, try preceding the \"/\" with an "
+    "empty space."
+)
+# The methods tfsync posts to channels with: where "apply then fail" hurts (a blind retry posts twice).
+POSTING_METHODS = ("chat.postMessage", "chat.update")
+
+
+class UnknownCommand(ValueError):
+    """A slash command no app declares: Slack answers the person itself and sends nothing to the app."""
+
+    def __init__(self, note: Ephemeral) -> None:
+        super().__init__(note.text)
+        self.note = note
 
 
 class SlackEmulator:
@@ -33,7 +50,7 @@ class SlackEmulator:
 
     def __init__(
         self, workspace: Workspace | None = None, *, host: str = "127.0.0.1", port: int = 0,
-        trigger_ttl: float = 3.0, rate_limit: bool = False,
+        trigger_ttl: float = 3.0, rate_limit: bool = False, fault_seed: int = 0,
     ) -> None:
         self.workspace = workspace or Workspace()
         self.host = host
@@ -50,6 +67,7 @@ class SlackEmulator:
             trigger_ttl=trigger_ttl, on_change=self._notify,
         )
         self.api.rate_limit = rate_limit
+        self.api.faults.seed(fault_seed)
         self._runner: web.AppRunner | None = None
         self._dm_channels: dict[str, str] = {}
 
@@ -112,6 +130,41 @@ class SlackEmulator:
     @rate_limit.setter
     def rate_limit(self, on: bool) -> None:
         self.api.rate_limit = on
+
+    @property
+    def faults(self) -> Faults:
+        """The fault switches in force (sandbox/slack/faults.py); `fail`, `apply_then_fail` and `outage` set them."""
+        return self.api.faults
+
+    def fail(
+        self, methods: str | Iterable[str] | None = None, *, status: int = 429, times: int | None = 1,
+        probability: float = 1.0, retry_after: int = 1,
+    ) -> Fault:
+        """Answer `methods` (None: every Web API method) with HTTP `status` (429 with Retry-After, or 500, 502, 503,
+        504) instead of doing them: for the next `times` calls (None: until removed), each with `probability`
+        (drawn from the emulator's seeded random). Returns the switch; `faults.remove(switch)` takes it away."""
+        return self.api.faults.add(methods, status=status, times=times, probability=probability,
+                                   retry_after=retry_after)
+
+    def apply_then_fail(
+        self, methods: str | Iterable[str] = POSTING_METHODS, *, status: int = 502, times: int | None = 1,
+        probability: float = 1.0,
+    ) -> Fault:
+        """Do the call (the workspace changes) but answer HTTP `status`, as a gateway that lost Slack's answer."""
+        return self.api.faults.add(methods, status=status, times=times, probability=probability, apply_first=True)
+
+    @property
+    def outage(self) -> bool:
+        """When on, every Web API call is answered HTTP 503 and changes nothing, until switched off."""
+        return self.api.faults.outage
+
+    @outage.setter
+    def outage(self, on: bool) -> None:
+        self.api.faults.outage = on
+
+    def clear_faults(self) -> None:
+        """Every fault switch off, the outage too (the rate limit switch is separate)."""
+        self.api.faults.clear()
 
     @property
     def calls(self) -> list[ApiCall]:
@@ -210,8 +263,18 @@ class SlackEmulator:
         return f"{self.url}/response-url/{token}"
 
     async def slash_command(self, user: str, channel: str, command: str, text: str = "") -> Envelope:
-        """The person types `command text` in `channel`; the ack's text or blocks show as an ephemeral message."""
+        """The person types `command text` in `channel`; the ack's text or blocks show as an ephemeral message.
+
+        A command the app does not declare (`workspace.commands`) never reaches it: Slack tells the person it is not
+        a valid command, and this raises UnknownCommand carrying that note.
+        """
         person, where = self.workspace.user(user), self.workspace.channel(channel)
+        if command not in self.workspace.commands:
+            note = Ephemeral(channel=where.id, user=person.id, ts=self.workspace.next_ts(),
+                             text=INVALID_COMMAND.format(command=command), source="slackbot")
+            self.workspace.ephemerals.append(note)
+            self._notify("ephemeral", {"channel": where.id, "user": person.id, "ts": note.ts})
+            raise UnknownCommand(note)
         payload = payloads.slash_command(
             self.workspace, person, where, command, text, token=self.verification_token,
             response_url=self._new_response_url(where.id, person), trigger_id=self._new_trigger(person),

@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from sandbox.slack.faults import Fault, Faults
 from sandbox.slack.validation import MAX_MESSAGE_TEXT, message_block_problems, view_problems
 from sandbox.slack.workspace import Channel, Ephemeral, Message, View, Workspace
 
@@ -55,6 +56,8 @@ class ApiCall:
     status: int
     response: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    # Set when an injected fault answered: "instead" (the call was not applied) or "applied" (it was, then failed).
+    fault: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -81,6 +84,7 @@ METHODS: dict[str, MethodSpec] = {
         MethodSpec("views.publish", "views_publish", ("user_id", "view")),
         MethodSpec("users.lookupByEmail", "users_lookup_by_email", ("email",)),
         MethodSpec("users.info", "users_info", ("user",)),
+        MethodSpec("usergroups.users.list", "usergroups_users_list", ("usergroup",)),
         MethodSpec("conversations.info", "conversations_info", ("channel",)),
         MethodSpec("conversations.replies", "conversations_replies", ("channel", "ts")),
         MethodSpec("conversations.history", "conversations_history", ("channel",)),
@@ -139,6 +143,7 @@ class WebApi:
         self.open_socket_url = open_socket_url
         self.trigger_ttl = trigger_ttl
         self.rate_limit = False
+        self.faults = Faults()
         self.calls: list[ApiCall] = []
         self._on_change = on_change
         self._last_post: dict[str, float] = {}
@@ -149,9 +154,15 @@ class WebApi:
         method = request.match_info["method"]
         args: dict[str, Any] = {}
         status, headers = 200, {}
+        injected: tuple[str, Fault] | None = None
         try:
             args, body_is_json = await self._read_args(request)
-            body = await self._dispatch(method, request, args, body_is_json)
+            if fault := self.faults.instead(method):
+                injected = ("instead", fault)
+            else:
+                body = await self._dispatch(method, request, args, body_is_json)
+                if fault := self.faults.after(method):
+                    injected = ("applied", fault)
         except ApiError as exc:
             status, headers = exc.status, exc.headers
             body = {"ok": False, "error": exc.code}
@@ -159,8 +170,11 @@ class WebApi:
                 body["response_metadata"] = {"messages": exc.messages}
             if exc.code == "unknown_method":
                 body["req_method"] = method
+        if injected is not None:
+            status, headers, body = injected[1].status, injected[1].headers(), {"ok": False, "error": injected[1].error}
         safe_args = {key: value for key, value in args.items() if key != "token"}
-        self.calls.append(ApiCall(method=method, args=safe_args, status=status, response=body))
+        self.calls.append(ApiCall(method=method, args=safe_args, status=status, response=body,
+                                  fault=injected[0] if injected else None))
         if not body.get("ok"):
             logger.debug("slack emulator: %s -> %s", method, body.get("error"))
         return web.json_response(body, status=status, headers=headers)
@@ -469,6 +483,12 @@ class WebApi:
         if user is None:
             raise ApiError("user_not_found")
         return {"user": user.to_api(self.workspace.team.id)}
+
+    async def usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        group = self.workspace.usergroups.get(_as_str(args.get("usergroup")) or "")
+        if group is None:
+            raise ApiError("no_such_subteam")
+        return {"users": list(group.members)}
 
     async def conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(args)

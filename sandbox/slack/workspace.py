@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# The slash commands the app declares (infra/slack/manifest.yml): Slack sends the app these and no others.
+APP_COMMANDS = ("/tfsync",)
 
 
 def _base36(number: int, width: int) -> str:
@@ -142,6 +144,16 @@ class Channel:
             "previous_names": [],
             "num_members": len(self.members),
         }
+
+
+@dataclass
+class UserGroup:
+    """A user group (`@handle`, id S...): what usergroups.users.list answers for it."""
+
+    id: str
+    handle: str
+    name: str
+    members: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -309,7 +321,10 @@ class ResponseUrl:
 class Workspace:
     """Everything the emulated Slack knows; the Web API and the person simulator read and change it."""
 
-    def __init__(self, *, team_domain: str = "tfsync-sandbox", team_name: str = "tfsync sandbox") -> None:
+    def __init__(
+        self, *, team_domain: str = "tfsync-sandbox", team_name: str = "tfsync sandbox",
+        commands: tuple[str, ...] = APP_COMMANDS,
+    ) -> None:
         self.ids = IdFactory()
         self.team = Team(id=self.ids.new("T"), domain=team_domain, name=team_name)
         self.app_id = self.ids.new("A")
@@ -324,6 +339,8 @@ class Workspace:
         self.home_views: dict[str, str] = {}
         self.triggers: dict[str, Trigger] = {}
         self.response_urls: dict[str, ResponseUrl] = {}
+        self.usergroups: dict[str, UserGroup] = {}
+        self.commands: set[str] = set(commands)
         self._last_ts = 0
         self._hash_counter = itertools.count(1)
         self.bot_user = self.add_user("tfsync", real_name="tfsync", is_bot=True)
@@ -364,6 +381,16 @@ class Workspace:
         self.channels[channel.id] = channel
         self.messages[channel.id] = []
         return channel
+
+    def add_usergroup(self, handle: str, members: list[str] | None = None, *, name: str | None = None) -> UserGroup:
+        """A user group with these members (user ids or names), as an admin would make it in Slack."""
+        handle = handle.lstrip("@")
+        if any(group.handle == handle for group in self.usergroups.values()):
+            raise ValueError(f"user group @{handle} already exists")
+        group = UserGroup(id=self.ids.new("S"), handle=handle, name=name or handle,
+                          members=[self.user(member).id for member in members or []])
+        self.usergroups[group.id] = group
+        return group
 
     # --- lookups ----------------------------------------------------------------------------------------------
 

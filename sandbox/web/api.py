@@ -18,9 +18,10 @@ from typing import Any
 
 from aiohttp import web
 
+from renderers.slack.ids import Callback
 from sandbox import repo as git_repo
 from sandbox.clickops import CONSOLE, ClickOps, ClickOpsError, Created
-from sandbox.slack import SlackEmulator
+from sandbox.slack import SlackEmulator, UnknownCommand
 from sandbox.slack.workspace import Ephemeral, Message, User, View
 
 logger = logging.getLogger(__name__)
@@ -279,11 +280,15 @@ class SandboxApi:
     # --- acting -----------------------------------------------------------------------------------------------------
 
     async def _opened_by(self, trigger_id: str, user: str) -> View | None:
+        """The modal an interaction opened, once tfsync has replaced its "loading" view with the real one."""
         trigger = self.emu.workspace.triggers.get(trigger_id)
         if trigger is None:
             return None
         used = await _until(lambda: trigger.used)
-        return self.emu.modal(user) if used else None
+        if not used:
+            return None
+        await _until(lambda: (modal := self.emu.modal(user)) is None or modal.callback_id != Callback.LOADING_SHOW)
+        return self.emu.modal(user)
 
     async def interact(self, request: web.Request) -> web.Response:
         body = await _body(request)
@@ -349,9 +354,15 @@ class SandboxApi:
             raise ApiProblem("a command starts with /, e.g. /tfsync help")
         command, _, text = line.partition(" ")
         before = len(self.emu.workspace.ephemerals)
-        envelope = await self.emu.slash_command(user.id, channel.id, command, text.strip())
+        try:
+            envelope = await self.emu.slash_command(user.id, channel.id, command, text.strip())
+        except UnknownCommand as unknown:
+            # Slack itself answers a command no app declares; tfsync never hears of it.
+            return _json({"ok": False, "problem": str(unknown), "ephemerals": [ephemeral_json(unknown.note)],
+                          "view": None})
         ack = await envelope.wait_ack()
-        trigger = self.emu.workspace.triggers.get(envelope.payload["trigger_id"])
+        trigger_id = envelope.payload["trigger_id"]
+        trigger = self.emu.workspace.triggers.get(trigger_id)
 
         def answered() -> bool:
             mine = [e for e in self.emu.workspace.ephemerals[before:] if e.user == user.id]
@@ -359,7 +370,7 @@ class SandboxApi:
 
         await _until(answered)
         new = [e for e in self.emu.workspace.ephemerals[before:] if e.user == user.id]
-        opened = self.emu.modal(user.id) if trigger and trigger.used else None
+        opened = await self._opened_by(trigger_id, user.id) if trigger and trigger.used else None
         return _json({"ok": ack.problem is None, "problem": ack.problem,
                       "ephemerals": [ephemeral_json(e) for e in new], "view": view_json(opened)})
 

@@ -13,19 +13,24 @@ from hypothesis import strategies as st
 from renderers.slack import (
     FormError,
     check_delete_form,
+    check_delete_phrase,
     parse_adopt_form,
     parse_ignore_form,
     parse_metadata,
     render_adopt_modal,
+    render_adopt_pending,
     render_adopt_working,
     render_delete_modal,
+    render_delete_working,
     render_error_modal,
     render_ignore_modal,
+    render_ignore_working,
+    render_loading_modal,
     render_module_options,
 )
 from renderers.slack.ids import Action, Block, Callback
-from renderers.slack.metadata import MetadataError, ModalMetadata, encode
-from renderers.slack.modals import delete_confirmation_phrase, module_value, suggest_pattern
+from renderers.slack.metadata import PHRASE_MAX, MetadataError, ModalMetadata, encode
+from renderers.slack.modals import delete_confirmation_phrase, is_broad, module_value, suggest_pattern
 from renderers.slack.viewdata import (
     AdoptModalView,
     DeleteModalView,
@@ -182,6 +187,28 @@ def test_working_view_replaces_the_form() -> None:
     assert parse_metadata(view["private_metadata"]).record_version == 4
 
 
+def test_loading_modal_needs_nothing_but_what_it_loads() -> None:
+    view = render_loading_modal("the Adopt form")
+    assert_view(view, "modal")
+    assert view["callback_id"] == Callback.LOADING_SHOW and "submit" not in view and "private_metadata" not in view
+    assert "Loading the Adopt form" in json.dumps(view, ensure_ascii=False)
+    # Not the form's title: what shows "Adopt resource" is the form itself.
+    assert "Adopt resource" not in json.dumps(view)
+    assert_view(render_loading_modal("<!channel> " + "x" * 5000), "modal")
+
+
+def test_adopt_pending_view_is_drawn_from_the_submission_alone() -> None:
+    metadata = ModalMetadata("r-k3v9q2mzt7ab", "C0123ABCD", "1700000000.000100", 4)
+    with_address = render_adopt_pending(metadata, "logs", "module.logs", "module.logs.aws_s3_bucket.logs")
+    without = render_adopt_pending(metadata, "logs", None)
+    for view in (with_address, without):
+        assert_view(view, "modal")
+        assert view["callback_id"] == Callback.ADOPTION_WAIT and "submit" not in view
+        assert parse_metadata(view["private_metadata"]) == metadata
+    assert "as `module.logs.aws_s3_bucket.logs`" in json.dumps(with_address)
+    assert "as `logs` in `.`" in json.dumps(without) and "`r-k3v9q2mzt7ab`" in json.dumps(without)
+
+
 # Delete.
 
 
@@ -222,6 +249,40 @@ def test_untypable_names_are_confirmed_by_short_id(name: str) -> None:
     check_delete_form(_state(c=(Block.CONFIRMATION_INPUT, Action.CONFIRMATION_TYPE, {"value": r.short_id})), r)
 
 
+def test_delete_form_carries_its_phrase_so_the_submission_is_checked_without_state() -> None:
+    losing = parse_metadata(render_delete_modal(DeleteModalView(bucket(loses_data=True), allowed=True,
+                                                                record_version=3))["private_metadata"])
+    keeping = parse_metadata(render_delete_modal(DeleteModalView(bucket(loses_data=False), allowed=True))[
+        "private_metadata"])
+    assert (losing.confirm_phrase, losing.record_version) == ("tfsync-logs-2026", 3)
+    assert keeping.confirm_phrase is None
+    refused = render_delete_modal(DeleteModalView(bucket(loses_data=True), allowed=False))
+    assert parse_metadata(refused["private_metadata"]).confirm_phrase is None
+
+    def typed(value: str) -> dict[str, Any]:
+        return _state(c=(Block.CONFIRMATION_INPUT, Action.CONFIRMATION_TYPE, {"value": value}))
+
+    check_delete_phrase(typed(" tfsync-logs-2026 "), losing)
+    check_delete_phrase({}, keeping)
+    for wrong, what in (("tfsync-logs", "name"), ("", "name")):
+        with pytest.raises(FormError) as caught:
+            check_delete_phrase(typed(wrong), losing)
+        assert caught.value.errors == {Block.CONFIRMATION_INPUT: f"That is not the {what}; type it exactly to delete."}
+    by_id = replace(losing, confirm_phrase="r-k3v9q2mzt7ab")
+    with pytest.raises(FormError, match="tfsync id"):
+        check_delete_phrase(typed("tfsync-logs-2026"), by_id)
+
+
+def test_delete_working_view() -> None:
+    metadata = ModalMetadata("r-k3v9q2mzt7ab", None, None, 2, "tfsync-logs-2026")
+    view = render_delete_working(metadata)
+    assert_view(view, "modal")
+    assert view["callback_id"] == Callback.DELETION_WAIT and "submit" not in view
+    assert "`r-k3v9q2mzt7ab`" in json.dumps(view) and "no Terraform state manages it" in json.dumps(view)
+    # The phrase is not carried on: the working view asks nothing.
+    assert parse_metadata(view["private_metadata"]) == replace(metadata, confirm_phrase=None)
+
+
 def test_non_admins_get_the_not_allowed_variant() -> None:
     view = render_delete_modal(
         DeleteModalView(bucket(), allowed=False, admin_user_ids=["U01ALICE", "<!channel>"], admin_group_id="S0ADMINS")
@@ -237,7 +298,7 @@ def test_non_admins_get_the_not_allowed_variant() -> None:
 
 
 def test_ignore_modal_offers_the_scopes_and_expiries() -> None:
-    view = render_ignore_modal(IgnoreModalView(bucket(), record_version=2))
+    view = render_ignore_modal(IgnoreModalView(bucket(), record_version=2, admin=True))
     assert_view(view, "modal")
     by_id = _blocks_by_id(view)
     scopes = [o["value"] for o in by_id[Block.SCOPE_INPUT]["element"]["options"]]
@@ -247,6 +308,36 @@ def test_ignore_modal_offers_the_scopes_and_expiries() -> None:
     assert by_id[Block.PATTERN_INPUT]["optional"] is True
     assert by_id[Block.PATTERN_INPUT]["element"]["initial_value"] == "tfsync-logs-*"
     assert view["callback_id"] == Callback.IGNORE_RULE_SUBMIT
+
+
+def test_ignore_modal_offers_non_admins_this_resource_for_a_while() -> None:
+    view = render_ignore_modal(IgnoreModalView(bucket(), record_version=2))
+    assert_view(view, "modal")
+    by_id = _blocks_by_id(view)
+    assert [o["value"] for o in by_id[Block.SCOPE_INPUT]["element"]["options"]] == ["resource"]
+    assert [o["value"] for o in by_id[Block.EXPIRY_INPUT]["element"]["options"]] == ["1d", "7d", "30d"]
+    assert by_id[Block.EXPIRY_INPUT]["element"]["initial_option"]["value"] == "7d"
+    assert Block.PATTERN_INPUT not in by_id
+    assert "is for tfsync admins" in json.dumps(view)
+    # What it offers is exactly what is not broad.
+    for scope in IgnoreScope:
+        for expiry in Expiry:
+            assert is_broad(scope, expiry) == (scope != "resource" or expiry == "forever")
+
+
+@pytest.mark.parametrize(("scope", "expiry", "pattern", "words"), [
+    (IgnoreScope.RESOURCE, Expiry.WEEK, None, "Ignoring this resource (`r-k3v9q2mzt7ab`), for 7 days."),
+    (IgnoreScope.TYPE, Expiry.FOREVER, None, "Ignoring every resource of its type (`r-k3v9q2mzt7ab`), for ever."),
+    (IgnoreScope.ACTOR, Expiry.DAY, None, "Ignoring everything its creator makes (`r-k3v9q2mzt7ab`), for 1 day."),
+    (IgnoreScope.NAME, Expiry.MONTH, "tmp-*", "Ignoring names matching `tmp-*` (`r-k3v9q2mzt7ab`), for 30 days."),
+])
+def test_ignore_working_view(scope: IgnoreScope, expiry: Expiry, pattern: str | None, words: str) -> None:
+    view = render_ignore_working(ModalMetadata("r-k3v9q2mzt7ab", "C0123ABCD", "1700000000.000100", 5), scope,
+                                 expiry, pattern)
+    assert_view(view, "modal")
+    assert view["callback_id"] == Callback.IGNORE_RULE_WAIT and "submit" not in view
+    assert words in json.dumps(view)
+    assert parse_metadata(view["private_metadata"]).record_version == 5
 
 
 @pytest.mark.parametrize(
@@ -277,6 +368,7 @@ def test_ignore_form(scope: str | None, expiry: str | None, pattern: str | None,
     form = parse_ignore_form(values)
     assert form.scope == IgnoreScope(scope) and form.expiry == Expiry(expiry)
     assert form.pattern == (pattern if scope == "name" else None)
+    assert form.broad == (scope != "resource" or expiry == "forever")
 
 
 def test_expiry_durations() -> None:
@@ -318,16 +410,31 @@ def test_any_resource_renders_valid_modals(
         if allowed and resource.loses_data:
             check_delete_form(_state(c=(Block.CONFIRMATION_INPUT, Action.CONFIRMATION_TYPE, {"value": phrase})),
                               resource)
-    ignore = render_ignore_modal(IgnoreModalView(resource, version))
-    assert_view(ignore, "modal", mentionable)
-    metadata = parse_metadata(ignore["private_metadata"])
-    assert metadata.resource_id == resource.short_id and metadata.record_version == version
+    for admin in (True, False):
+        ignore = render_ignore_modal(IgnoreModalView(resource, version, admin=admin))
+        assert_view(ignore, "modal", mentionable)
+        metadata = parse_metadata(ignore["private_metadata"])
+        assert metadata.resource_id == resource.short_id and metadata.record_version == version
+    for allowed in (True, False):
+        form = render_delete_modal(DeleteModalView(resource, allowed, USER_IDS, "S0ADMINS", version))
+        carried = parse_metadata(form["private_metadata"])
+        assert carried.confirm_phrase == (delete_confirmation_phrase(resource)
+                                          if allowed and resource.loses_data else None)
+        assert_view(render_delete_working(carried), "modal")
+        assert_view(render_adopt_pending(carried, prefill or "x", prefill, prefill), "modal")
+        for scope in IgnoreScope:
+            assert_view(render_ignore_working(carried, scope, Expiry.WEEK, prefill), "modal")
+    assert_view(render_loading_modal(resource.name), "modal")
 
 
 def test_error_modal() -> None:
     view = render_error_modal(ErrorView("The resource <!channel> changed", "E-7F3A", title="x" * 40))
     assert_view(view, "modal")
     assert "E-7F3A" in json.dumps(view) and len(view["title"]["text"]) <= 24
+    assert "clear_on_close" not in view
+    over = render_error_modal(ErrorView("Not allowed", "E-7F3A"), clear_on_close=True)
+    assert_view(over, "modal")
+    assert over["clear_on_close"] is True
 
 
 # private_metadata.
@@ -339,11 +446,16 @@ def test_error_modal() -> None:
     st.one_of(st.none(), st.from_regex(r"[CDG][A-Z0-9]{2,31}", fullmatch=True)),
     st.one_of(st.none(), st.from_regex(r"\d{1,12}\.\d{1,9}", fullmatch=True)),
     st.one_of(st.none(), st.integers(0, 2**53 - 1)),
+    st.one_of(st.none(), st.text(min_size=1, max_size=PHRASE_MAX), st.just("<!channel> & `x`")),
 )
-def test_metadata_round_trips(resource_id: str, channel: str | None, ts: str | None, version: int | None) -> None:
-    metadata = ModalMetadata(resource_id, channel, ts, version)
+def test_metadata_round_trips(
+    resource_id: str, channel: str | None, ts: str | None, version: int | None, phrase: str | None,
+) -> None:
+    metadata = ModalMetadata(resource_id, channel, ts, version, phrase)
     text = encode(metadata)
-    assert len(text) <= 3000 and "<" not in text and " " not in text
+    assert len(text) <= 3000 and "<" not in text and ">" not in text and "&" not in text
+    # Compact: no space but inside what a field holds (a confirmation phrase may be a name with spaces).
+    assert " " not in encode(replace(metadata, confirm_phrase=None))
     assert json.loads(text)["v"] == 1
     assert parse_metadata(text) == metadata
 
@@ -352,7 +464,8 @@ def test_metadata_round_trips(resource_id: str, channel: str | None, ts: str | N
     "text",
     [None, "", "not json", "[]", '{"r":"r-1"}', '{"v":2,"r":"r-1"}', '{"v":true,"r":"r-1"}', '{"v":1}',
      '{"v":1,"r":"<!channel>"}', '{"v":1,"r":"r-1","x":1}', '{"v":1,"r":"r-1","c":5}', '{"v":1,"r":"r-1","n":-1}',
-     '{"v":1,"r":"r-1","t":"yesterday"}', '{"v":1,"r":"r-1","n":1.5}', "x" * 3001],
+     '{"v":1,"r":"r-1","t":"yesterday"}', '{"v":1,"r":"r-1","n":1.5}', "x" * 3001, '{"v":1,"r":"r-1","p":""}',
+     '{"v":1,"r":"r-1","p":7}', '{"v":1,"r":"r-1","p":"' + "x" * (PHRASE_MAX + 1) + '"}'],
 )
 def test_metadata_parser_refuses_what_tfsync_did_not_write(text: str | None) -> None:
     with pytest.raises(MetadataError):

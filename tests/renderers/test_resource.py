@@ -233,3 +233,11 @@ def test_a_failed_gate_lists_each_change_and_offers_a_way_forward() -> None:
     text = json.dumps(reply)
     assert "max_message_size would change" in text and "Nothing was committed or applied" in text
     assert set(buttons(reply)) == {Action.ADOPTION_RETRY, Action.RESOURCE_ADOPT}
+
+
+def test_an_adoption_whose_worker_stopped_claims_nothing_about_what_it_did() -> None:
+    reply = render_step(AdoptFailedStep(bucket(), "the worker stopped", None, None, nothing_changed=False))
+    assert_message(reply, USER_IDS)
+    text = json.dumps(reply)
+    assert "Nothing was committed" not in text and "*Retry*" in text
+    assert set(buttons(reply)) == {Action.ADOPTION_RETRY, Action.RESOURCE_ADOPT}

@@ -102,12 +102,15 @@ async def test_console_bucket_is_adopted_under_a_new_name_into_a_child_module(ap
         # No provider here: the code is committed, and the thread says it was not verified; never a check mark.
         assert final["text"].startswith("Committed, not verified") and ":white_check_mark:" not in str(final)
         return
-    # A real plan proved it: init, plan and the gate each reported, and the plan summary is in the thread.
+    # A real plan proved it: init, plan and the gate each reported, in the job's one progress reply (updated in
+    # place as the job went on), and the plan summary is in the thread.
     assert ":white_check_mark: Adopted" in str(final["blocks"])
     assert "Plan: 1 to import, 0 to add, 0 to change, 0 to destroy" in str(final["blocks"])
-    replies = [reply["text"] for reply in (await thread_for(api, "team-logs"))["replies"]]
-    for step in ("init", "plan", "gate"):
-        assert any(text.startswith(f"{step}: ") for text in replies), replies
+    replies = (await thread_for(api, "team-logs"))["replies"]
+    [progress] = [reply for reply in replies if ":gear:" in str(reply["blocks"])]
+    shown = str(progress["blocks"])
+    for step in ("init: succeeded", "plan: succeeded", "gate: succeeded"):
+        assert step in shown, shown
 
 
 async def test_terraform_made_bucket_gets_no_thread(api: Api, sandbox: Running) -> None:
@@ -192,3 +195,31 @@ async def test_unknown_type_and_bad_bodies_are_refused(api: Api) -> None:
     refused = await api.post("/sandbox/interact", {"user": "nobody", "action_id": "x", "channel": "c",
                                                    "message_ts": "1"}, status=400)
     assert "nobody" in refused["error"]
+
+
+async def test_an_unknown_slash_command_is_answered_as_slack_answers_it(api: Api) -> None:
+    answer = await api.post("/sandbox/command", {"user": "bob", "channel": DEFAULT_CHANNEL, "text": "/tfsynk list"})
+    assert answer["ok"] is False and answer["view"] is None
+    assert answer["problem"].startswith("/tfsynk is not a valid command.")
+    [note] = answer["ephemerals"]
+    assert note["text"] == answer["problem"]
+    shown = await api.get("/sandbox/ephemerals", user="bob")
+    assert note in shown["ephemerals"]
+
+
+async def test_burst_of_twenty_becomes_one_digest_not_twenty_threads(api: Api) -> None:
+    before = len((await api.get("/sandbox/messages", channel=DEFAULT_CHANNEL))["messages"])
+    made = (await api.post("/sandbox/clickops/burst", {"tf_type": "aws_sqs_queue", "name": "burst-jobs"}))["created"]
+    assert len(made) == 20
+
+    async def shown() -> list[dict[str, Any]] | None:
+        new = (await api.get("/sandbox/messages", channel=DEFAULT_CHANNEL))["messages"][before:]
+        digests = [m for m in new if "new resources* were created outside Terraform" in str(m["blocks"])]
+        if not digests:
+            return None
+        counted = int(str(digests[0]["blocks"]).split("new resources*")[0].rsplit("*", 1)[1])
+        return new if counted + len(new) - 1 == len(made) else None
+
+    new = await eventually(shown, seconds=60)
+    # The burst is one digest, and at most the one resource posted before a burst could be known.
+    assert len(new) <= 2

@@ -25,6 +25,7 @@ from bot.runners import AdoptJob, JobReporter, JobResult
 from bot.state import Detection, ResourceRecord, StateRepository
 from sandbox.slack import SlackEmulator, Workspace
 from slack_adapters.services import SlackServices
+from tests.faults import DelayingProxy
 
 ACCOUNT = "123456789012"
 BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z")
@@ -99,14 +100,15 @@ class Harness:
         await self.repo.write_creation_audit(record)
         if notify:
             await self.services.notifier.notify(RecordChange("created", record, detection.event_id))
+            assert await self.services.notifier.flush(), "Slack did not show the new resource"
         fresh = await self.repo.get(record.resource_id)
         assert fresh is not None
         return fresh
 
     async def settle(self) -> None:
-        """Wait for hand-offs and posts still running after the acks."""
+        """Wait for hand-offs still running after the acks, and for Slack to show what they changed."""
         await self.services.decisions.drain()
-        await self.services.notifier.close()
+        assert await self.services.notifier.flush(), "Slack did not show every change"
 
 
 def make_workspace() -> Workspace:
@@ -165,6 +167,26 @@ async def harness(slack_env: dict[str, str], emulator: SlackEmulator) -> AsyncIt
     logging.getLogger("tfsync.bolt").setLevel(logging.INFO)
     async with running(slack_env, emulator) as h:
         yield h
+
+
+@pytest.fixture
+def slow_dynamodb(aws_endpoint: str) -> Iterator[DelayingProxy]:
+    """A proxy in front of moto holding DynamoDB requests back while its `delay` is set (tests/faults.py)."""
+    with DelayingProxy(aws_endpoint) as proxy:
+        yield proxy
+
+
+@pytest.fixture
+async def slow_harness(
+    slack_env: dict[str, str], emulator: SlackEmulator, slow_dynamodb: DelayingProxy,
+) -> AsyncIterator[Harness]:
+    """The harness with its DynamoDB behind `slow_dynamodb` (no delay until a test sets one); what the test held
+    back is let go when it ends, so the work it started finishes before the app stops."""
+    async with running({**slack_env, "AWS_ENDPOINT_URL_DYNAMODB": slow_dynamodb.url}, emulator) as h:
+        try:
+            yield h
+        finally:
+            slow_dynamodb.release()
 
 
 async def eventually(check: Callable[[], Any], seconds: float = 5.0) -> Any:

@@ -190,10 +190,14 @@ async def test_delete_is_refused_to_a_non_admin(harness: Harness) -> None:
     ack = await (await emulator.submit_view("bob", form.id, {
         Block.CONFIRMATION_INPUT: {Action.CONFIRMATION_TYPE: "precious-data"},
     })).wait_ack()
+    # The ack turns the form into the working view at once; the admin check after it puts the refusal over it.
     assert ack.problem is None and ack.payload["response_action"] == "update"
-    shown = emulator.modal("bob")
-    assert shown.callback_id == Callback.ERROR_SHOW and "Only tfsync admins" in texts(shown.blocks)
-    assert "Error id `E-" in texts(shown.blocks)
+    assert ack.payload["view"]["callback_id"] == Callback.DELETION_WAIT
+    shown = await eventually(lambda: (m := emulator.modal("bob")) is not None
+                             and m.callback_id == Callback.ERROR_SHOW and m)
+    assert "Only tfsync admins" in texts(shown.blocks) and "Error id `E-" in texts(shown.blocks)
+    assert [v.id for v in emulator.modal_stack("bob")] == [form.id, shown.id] and shown.clear_on_close
+    assert emulator.modal_stack("bob")[0].callback_id == Callback.DELETION_WAIT
     await harness.settle()
     assert harness.remover.calls == []
     assert (await harness.repo.get(record.resource_id)).status == Status.DETECTED
@@ -212,7 +216,11 @@ async def test_delete_needs_the_typed_name_when_data_is_lost(harness: Harness) -
     right = await (await emulator.submit_view("bob", form.id, {
         Block.CONFIRMATION_INPUT: {Action.CONFIRMATION_TYPE: "orders-db"},
     })).wait_ack()
-    assert right.payload is None and emulator.modal("bob") is None
+    # The form turns into the working view (it stays open, so a refusal after the ack could still be shown in it).
+    assert right.payload["response_action"] == "update"
+    working = emulator.modal("bob")
+    assert working.id == form.id and working.callback_id == Callback.DELETION_WAIT and working.submit is None
+    assert record.resource_id in texts(working.blocks)
     await eventually(lambda: harness.remover.calls)
     await harness.settle()
 
@@ -256,14 +264,17 @@ async def test_adopt_and_delete_at_once_leave_one_winner_and_one_polite_note(har
 async def test_ignore_stores_a_rule_and_unignore_brings_the_resource_back(harness: Harness) -> None:
     emulator = harness.emulator
     record = await harness.detect("tmp-scratch-1")
-    form = await open_modal(harness, "alice", record.slack_thread_ts, Action.RESOURCE_IGNORE,
+    # A name pattern is a broad rule: bob is an admin, so his form offers it.
+    form = await open_modal(harness, "bob", record.slack_thread_ts, Action.RESOURCE_IGNORE,
                             Callback.IGNORE_RULE_SUBMIT)
-    ack = await (await emulator.submit_view("alice", form.id, {
+    ack = await (await emulator.submit_view("bob", form.id, {
         Block.SCOPE_INPUT: {Action.SCOPE_CHOOSE: "name"},
         Block.PATTERN_INPUT: {Action.PATTERN_SET: "tmp-scratch-*"},
         Block.EXPIRY_INPUT: {Action.EXPIRY_CHOOSE: "7d"},
     })).wait_ack()
-    assert ack.payload is None
+    assert ack.payload["response_action"] == "update"
+    assert ack.payload["view"]["callback_id"] == Callback.IGNORE_RULE_WAIT
+    assert "`tmp-scratch-*`" in texts(ack.payload["view"]["blocks"])
     await eventually(lambda: len(emulator.thread("infra", record.slack_thread_ts)) == 2)
     await harness.settle()
 
@@ -274,10 +285,10 @@ async def test_ignore_stores_a_rule_and_unignore_brings_the_resource_back(harnes
     parent, reply = emulator.thread("infra", record.slack_thread_ts)
     assert rule.rule_id in texts(reply.blocks) and "*Ignored*" in texts(parent.blocks)
 
-    await (await emulator.slash_command("alice", "infra", "/tfsync", f"unignore {rule.rule_id}")).wait_ack()
-    await eventually(lambda: emulator.ephemerals(user="alice"))
+    await (await emulator.slash_command("bob", "infra", "/tfsync", f"unignore {rule.rule_id}")).wait_ack()
+    await eventually(lambda: emulator.ephemerals(user="bob"))
     await harness.settle()
     assert await harness.repo.rules() == []
     assert (await harness.repo.get(record.resource_id)).status == Status.DETECTED
-    assert "removed the ignore rule" in texts(emulator.ephemerals(user="alice")[-1].blocks)
+    assert "removed the ignore rule" in texts(emulator.ephemerals(user="bob")[-1].blocks)
     assert action_ids(emulator.thread("infra", record.slack_thread_ts)[0].blocks)[0] == Action.RESOURCE_ADOPT

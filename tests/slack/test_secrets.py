@@ -31,6 +31,7 @@ async def test_tokens_stay_out_of_debug_logs_while_the_app_works(
     body = eventbridge(create_bucket_record("logs", event_id(9)))
     outcome = await consumer.handle({"MessageId": "m-1", "Body": body})
     assert outcome.value == "done"
+    assert await harness.services.notifier.flush()  # the publisher shows changes once stored, not while told
     [parent] = harness.emulator.messages("infra")
     envelope = await harness.emulator.click("tess", harness.channel, parent.ts, "tfsync-resource-adopt")
     await envelope.wait_ack(seconds=3)

@@ -44,12 +44,13 @@ async def test_adopt_subcommand_opens_the_adopt_form_and_stats_rules_answer(harn
     emulator = harness.emulator
     record = await harness.detect("gamma-logs")
     await (await emulator.slash_command("alice", "infra", "/tfsync", "adopt gamma-logs")).wait_ack()
-    modal = await eventually(lambda: emulator.modal("alice"))
+    modal = await eventually(lambda: (m := emulator.modal("alice")) and m.callback_id != Callback.LOADING_SHOW and m)
     assert modal.callback_id == Callback.ADOPTION_SUBMIT and record.resource_id in modal.private_metadata
 
     await emulator.close_view("alice", modal.id)
     await (await emulator.slash_command("alice", "infra", "/tfsync", "delete gamma-logs")).wait_ack()
-    refusal = await eventually(lambda: emulator.modal("alice"))
+    refusal = await eventually(lambda: (m := emulator.modal("alice")) and m.callback_id != Callback.LOADING_SHOW
+                               and m)
     assert refusal.callback_id == Callback.DELETION_REFUSE
 
     stats = await command(harness, "bob", "stats")

@@ -1,4 +1,4 @@
-"""The pure parts of the Slack layer: settings, routing, principals, Retry-After, rule scopes."""
+"""The pure parts of the Slack layer: settings, routing, principals, rule scopes, admins."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from bot.decisions import IgnoreChoice, rule_for
 from bot.errors import ConfigError
 from bot.state.records import ResourceRecord
 from renderers.slack.viewdata import Expiry, IgnoreScope
-from slack_adapters.posting import retry_after
 from slack_adapters.routing import Router
 from slack_adapters.users import UserDirectory, principal_email, slack_actor, user_of_actor
 
@@ -93,14 +92,6 @@ def _rate_limited(headers: dict[str, object], status: int = 429) -> SlackApiErro
     return SlackApiError("ratelimited", response)
 
 
-def test_retry_after_reads_the_header_and_ignores_other_errors() -> None:
-    assert retry_after(_rate_limited({"Retry-After": "3"})) == 3.0
-    assert retry_after(_rate_limited({"retry-after": ["2"]})) == 2.0
-    assert retry_after(_rate_limited({})) == 1.0
-    assert retry_after(_rate_limited({"Retry-After": "9999"})) == 60.0
-    assert retry_after(_rate_limited({"Retry-After": "3"}, status=200)) is None
-
-
 def test_ignore_rules_by_scope() -> None:
     r = record()
     by_resource = rule_for(r, IgnoreChoice(IgnoreScope.RESOURCE, Expiry.DAY.duration), "slack:U1", NOW, None)
@@ -116,7 +107,7 @@ def test_ignore_rules_by_scope() -> None:
 
 
 class GroupClient:
-    """Answers usergroups.users.list as Slack does (the emulator has no user groups); counts the calls."""
+    """Answers usergroups.users.list as Slack does, or fails; counts the calls."""
 
     def __init__(self, members: list[str] | None) -> None:
         self.members = members

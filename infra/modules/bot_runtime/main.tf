@@ -50,6 +50,7 @@ locals {
     TFSYNC_BURST_WINDOW_SECONDS   = var.burst_window_seconds == null ? null : tostring(var.burst_window_seconds)
     TFSYNC_TARGET_MODULES         = length(var.target_modules) == 0 ? null : jsonencode(var.target_modules)
     TFSYNC_SLACK_POST_INTERVAL_MS = var.slack_post_interval_ms == null ? null : tostring(var.slack_post_interval_ms)
+    TFSYNC_LEASE_SECONDS          = var.lease_seconds == null ? null : tostring(var.lease_seconds)
   }
   # Settings whose values are secrets: read from the Slack secret's JSON keys, never written to Terraform state.
   bot_secrets = {
@@ -256,6 +257,7 @@ data "aws_iam_policy_document" "role" {
         "dynamodb:GetItem",
         "dynamodb:BatchGetItem",
         "dynamodb:Query",
+        "dynamodb:Scan",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",

@@ -244,6 +244,12 @@ variable "slack_admin_group" {
   default     = null
 }
 
+variable "lease_seconds" {
+  description = "TFSYNC_LEASE_SECONDS: how long an adopt or delete may go unrenewed before the sweeper ends it as failed"
+  type        = number
+  default     = null
+}
+
 variable "burst_threshold" {
   description = "TFSYNC_BURST_THRESHOLD: new resources in one channel within the window above which a digest is posted"
   type        = number
