@@ -113,7 +113,7 @@ async def _burst(sqs: Any, queue_url: str, burst: int, before: int) -> tuple[flo
     while await asyncio.to_thread(queue_depth, sqs, queue_url):
         if time.monotonic() - started > 120:
             raise SystemExit("slack_bench: the burst was not stored within 120 s")
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.25)
     stored_after = time.monotonic() - started
     if await asyncio.to_thread(ResourceModel.count) != before + burst:
         raise SystemExit("slack_bench: the queue is empty but not every creation has its record")

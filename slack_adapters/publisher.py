@@ -27,7 +27,7 @@ import logging
 import secrets
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -67,6 +67,8 @@ LEASE_SECONDS = 10.0
 BACKOFF_FIRST, BACKOFF_MOST = 1.0, 60.0
 # A record Slack refused for a reason of its own (not an outage) is tried again after this long.
 REFUSED_RETRY_SECONDS = 60.0
+# How often a growing digest's count is brought up to date (and once more when the burst is over).
+DIGEST_REFRESH_SECONDS = 5.0
 # Pending records read for one round: a burst's thousands are shown over several rounds, each a page of the digest.
 ROUND_LIMIT = 200
 HISTORY_PAGES = 5  # pages of 200 messages searched for a post whose answer was lost
@@ -153,6 +155,8 @@ class Publisher:
         self._backoff: dict[str, tuple[float, float]] = {}  # channel -> (monotonic retry time, last delay)
         self._refused: dict[str, float] = {}  # resource id -> monotonic retry time
         self._dirty: set[str] = set()  # channels with news since their worker last looked
+        self._digest_owed: dict[str, list[ResourceRecord]] = {}  # channel -> added to its digest, not yet counted
+        self._digest_updated: dict[str, float] = {}  # channel -> monotonic time of the digest's last update
         self._progress = 0  # records shown so far (a channel that moves on is not backed off for long)
         self._stopping = False
         # Told of each record once Slack shows it up to its version (the job's progress reply waits for that).
@@ -264,6 +268,8 @@ class Publisher:
                     break  # nothing left, or only what earlier rounds could not show
                 shown |= {(r.resource_id, r.version) for r in records if message_ts(r) is not None}
                 state = await self._round(channel, state, records)
+            with _outages():
+                await self._settle_digest(channel, state)
             self._backoff.pop(channel, None)
         except SlackUnavailable as exc:
             # Slack answered some of it: try again soon; answered none of it: wait twice as long as last time.
@@ -314,15 +320,12 @@ class Publisher:
     async def _guarded(self, record: ResourceRecord, work: Any) -> None:
         """Run the work for one record; Slack's refusal of that record (not an outage) puts it aside for a while."""
         try:
-            await work
+            with _outages():
+                await work
         except SlackApiError as exc:
-            if _unavailable(exc):
-                raise SlackUnavailable(exc.response.get("error") or exc.response.status_code) from exc
             self._refused[record.resource_id] = time.monotonic() + REFUSED_RETRY_SECONDS
             logger.warning("Slack refused the message of %s (%s); trying again in %.0fs", record.resource_id,
                            exc.response.get("error"), REFUSED_RETRY_SECONDS)
-        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            raise SlackUnavailable(repr(exc)) from exc
 
     # New resources ------------------------------------------------------------------------------------------------
 
@@ -382,19 +385,19 @@ class Publisher:
         return await self._add_to_digest(channel, state, records)
 
     async def _add_to_digest(self, channel: str, state: ChannelState, records: list[ResourceRecord]) -> ChannelState:
-        try:
+        with _outages():
             if state.digest_ts is None:
                 state = await self._post_digest(channel, state, records)
+                assert state.digest_ts is not None and state.digest_channel is not None
+                await self._post_groups(channel, state.digest_channel, state.digest_ts, records)
             else:
-                state = await self._update_digest(channel, state, records)
-            assert state.digest_ts is not None and state.digest_channel is not None
-            await self._post_groups(channel, state.digest_channel, state.digest_ts, records)
-        except SlackApiError as exc:
-            if _unavailable(exc):
-                raise SlackUnavailable(exc.response.get("error") or exc.response.status_code) from exc
-            raise
-        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            raise SlackUnavailable(repr(exc)) from exc
+                assert state.digest_channel is not None
+                await self._post_groups(channel, state.digest_channel, state.digest_ts, records)
+                # The count in the digest: brought up to date every few seconds while the burst goes on, and when
+                # the channel has nothing more to show (not once per round: each reads the whole burst back).
+                self._digest_owed[channel] = [*self._digest_owed.get(channel, []), *records]
+                if time.monotonic() - self._digest_updated.get(channel, 0.0) >= DIGEST_REFRESH_SECONDS:
+                    state = await self._settle_digest(channel, state)
         return state
 
     async def _post_digest(self, channel: str, state: ChannelState, records: list[ResourceRecord]) -> ChannelState:
@@ -410,6 +413,13 @@ class Publisher:
         return await self.channels.save(channel, self.owner, self.lease_seconds, digest_channel=response["channel"],
                                         digest_ts=response["ts"], digest_count=len(records))
 
+    async def _settle_digest(self, channel: str, state: ChannelState) -> ChannelState:
+        """The digest updated with the resources added since it was last updated, if any were."""
+        owed = self._digest_owed.pop(channel, None)
+        if not owed or state.digest_ts is None:
+            return state
+        return await self._update_digest(channel, state, owed)
+
     async def _update_digest(self, channel: str, state: ChannelState, records: list[ResourceRecord]) -> ChannelState:
         assert state.digest_channel is not None and state.digest_ts is not None
         members = await self._thread_records(state.digest_channel, state.digest_ts)
@@ -418,33 +428,39 @@ class Publisher:
         views = [await resource_view(r, self.users) for r in everyone]
         payload = render_burst_digest(BurstView(state.digest_channel, views, int(self.burst_window)))
         await self._send(state.digest_channel, "chat.update", ts=state.digest_ts, **payload)
+        self._digest_updated[channel] = time.monotonic()
         return await self.channels.save(channel, self.owner, self.lease_seconds, digest_count=len(everyone))
 
     async def _post_groups(self, channel: str, channel_id: str, digest_ts: str,
                            records: list[ResourceRecord]) -> None:
-        """The new resources of a burst as group messages in the digest's thread, a page of each type at a time."""
+        """The new resources of a burst as group messages in the digest's thread, a page of each type at a time.
+
+        Each group message lists its resources in its metadata: one whose answer was lost (a crash, a 502) is found
+        in the digest's thread by them, instead of a per-resource token written before every page.
+        """
         by_id = {r.resource_id: r for r in records}
-        waiting: list[ResourceRecord] = []
-        for record in records:
-            if record.slack_post_token and record.slack_thread_ts == digest_ts:
-                found = await self._find(channel_id, record.slack_post_token, record.resource_id, thread=digest_ts)
-                if found is not None:
-                    await self._shown_new(record, found[0], digest_ts, found[1])
-                    continue
-            waiting.append(record)
-        views = [await resource_view(r, self.users) for r in waiting]
+        for resource_id, ts in (await self._group_posts(channel_id, digest_ts, set(by_id))).items():
+            await self._shown_new(by_id.pop(resource_id), channel_id, digest_ts, ts)
+        views = [await resource_view(r, self.users) for r in by_id.values()]
         for group in group_burst(BurstView(channel_id, views)):
             ordered = sorted(unique(group.resources), key=age_key)
             pages = [ordered[i : i + GROUP_PAGE] for i in range(0, len(ordered), GROUP_PAGE)]
             for message, page in zip(render_burst_group(group), pages, strict=True):
-                token = new_token()
-                for item in page:
-                    await self.repo.annotate(item.short_id, slack_channel=channel_id, slack_thread_ts=digest_ts,
-                                             slack_message_ts=None, slack_post_token=token)
+                members = [item.short_id for item in page]
                 response = await self._send(channel_id, "chat.postMessage", thread_ts=digest_ts, **message,
-                                                  metadata=_metadata(token, None))
-                for item in page:
-                    await self._shown_new(by_id[item.short_id], response["channel"], digest_ts, response["ts"])
+                                            metadata=_metadata(new_token(), None, members))
+                for resource_id in members:
+                    await self._shown_new(by_id[resource_id], response["channel"], digest_ts, response["ts"])
+
+    async def _group_posts(self, channel_id: str, digest_ts: str, wanted: set[str]) -> dict[str, str]:
+        """Group messages already in the digest's thread that list any of `wanted`: resource id -> message ts."""
+        found: dict[str, str] = {}
+        async for _, message in self._recent(channel_id, None, digest_ts):
+            listed = ((message.get("metadata") or {}).get("event_payload") or {}).get("resource_ids") or []
+            for resource_id in listed:
+                if resource_id in wanted:
+                    found.setdefault(resource_id, str(message["ts"]))
+        return found
 
     # Changes of a posted resource ---------------------------------------------------------------------------------
 
@@ -541,10 +557,11 @@ class Publisher:
                     await self._retire(channel, ts)
         return found
 
-    async def _recent(self, channel: str, token: str,
+    async def _recent(self, channel: str, token: str | None,
                       thread: str | None) -> AsyncIterator[tuple[str, dict[str, Any]]]:
-        """tfsync's posts in the channel (or thread) since the token was made, a few pages at most."""
-        since = token_time(token)
+        """tfsync's posts in the channel (or thread) since the token was made (all, without one), a few pages at
+        most."""
+        since = token_time(token) if token else None
         args: dict[str, Any] = {"channel": channel, "limit": 200, "include_all_metadata": True}
         if thread:
             args["ts"] = thread
@@ -569,11 +586,27 @@ class Publisher:
             logger.warning("could not retire message %s in %s: %s", ts, channel, exc.response.get("error"))
 
 
-def _metadata(token: str, resource_id: str | None) -> dict[str, Any]:
+def _metadata(token: str, resource_id: str | None, resource_ids: Sequence[str] = ()) -> dict[str, Any]:
+    """The message metadata of a post: its token, and the resource it shows (or, for a group, the resources)."""
     payload: dict[str, Any] = {"token": token}
     if resource_id:
         payload["resource_id"] = resource_id
+    if resource_ids:
+        payload["resource_ids"] = list(resource_ids)
     return {"event_type": METADATA_EVENT, "event_payload": payload}
+
+
+@contextlib.contextmanager
+def _outages() -> Iterator[None]:
+    """Slack being away (see `_unavailable`, and network errors) as SlackUnavailable; Slack's refusals as they are."""
+    try:
+        yield
+    except SlackApiError as exc:
+        if _unavailable(exc):
+            raise SlackUnavailable(exc.response.get("error") or exc.response.status_code) from exc
+        raise
+    except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+        raise SlackUnavailable(repr(exc)) from exc
 
 
 def _unavailable(exc: SlackApiError) -> bool:

@@ -281,3 +281,32 @@ async def test_the_generation_counts_bumps_and_is_read_only_when_rules_may_matte
     assert await handler.handle(message(eventbridge(create_bucket_record("tfsync-h", event_id(3, "g"))), 3)) \
         is Outcome.DONE
     assert reads == [1, 1, 1]  # unchanged: one GetItem, no rules read
+
+
+async def test_messages_arriving_together_share_one_generation_read_but_never_an_older_one(settings, monkeypatch):
+    classifiers = ClassifierSource(settings, StateRepository(settings))
+    await classifiers.refresh()
+    reads = []
+    real = generation.current
+    release = asyncio.Event()
+
+    async def slow() -> int:
+        value = await real()  # read now, answered later: a read in flight
+        reads.append(1)
+        await release.wait()
+        return value
+
+    monkeypatch.setattr(generation, "current", slow)
+    together = [asyncio.create_task(classifiers.ensure_current()) for _ in range(10)]
+    await asyncio.sleep(0.01)
+    assert len(reads) == 1  # one read in flight; the other nine wait for the next, which they share
+    # A rule written now comes after the read in flight began: nothing arriving now may take that read's answer.
+    await generation.bump()
+    later = asyncio.create_task(classifiers.ensure_current())
+    await asyncio.sleep(0.01)
+    release.set()
+    answers = await asyncio.gather(*together)
+    assert answers[0] is False and answers[1:] == [True] * 9
+    assert await later is True
+    # The read in flight, the one the others shared, and the rules' read at the generation that one found.
+    assert len(reads) == 3

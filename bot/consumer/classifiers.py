@@ -9,6 +9,7 @@ reading the rules again, and only the rules, when it moved.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from bot.classify import Classifier
@@ -36,6 +37,8 @@ class ClassifierSource:
         # The rules generation the stored rules were read at; None until they are read.
         self.generation: int | None = None
         self._rules_lock = asyncio.Lock()
+        # The generation read in flight: when it started, and its answer (whether the rules were read again).
+        self._check: tuple[float, asyncio.Future[bool]] | None = None
         self.current = Classifier(own_roles=settings.own_role_arns, ignore_rules=self._file_rules)
 
     @classmethod
@@ -56,9 +59,25 @@ class ClassifierSource:
         self._rebuild()
 
     async def ensure_current(self) -> bool:
-        """Read the rules again if any was made or removed since they were read; True when they were."""
+        """Read the rules again if any was made or removed since they were read; True when they were.
+
+        Only a generation read that began after this call did can answer for it (a rule written before that is
+        seen). Calls arriving while a read is in flight wait for it and then share the next one, so messages
+        arriving together cost two reads at most, not one each queued behind the other.
+        """
         if self.repo is None:
             return False
+        asked = time.monotonic()
+        while True:
+            check = self._check
+            if check is not None and not check[1].done():
+                if check[0] >= asked:
+                    return await asyncio.shield(check[1])
+                await asyncio.wait({check[1]})  # began before this call: wait for it, then take the next
+                continue
+            self._check = (time.monotonic(), asyncio.ensure_future(self._check_generation()))
+
+    async def _check_generation(self) -> bool:
         async with self._rules_lock:
             # Read under the lock: messages arriving together after a change read the rules once, not each.
             if await generation.current() == self.generation:

@@ -291,7 +291,7 @@ class MessageHandler:
             rids = gone_record_ids(item.record, self.settings.own_role_arns)
             complete = rids is not None and await self.store.mark_gone(rids, item.stored, owner)
         if complete and item.markers:
-            await asyncio.gather(self.repo.remember(item.markers.id_key), self.repo.remember(item.markers.content_key))
+            await self.repo.mark((item.markers.id_key, item.markers.content_key))
 
 
 def _groups(items: Sequence[_Item]) -> Iterator[list[_Item]]:

@@ -555,6 +555,17 @@ class StateRepository:
             raise
         return True
 
+    async def mark(self, keys: Iterable[str]) -> None:
+        """Write the markers `keys` (again, if they exist: the same item), in one batch call."""
+        await self._run(self._mark_sync, sorted(set(keys)))
+
+    def _mark_sync(self, keys: list[str]) -> None:
+        now = self.clock()
+        expires = now + timedelta(seconds=self.settings.dedupe_ttl_seconds)
+        with DedupeModel.batch_write() as batch:
+            for key in keys:
+                batch.save(DedupeModel(key, created_at=now, expires_at=expires))
+
     async def seen(self, keys: Iterable[str]) -> set[str]:
         """The markers among `keys` that exist and have not expired."""
         return await self._run(self._seen_sync, sorted(set(keys)))

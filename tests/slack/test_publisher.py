@@ -13,6 +13,7 @@ from app import build_services
 from bot.classify import Classifier
 from bot.config import Settings
 from bot.consumer import ClassifierSource, Consumer
+from bot.notifier import RecordChange
 from bot.state import StateRepository
 from bot.state.tables import ResourceModel
 from renderers.slack import render_resource_message
@@ -23,7 +24,7 @@ from slack_adapters.publisher import METADATA_EVENT, new_token
 from slack_adapters.services import SlackServices
 from tests.conftest import create_queue_with_dlq
 from tests.consumer_events import create_bucket_record, event_id, eventbridge
-from tests.slack.conftest import Harness, RecordingRemover, RecordingRunner, eventually, texts
+from tests.slack.conftest import Harness, RecordingRemover, RecordingRunner, eventually, running, texts
 
 
 def adopt_values(blocks: list[dict[str, Any]]) -> list[str]:
@@ -141,3 +142,27 @@ async def test_a_change_made_while_slack_was_behind_is_told_in_order_after_the_p
     assert "*Adopted*" in texts(parent.blocks)
     stored = await harness.repo.get(record.resource_id)
     assert stored.slack_shown_version == stored.version and await harness.repo.pending() == []
+
+
+async def test_a_group_message_slack_applied_but_never_answered_is_found_in_the_digest_thread(
+    slack_env: dict[str, str], emulator: SlackEmulator,
+) -> None:
+    async with running({**slack_env, "TFSYNC_BURST_THRESHOLD": "2"}, emulator) as harness:
+        notifier = harness.services.notifier
+        first = [await harness.detect(f"lost-answer-{n}", notify=False) for n in range(3)]
+        for record in first:
+            await notifier.notify(RecordChange("created", record, None))
+        assert await notifier.flush()
+        [digest] = emulator.messages("infra")
+        # The next group message in the digest's thread is posted, and its answer lost on the way back.
+        emulator.apply_then_fail("chat.postMessage", times=1)
+        later = [await harness.detect(f"lost-answer-{n}", notify=False) for n in range(3, 6)]
+        for record in later:
+            await notifier.notify(RecordChange("created", record, None))
+        assert await notifier.flush()
+
+    assert [c.fault for c in emulator.calls_to("chat.postMessage")].count("applied") == 1
+    _, group_one, group_two = emulator.thread("infra", digest.ts)
+    assert shown_resources(emulator, "infra") == Counter({r.resource_id: 1 for r in first + later})
+    assert sorted(adopt_values(group_two.blocks)) == sorted(r.resource_id for r in later)
+    assert group_one.ts != group_two.ts
