@@ -23,10 +23,12 @@ class ConfigError(TfsyncError):
 class InputError(TfsyncError):
     """An input (message body, file, S3 object) could not be read as anything tfsync understands."""
 
-    def __init__(self, source: str, problem: str) -> None:
+    def __init__(self, source: str, problem: str, *, transient: bool = False) -> None:
         super().__init__(f"{source}: {problem}")
         self.source = source
         self.problem = problem
+        # True when trying again may work (S3 unreachable); the input itself is at fault otherwise.
+        self.transient = transient
 
 
 class UserFacingError(TfsyncError):

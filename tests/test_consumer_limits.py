@@ -4,10 +4,12 @@ eventID and content, bounded concurrent writes in per-resource order, and ignore
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -310,3 +312,21 @@ async def test_messages_arriving_together_share_one_generation_read_but_never_an
     assert await later is True
     # The read in flight, the one the others shared, and the rules' read at the generation that one found.
     assert len(reads) == 3
+
+
+async def test_a_log_file_that_can_never_be_read_is_malformed_and_one_that_cannot_be_fetched_is_retried(
+    make_handler, aws_client, caplog,
+):
+    s3 = aws_client("s3")
+    s3.create_bucket(Bucket="trail-bombs")
+    # Inflates far past the limit: reading it again on every delivery would only burn the same CPU again.
+    s3.put_object(Bucket="trail-bombs", Key="AWSLogs/bomb.json.gz", Body=gzip.compress(b" " * (2 << 20)))
+    bomb = json.dumps({"s3Bucket": "trail-bombs", "s3ObjectKey": ["AWSLogs/bomb.json.gz"]})
+    missing = json.dumps({"s3Bucket": "trail-bombs", "s3ObjectKey": ["AWSLogs/not-there.json.gz"]})
+    handler = make_handler()
+    handler.settings = replace(handler.settings, max_log_file_bytes=1 << 20)
+    with caplog.at_level(logging.WARNING, logger="bot.consumer"):
+        assert await handler.handle(message(bomb, 1)) is Outcome.MALFORMED
+    assert any("over the 1048576-byte limit" in r.getMessage() or "inflates past" in r.getMessage()
+               for r in caplog.records)
+    assert await handler.handle(message(missing, 2)) is Outcome.FAILED

@@ -145,11 +145,13 @@ class MessageHandler:
                     fetch_log_file, self.s3, ref, self.settings.max_log_file_bytes,
                     record_limit=self.settings.max_message_bytes, keep=keep, reservation=reservation,
                 )  # fmt: skip
-            if part.errors and not part.records:
-                # Unreachable, missing or unreadable as a whole: worth another try; the redrive policy ends it.
+            if part.errors and not part.records and any(error.transient for error in part.errors):
+                # Unreachable or missing: worth another try; the redrive policy ends it.
                 errors = "; ".join(map(str, part.errors))
                 logger.warning("message %s: log file %s: %s", message_id, ref.uri, errors)
                 return False
+            # A file that can never be read (over the limit, corrupt, not CloudTrail's) is malformed: reported once
+            # with its reason and released to the dead-letter queue, not read again on every delivery.
             records.extend(part.records)
             problems.extend(str(error) for error in part.errors)
             for note in part.notes:
