@@ -1,15 +1,16 @@
-"""What Terraform already manages: resources read from state files (format version 4) in S3 backends."""
+"""What Terraform already manages: resources read from state files (format version 4) in S3 backends, with the
+states of their workspaces."""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.catalog import CATALOG, CatalogEntry
-from bot.errors import InputError
+from bot.errors import ConfigError, InputError
 
 logger = logging.getLogger(__name__)
 
@@ -100,32 +101,96 @@ def _import_id(entry: CatalogEntry | None, attributes: dict[str, Any], managed: 
         return None
 
 
-def parse_location(location: str) -> tuple[str, str]:
-    """s3://bucket/key-or-prefix -> (bucket, key-or-prefix)."""
-    bucket, _, key = location.removeprefix("s3://").partition("/")
-    return bucket, key
+# Where Terraform's S3 backend keeps the states of workspaces other than "default":
+# <workspace_key_prefix>/<workspace>/<key>, with this prefix unless the backend configures another.
+DEFAULT_WORKSPACE_KEY_PREFIX = "env:"
+_OPTIONS = ("workspace_key_prefix",)
+
+
+@dataclass(frozen=True, slots=True)
+class StateLocation:
+    """One configured location: a state key, or a prefix ('' for the whole bucket) whose *.tfstate are states."""
+
+    bucket: str
+    key: str
+    workspace_key_prefix: str = DEFAULT_WORKSPACE_KEY_PREFIX
+
+    @property
+    def is_prefix(self) -> bool:
+        return not self.key or self.key.endswith("/")
+
+    def workspace_key(self, key: str) -> bool:
+        """Whether an object key is the state of a workspace of this location (`env:/<workspace>/<key>`).
+
+        Workspace states live outside the configured key or prefix, so without them a resource that only a
+        workspace manages would look unmanaged and could be deleted.
+        """
+        lead = self.workspace_listing_prefix
+        if not key.startswith(lead):
+            return False
+        workspace, slash, rest = key[len(lead) :].partition("/")
+        if not workspace or not slash:
+            return False
+        if self.is_prefix:
+            return rest.startswith(self.key) and rest.endswith(".tfstate")
+        return rest == self.key
+
+    @property
+    def workspace_listing_prefix(self) -> str:
+        return f"{self.workspace_key_prefix}/" if self.workspace_key_prefix else ""
+
+
+def parse_location(location: str) -> StateLocation:
+    """`s3://bucket/key-or-prefix[?workspace_key_prefix=P]` -> StateLocation; ConfigError for an unknown option.
+
+    The option is the backend's own `workspace_key_prefix`, taken as written (no URL decoding), so the same text
+    means the same prefix to the bot and to the IAM policy infra/modules/bot_runtime derives from it.
+    """
+    path, _, query = location.removeprefix("s3://").partition("?")
+    bucket, _, key = path.partition("/")
+    options: dict[str, str] = {}
+    for pair in filter(None, query.split("&")):
+        name, equals, value = pair.partition("=")
+        if name not in _OPTIONS or not equals:
+            known = ", ".join(f"{option}=..." for option in _OPTIONS)
+            raise ConfigError(f"state location {location!r}: unknown option {pair!r} (known: {known})")
+        options[name] = value
+    prefix = options.get("workspace_key_prefix", DEFAULT_WORKSPACE_KEY_PREFIX)
+    if prefix.startswith("/") or prefix.endswith("/"):
+        raise ConfigError(f"state location {location!r}: workspace_key_prefix may not start or end with '/'")
+    return StateLocation(bucket, key, prefix)
 
 
 class StateReader:
-    """Reads Terraform states from S3 backends, downloading only the objects whose ETag changed."""
+    """Reads Terraform states from S3 backends, and their workspaces' states, downloading only changed objects."""
 
     def __init__(self, s3: Any, locations: Iterable[str], max_bytes: int) -> None:
         self._s3 = s3
-        self._locations = tuple(locations)
+        self._locations = tuple((location, parse_location(location)) for location in locations)
         self._max_bytes = max_bytes
         self._cache: dict[tuple[str, str], tuple[str, Any]] = {}  # (bucket, key) -> (etag, document or error)
         self.errors: list[InputError] = []
         self.downloads = 0
 
-    def _objects(self, bucket: str, key: str) -> list[tuple[str, str]]:
+    def _objects(self, location: StateLocation) -> list[tuple[str, str]]:
         """(key, etag) of each state object a location names: one key, or every *.tfstate under a prefix."""
-        if key and not key.endswith("/"):
-            head = self._s3.head_object(Bucket=bucket, Key=key)
-            return [(key, head["ETag"])]
+        if not location.is_prefix:
+            head = self._s3.head_object(Bucket=location.bucket, Key=location.key)
+            return [(location.key, head["ETag"])]
+        return self._list(location.bucket, location.key, lambda key: key.endswith(".tfstate"))
+
+    def _workspace_objects(self, location: StateLocation) -> list[tuple[str, str]]:
+        """(key, etag) of each workspace state of a location; none for a whole bucket, whose listing has them."""
+        if not location.key:
+            return []
+        return self._list(location.bucket, location.workspace_listing_prefix, location.workspace_key)
+
+    def _list(self, bucket: str, prefix: str, keep: Callable[[str], bool]) -> list[tuple[str, str]]:
+        """(key, etag) of every object under a prefix that `keep` accepts, over every page of the listing."""
         found = []
-        for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=key):
+        for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
             for obj in page.get("Contents", []):
-                if obj["Key"].endswith(".tfstate"):
+                if keep(obj["Key"]):
                     found.append((obj["Key"], obj["ETag"]))
         return found
 
@@ -144,24 +209,28 @@ class StateReader:
             return InputError(where, "state is not JSON tfsync can read (nested too deeply)")
 
     def load(self) -> ManagedIndex:
-        """A fresh index over every location; unreadable states are recorded in `errors` and skipped."""
+        """A fresh index over every location and its workspaces; what cannot be read is recorded in `errors`."""
         from botocore.exceptions import BotoCoreError, ClientError
 
         self.errors = []
         index = ManagedIndex()
         seen: set[tuple[str, str]] = set()
-        for location in self._locations:
-            bucket, key = parse_location(location)
+        for name, location in self._locations:
+            objects: list[tuple[str, str]] = []
             try:
-                objects = self._objects(bucket, key)
+                objects += self._objects(location)
             except (ClientError, BotoCoreError) as exc:
-                self.errors.append(InputError(location, f"cannot list or read the state location ({exc})"))
-                continue
+                self.errors.append(InputError(name, f"cannot list or read the state location ({exc})"))
+            try:
+                objects += self._workspace_objects(location)
+            except (ClientError, BotoCoreError) as exc:
+                where = f"s3://{location.bucket}/{location.workspace_listing_prefix}"
+                self.errors.append(InputError(name, f"cannot list its workspace states under {where} ({exc})"))
             for obj_key, etag in objects:
-                if (bucket, obj_key) in seen:  # named by two locations: read and reported once
+                if (location.bucket, obj_key) in seen:  # named by two locations: read and reported once
                     continue
-                seen.add((bucket, obj_key))
-                self._add_object(index, bucket, obj_key, etag)
+                seen.add((location.bucket, obj_key))
+                self._add_object(index, location.bucket, obj_key, etag)
         for stale in set(self._cache) - seen:
             del self._cache[stale]
         for error in self.errors:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.classify import Classifier
-from bot.errors import InputError
+from bot.errors import ConfigError, InputError
 from bot.events import CloudTrailRecord
 from bot.managed import ManagedIndex, ManagedResource, StateReader
 from tests.conftest import CORPUS, ROOT, corpus_record
@@ -342,3 +342,148 @@ def test_cli_reads_state_locations(s3, aws_env, tmp_path):
     assert second["resources"][0]["import_id"] == "bucket-test-iad"
     # The version 3 state is skipped, and said so.
     assert f"s3://{STATE_BUCKET}/stacks/legacy.tfstate: state format version 3" in proc.stderr
+
+
+def _bucket_state(name: str, serial: int = 1) -> dict[str, Any]:
+    """A state whose only managed resource is one bucket, `aws_s3_bucket.data`."""
+    resource = {"mode": "managed", "type": "aws_s3_bucket", "name": "data", "provider": AWS,
+                "instances": [bucket_instance(name, "eu-west-1")]}
+    return state([resource], serial=serial)
+
+
+def _deny_listing(s3: Any, prefix: str) -> None:
+    """Answer ListObjectsV2 under `prefix` with AccessDenied, as S3 does for a role without that s3:ListBucket."""
+    from botocore.awsrequest import AWSResponse
+
+    def refuse(params: dict[str, Any], **_: Any) -> Any:
+        if params["query_string"].get("prefix") == prefix:
+            error = {"Error": {"Code": "AccessDenied", "Message": "Access Denied"}, "ResponseMetadata": {}}
+            return AWSResponse("https://s3.example", 403, {}, None), error
+        return None
+
+    s3.meta.events.register("before-call.s3.ListObjectsV2", refuse)
+
+
+def test_workspace_states_of_a_state_key_are_read(s3):
+    put(s3, "live/terraform.tfstate", _bucket_state("default-bucket"))
+    put(s3, "env:/prod/live/terraform.tfstate", _bucket_state("prod-only-bucket"))
+    put(s3, "env:/staging/live/terraform.tfstate", _bucket_state("staging-only-bucket"))
+    # Not workspaces of live/terraform.tfstate: another key's workspace, a deeper key, the prefix itself.
+    put(s3, "env:/prod/other/terraform.tfstate", _bucket_state("other-key-bucket"))
+    put(s3, "env:/prod/x/live/terraform.tfstate", _bucket_state("deeper-key-bucket"))
+    put(s3, "env:/live/terraform.tfstate", _bucket_state("no-workspace-bucket"))
+    reader = StateReader(s3, [f"s3://{STATE_BUCKET}/live/terraform.tfstate"], LIMIT)
+
+    index = reader.load()
+
+    assert reader.errors == [] and reader.downloads == 3
+    assert index.find("aws_s3_bucket", "prod-only-bucket") == ManagedResource(
+        "aws_s3_bucket.data", f"s3://{STATE_BUCKET}/env:/prod/live/terraform.tfstate"
+    )
+    assert index.find("aws_s3_bucket", "staging-only-bucket") is not None
+    assert index.find("aws_s3_bucket", "default-bucket") is not None
+    assert len(index) == 3
+
+
+def test_workspace_states_keep_the_etag_cache(s3):
+    put(s3, "live/terraform.tfstate", _bucket_state("default-bucket"))
+    put(s3, "env:/prod/live/terraform.tfstate", _bucket_state("prod-only-bucket"))
+    reader = StateReader(s3, [f"s3://{STATE_BUCKET}/live/terraform.tfstate"], LIMIT)
+    reader.load()
+    assert reader.downloads == 2
+
+    reader.load()
+    assert reader.downloads == 2
+
+    put(s3, "env:/prod/live/terraform.tfstate", _bucket_state("prod-renamed-bucket", serial=2))
+    index = reader.load()
+    assert reader.downloads == 3
+    assert index.find("aws_s3_bucket", "prod-only-bucket") is None
+    assert index.find("aws_s3_bucket", "prod-renamed-bucket") is not None
+
+    # `terraform workspace delete prod`: its state leaves the index, and nothing is downloaded for it.
+    s3.delete_object(Bucket=STATE_BUCKET, Key="env:/prod/live/terraform.tfstate")
+    index = reader.load()
+    assert reader.downloads == 3 and len(index) == 1 and reader.errors == []
+
+
+def test_workspace_listing_follows_every_page(s3):
+    put(s3, "live/terraform.tfstate", _bucket_state("default-bucket"))
+    for workspace in ("a", "b", "c"):
+        put(s3, f"env:/{workspace}/live/terraform.tfstate", _bucket_state(f"bucket-{workspace}"))
+    pages: list[str | None] = []
+
+    def one_key_per_page(params: dict[str, Any], **_: Any) -> None:
+        params["MaxKeys"] = 1
+        pages.append(params.get("ContinuationToken"))
+
+    s3.meta.events.register("before-parameter-build.s3.ListObjectsV2", one_key_per_page)
+    index = StateReader(s3, [f"s3://{STATE_BUCKET}/live/terraform.tfstate"], LIMIT).load()
+
+    assert len(pages) >= 3 and pages[0] is None and all(pages[1:])
+    assert {index.find("aws_s3_bucket", f"bucket-{w}") is not None for w in ("a", "b", "c")} == {True}
+
+
+def test_a_configured_workspace_key_prefix_replaces_env(s3):
+    put(s3, "live/terraform.tfstate", _bucket_state("default-bucket"))
+    put(s3, "team/workspaces/prod/live/terraform.tfstate", _bucket_state("team-prod-bucket"))
+    put(s3, "env:/prod/live/terraform.tfstate", _bucket_state("env-prod-bucket"))
+    location = f"s3://{STATE_BUCKET}/live/terraform.tfstate?workspace_key_prefix=team/workspaces"
+    reader = StateReader(s3, [location], LIMIT)
+
+    index = reader.load()
+
+    assert reader.errors == []
+    assert index.find("aws_s3_bucket", "team-prod-bucket") == ManagedResource(
+        "aws_s3_bucket.data", f"s3://{STATE_BUCKET}/team/workspaces/prod/live/terraform.tfstate"
+    )
+    assert index.find("aws_s3_bucket", "env-prod-bucket") is None
+
+
+def test_workspace_states_of_a_prefix_location_are_read(s3):
+    put(s3, "stacks/app.tfstate", APP_STATE)
+    put(s3, "env:/prod/stacks/net/terraform.tfstate", _bucket_state("prod-net-bucket"))
+    put(s3, "env:/prod/stacks/app.tfstate.backup", _bucket_state("backup-bucket"))
+    put(s3, "env:/prod/elsewhere/terraform.tfstate", _bucket_state("elsewhere-bucket"))
+    reader = StateReader(s3, [f"s3://{STATE_BUCKET}/stacks/"], LIMIT)
+
+    index = reader.load()
+
+    assert reader.errors == []
+    assert index.find("aws_s3_bucket", "prod-net-bucket").state == (
+        f"s3://{STATE_BUCKET}/env:/prod/stacks/net/terraform.tfstate"
+    )
+    assert index.find("aws_s3_bucket", "backup-bucket") is None
+    assert index.find("aws_s3_bucket", "elsewhere-bucket") is None
+    assert len(index) == 2
+
+
+def test_a_workspace_listing_that_fails_is_an_error_naming_the_location(s3):
+    put(s3, "live/terraform.tfstate", _bucket_state("default-bucket"))
+    put(s3, "env:/prod/live/terraform.tfstate", _bucket_state("prod-only-bucket"))
+    _deny_listing(s3, "env:/")
+    location = f"s3://{STATE_BUCKET}/live/terraform.tfstate"
+    reader = StateReader(s3, [location], LIMIT)
+
+    index = reader.load()
+
+    [error] = reader.errors
+    assert error.source == location
+    assert error.problem.startswith(f"cannot list its workspace states under s3://{STATE_BUCKET}/env:/ (")
+    assert "AccessDenied" in error.problem
+    # The default workspace's state is still read.
+    assert index.find("aws_s3_bucket", "default-bucket") is not None
+
+
+@pytest.mark.parametrize(
+    ("location", "problem"),
+    [
+        (f"s3://{STATE_BUCKET}/live/terraform.tfstate?workspace=prod", "unknown option 'workspace=prod'"),
+        (f"s3://{STATE_BUCKET}/live/terraform.tfstate?workspace_key_prefix", "unknown option 'workspace_key_prefix'"),
+        (f"s3://{STATE_BUCKET}/k.tfstate?workspace_key_prefix=team/", "may not start or end with '/'"),
+    ],
+)
+def test_a_malformed_location_option_is_a_config_error(location, problem):
+    with pytest.raises(ConfigError) as caught:
+        StateReader(None, [location], LIMIT)
+    assert problem in str(caught.value) and location in str(caught.value)
