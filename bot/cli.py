@@ -14,6 +14,7 @@ from bot.classify import Classifier
 from bot.config import Settings
 from bot.errors import ConfigError, InputError
 from bot.events import Envelope, parse_body
+from bot.logs import configure as configure_logging
 from bot.rules import load_rules
 
 logger = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ def main(argv: Sequence[str] | None = None, env: dict[str, str] | None = None, o
     except ConfigError as exc:
         print(f"tfsync: configuration error: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level)
     out = out or sys.stdout
     stdin = stdin or sys.stdin
     try:
