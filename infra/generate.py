@@ -53,7 +53,7 @@ MAX_PATTERN_CHARS = 2048
 # CloudTrail event sources whose IAM action prefix is not the first label of the host name.
 _IAM_PREFIX_EXCEPTIONS = {"monitoring": "cloudwatch"}
 STATE_SCHEMA = "bot.state.schema"
-MODULES = ("detection", "state", "adopter", "bot_runtime")
+MODULES = ("detection", "state", "adopter", "bot_runtime", "org_bus", "org_member")
 # Each module README's inputs and outputs tables sit between these markers and are rewritten from the .tf files.
 README_BEGIN = "<!-- BEGIN GENERATED INTERFACE -->"
 README_END = "<!-- END GENERATED INTERFACE -->"
@@ -298,13 +298,32 @@ def documents() -> dict[Path, dict[str, Any]]:
     width = len(str(len(patterns)))
     catalog_note = NOTE.format("bot/catalog and bot/events.py")
     recorded_note = NOTE.format("bot/catalog and the AWS calls recorded in infra/recorded-calls.json")
+    # The same patterns go to every module with rules for the catalog's create events: the account's own rules
+    # (detection), the organization's bus (org_bus) and each member account's forwarding rules (org_member).
+    event_patterns_local = {f"{i + 1:0{width}d}": p for i, p in enumerate(patterns)}
     return {
         Path("modules/detection/catalog.tf.json"): {
             "//": catalog_note,
             "locals": {
                 "catalog_create_events": by_source,
-                "catalog_event_patterns": {f"{i + 1:0{width}d}": p for i, p in enumerate(patterns)},
+                "catalog_event_patterns": event_patterns_local,
                 "codebuild_detail_types": sorted(SERVICE_DETAIL_TYPES),
+            },
+        },
+        Path("modules/org_bus/catalog.tf.json"): {
+            "//": NOTE.format("bot/catalog"),
+            "locals": {
+                "catalog_create_events": by_source,
+                "catalog_event_patterns": event_patterns_local,
+            },
+        },
+        Path("modules/org_member/catalog.tf.json"): {
+            "//": recorded_note,
+            "locals": {
+                "catalog_event_patterns": event_patterns_local,
+                "catalog_read_actions": read_actions(catalog, recording),
+                "catalog_data_read_actions": data_read_actions(catalog, recording),
+                "catalog_delete_actions": delete_actions(catalog, recording),
             },
         },
         Path("modules/adopter/catalog.tf.json"): {

@@ -10,9 +10,9 @@ import hcl2
 from tests.conftest import ROOT
 
 INFRA = ROOT / "infra"
-MODULES = ("detection", "state", "adopter", "bot_runtime")
+MODULES = ("detection", "state", "adopter", "bot_runtime", "org_bus", "org_member")
 # Every Terraform root or module directory under infra/.
-CONFIG_DIRS = (*(f"modules/{m}" for m in MODULES), "examples/complete", "bootstrap")
+CONFIG_DIRS = (*(f"modules/{m}" for m in MODULES), "examples/complete", "examples/organization", "bootstrap")
 
 
 def tf_files() -> list[Path]:

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from bot.terraform import TerraformError, fmt_check, read_config_dir, run
-from tests.infra.hcl import CONFIG_DIRS, INFRA, load, tf_files
+from tests.infra.hcl import CONFIG_DIRS, INFRA, MODULES, load, tf_files
 
 # Where a machine keeps the AWS provider unpacked for offline use (`terraform init -plugin-dir`): the provider
 # cannot be downloaded here, so the checks that need its schema run only where one of these holds it.
@@ -92,7 +92,7 @@ def test_config_loads(directory: str, infra_copy: Path) -> None:
 
 
 def test_each_module_has_the_standard_files_and_documents_its_interface() -> None:
-    for name in ("detection", "state", "adopter", "bot_runtime"):
+    for name in MODULES:
         directory = INFRA / "modules" / name
         for required in ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md"):
             assert (directory / required).is_file(), f"{name}/{required}"
@@ -136,7 +136,7 @@ def test_buildspec_renders_to_valid_yaml_with_syntactically_valid_commands(tmp_p
 
 def test_validates_against_the_aws_provider(infra_copy: Path) -> None:
     plugin_dir = _plugin_dir()
-    for directory in ("examples/complete", "bootstrap"):
+    for directory in ("examples/complete", "examples/organization", "bootstrap"):
         folder = infra_copy / directory
         retcode, _, stderr = terraform(folder, "init", "-backend=false", f"-plugin-dir={plugin_dir}")
         assert retcode == 0, stderr

@@ -23,6 +23,7 @@ locals {
   rule_arns = concat(
     [for rule in aws_cloudwatch_event_rule.cloudtrail : rule.arn],
     [for rule in aws_cloudwatch_event_rule.codebuild : rule.arn],
+    var.extra_event_rule_arns,
   )
 }
 

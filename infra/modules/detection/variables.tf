@@ -129,3 +129,9 @@ variable "log_file_sns_topic_arn" {
   type        = string
   default     = null
 }
+
+variable "extra_event_rule_arns" {
+  description = "More EventBridge rules allowed to send to the queue and its dead-letter queue, e.g. the organisation bus's rules (org_bus's event_rule_arns)"
+  type        = list(string)
+  default     = []
+}
