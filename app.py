@@ -23,6 +23,7 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import aws, cli, memory
+from bot.accounts import AccountAccess
 from bot.config import Settings
 from bot.consumer import ClassifierSource, Consumer
 from bot.decisions import DecisionObserver, DecisionService, Remover, SafeRemover
@@ -57,17 +58,16 @@ def build_decisions(
     reporter: JobReporter | None = None, runner: Runner | None = None, remover: Remover | None = None,
     owner: str | None = None,
 ) -> DecisionService:
-    """The engine's decision service with the runner and the safe remover the settings ask for."""
-
-    def client_factory(service: str, region: str) -> Any:
-        return aws.client(settings, service, region)
-
+    """The engine's decision service with the runner and the safe remover the settings ask for; every AWS call on a
+    resource goes to the resource's own account (bot/accounts.py), the Terraform states are read with tfsync's own
+    credentials."""
+    accounts = AccountAccess(settings)
     if remover is None:
         reader = StateReader(aws.client(settings, "s3"), settings.state_locations, settings.max_log_file_bytes)
-        remover = SafeRemover(reader, client_factory)
+        remover = SafeRemover(reader, accounts.client)
     return DecisionService(
         repo, runner or make_runner(settings), remover, reporter=reporter, observer=observer,
-        mode=settings.adopt_mode, client_factory=client_factory, default_region=settings.aws_region,
+        mode=settings.adopt_mode, accounts=accounts, default_region=settings.aws_region,
         lease_seconds=settings.lease_seconds, owner=owner,
     )
 

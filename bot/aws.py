@@ -11,13 +11,16 @@ session per client held several copies of them (megabytes each). The session is 
 environment that names its configuration changes (a config file, a profile), as it does between tests, and the
 new one takes over the loader, so the models are still parsed once. botocore clients are safe to share between
 threads, but making one is not: clients are made under a lock.
+
+A client for another account signs with that account's credentials (`Credentials`, from an assumed role: see
+bot/accounts.py); every other client signs with the session's own, tfsync's.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from typing import Any
+from typing import Any, NamedTuple
 
 import boto3
 import botocore.session
@@ -39,6 +42,17 @@ _SESSION_VARIABLES = (
 # Held while a session or a client is made, and by bot.state.schema while PynamoDB's client is.
 lock = threading.RLock()
 _shared: tuple[tuple[str | None, ...], botocore.session.Session, boto3.session.Session] | None = None
+
+
+class Credentials(NamedTuple):
+    """Credentials a client signs with instead of the session's own: an assumed role's, in another account."""
+
+    access_key_id: str
+    secret_access_key: str
+    session_token: str
+
+    def __repr__(self) -> str:
+        return f"Credentials(access_key_id={self.access_key_id!r}, secret_access_key='***', session_token='***')"
 
 
 def _environment() -> tuple[str | None, ...]:
@@ -81,8 +95,15 @@ def endpoint_url(settings: Settings, service: str, session: botocore.session.Ses
     ).provide()
 
 
-def client(settings: Settings, service: str, region: str | None = None) -> Any:
-    """A boto3 client for `service`, at the endpoint the settings configure for it, from the process's session."""
+def client(settings: Settings, service: str, region: str | None = None, *,
+           credentials: Credentials | None = None) -> Any:
+    """A boto3 client for `service`, at the endpoint the settings configure for it, from the process's session;
+    signing with `credentials` when given (another account's), with the session's own otherwise."""
+    keys: dict[str, str] = {}
+    if credentials is not None:
+        keys = {"aws_access_key_id": credentials.access_key_id,
+                "aws_secret_access_key": credentials.secret_access_key,
+                "aws_session_token": credentials.session_token}
     with lock:
         core, boto = _sessions()
         return boto.client(
@@ -90,4 +111,5 @@ def client(settings: Settings, service: str, region: str | None = None) -> Any:
             region_name=region or settings.aws_region,
             endpoint_url=endpoint_url(settings, service, core),
             config=_CLIENT_CONFIG,
+            **keys,
         )

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from bot.catalog import BY_EVENT, CatalogEntry, ExtractError
+from bot.catalog._arn import account_in
 from bot.catalog.base import NotACreation, OtherType, name_tag, suggest_tf_name
 from bot.errors import InputError
 from bot.events import CloudTrailRecord, Envelope
@@ -100,6 +101,21 @@ def _unresolved(record: CloudTrailRecord, entry: CatalogEntry, exc: Exception) -
     )
 
 
+def _foreign_account(record: CloudTrailRecord, resources: Sequence[Resource]) -> str | None:
+    """Why a record is not believed, when a resource's ARN or import ID names an account other than the one that
+    recorded the event (recipientAccountId): every action on a resource runs in its record's account, so a forged
+    or mixed-up event would otherwise aim a delete or an adoption at a resource it does not describe. A caller in
+    another account is no reason: the resource lives where the event was recorded."""
+    for resource in resources:
+        for what, value in (("ARN", resource.arn), ("import ID", resource.import_id)):
+            named = account_in(value or "")
+            if named and named != record.account_id:
+                return (f"account-mismatch: the event was recorded in account {record.account_id or 'unknown'}, "
+                        f"but the {resource.tf_type}'s {what} {value} is in account {named}; tfsync acts on a "
+                        "resource only in the account that recorded its creation")
+    return None
+
+
 class Classifier:
     """Filters, catalog, managed-state check and ignore rules, applied in that order."""
 
@@ -138,7 +154,11 @@ class Classifier:
             return _verdict(
                 record, "unsupported", "unsupported", f"unsupported: {record.event_name} made no {entry.tf_type}"
             )
-        return self._screen(record, [self._resource(entry, record, f) for f in found])
+        resources = [self._resource(entry, record, f) for f in found]
+        foreign = _foreign_account(record, resources)
+        if foreign is not None:
+            return _verdict(record, "error", "account-mismatch", foreign)
+        return self._screen(record, resources)
 
     def _screen(self, record: CloudTrailRecord, resources: list[Resource]) -> Classification:
         """Detected with the resources neither in a Terraform state nor ignored by a rule; ignored when none is left."""

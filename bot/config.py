@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -58,12 +59,20 @@ ENV_VARS = (
     "TFSYNC_TARGET_MODULES",
     "TFSYNC_SLACK_POST_INTERVAL_MS",
     "TFSYNC_SANDBOX_PORT",
+    "TFSYNC_ACCOUNT_ID",
+    "TFSYNC_ACCOUNT_ROLES",
+    "TFSYNC_MEMBER_ROLE_NAME",
+    "TFSYNC_ROLE_EXTERNAL_ID",
+    "TFSYNC_ACCOUNT_ALIASES",
 )
 # What a routing rule may match on, besides the channel it sends to.
 ROUTE_KEYS = ("account", "region", "type", "tag")
 RUNNERS = ("local", "codebuild")
 ADOPT_MODES = ("pr", "apply")
 ENV_PREFIXES = ("AWS_ENDPOINT_URL_",)
+ACCOUNT_ID = re.compile(r"[0-9]{12}")
+ROLE_NAME = re.compile(r"[\w+=,.@-]+(?:/[\w+=,.@-]+)*")
+ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::(?P<account>[0-9]{12}):role/[\w+=,.@/-]+")
 # The endpoint variable of each AWS service tfsync calls (by boto3 client name), as the AWS SDKs name it:
 # AWS_ENDPOINT_URL_ and the service id, upper-cased, spaces as underscores. botocore itself resolves them (bot/aws.py);
 # this table is what README.md lists, and tests check it against botocore and against the services the code calls.
@@ -92,6 +101,7 @@ SERVICE_ENDPOINT_VARIABLES = MappingProxyType({
     "sqs": "AWS_ENDPOINT_URL_SQS",
     "ssm": "AWS_ENDPOINT_URL_SSM",
     "stepfunctions": "AWS_ENDPOINT_URL_SFN",
+    "sts": "AWS_ENDPOINT_URL_STS",
 })
 
 
@@ -162,6 +172,54 @@ def _modules(raw: str) -> tuple[str, ...]:
     if not isinstance(modules, list) or not all(isinstance(m, str) and m.strip() for m in modules):
         raise ConfigError("TFSYNC_TARGET_MODULES must list module addresses as non-empty strings")
     return tuple(m.strip() for m in modules)
+
+
+def _account_id(name: str, value: object) -> str:
+    """A 12-digit AWS account id, or ConfigError naming the setting: an account tfsync acts in is never guessed."""
+    if not isinstance(value, str) or not ACCOUNT_ID.fullmatch(value.strip()):
+        raise ConfigError(f"{name}: {value!r} is not a 12-digit AWS account id")
+    return value.strip()
+
+
+def _account_map(name: str, raw: str) -> dict[str, str]:
+    """A JSON object keyed by account id, with non-empty string values."""
+    if not raw.strip():
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a JSON object keyed by account id") from None
+    if not isinstance(value, dict):
+        raise ConfigError(f"{name} must be a JSON object keyed by account id")
+    out = {}
+    for account, item in value.items():
+        if not isinstance(item, str) or not item.strip():
+            raise ConfigError(f"{name}: the value for {account!r} must be a non-empty string")
+        out[_account_id(name, account)] = item.strip()
+    return out
+
+
+def _account_roles(raw: str) -> dict[str, str]:
+    """TFSYNC_ACCOUNT_ROLES: account id -> the ARN of a role in that very account (a role ARN naming another
+    account would make tfsync act in an account other than the resource's)."""
+    roles = _account_map("TFSYNC_ACCOUNT_ROLES", raw)
+    for account, arn in roles.items():
+        match = ROLE_ARN.fullmatch(arn)
+        if match is None:
+            raise ConfigError(f"TFSYNC_ACCOUNT_ROLES: {arn!r} (for {account}) is not an IAM role ARN")
+        if match.group("account") != account:
+            raise ConfigError(f"TFSYNC_ACCOUNT_ROLES: the role for {account} is in account {match.group('account')}")
+    return roles
+
+
+def _role_name(raw: str) -> str | None:
+    """TFSYNC_MEMBER_ROLE_NAME: a role name, optionally with a path (tfsync/member), no ARN."""
+    name = raw.strip().strip("/")
+    if not name:
+        return None
+    if not ROLE_NAME.fullmatch(name):
+        raise ConfigError(f"TFSYNC_MEMBER_ROLE_NAME must be an IAM role name (with an optional path), got {raw!r}")
+    return name
 
 
 def _api_url(raw: str) -> str:
@@ -262,6 +320,14 @@ class Settings:
     # The port of the local sandbox's page (`python -m bot` with no Slack tokens); 0 picks a free one.
     sandbox_port: int = 3000
 
+    # The accounts tfsync acts in (bot/accounts.py): its own (learnt from STS when unset), a role per other account,
+    # a role name assumed in every member account, the external id those roles require, and names for accounts.
+    account_id: str | None = None
+    account_roles: Mapping[str, str] = field(default_factory=dict)
+    member_role_name: str | None = None
+    role_external_id: Secret = _NO_SECRET
+    account_aliases: Mapping[str, str] = field(default_factory=dict)
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Build the settings from an environment mapping (os.environ when none is given)."""
@@ -332,6 +398,13 @@ class Settings:
             target_modules=_modules(env.get("TFSYNC_TARGET_MODULES", "")),
             slack_post_interval_ms=_int(env, "TFSYNC_SLACK_POST_INTERVAL_MS", 1000, minimum=0),
             sandbox_port=_port(env, "TFSYNC_SANDBOX_PORT", 3000),
+            account_id=(_account_id("TFSYNC_ACCOUNT_ID", env.get("TFSYNC_ACCOUNT_ID", ""))
+                        if env.get("TFSYNC_ACCOUNT_ID", "").strip() else None),
+            account_roles=MappingProxyType(_account_roles(env.get("TFSYNC_ACCOUNT_ROLES", ""))),
+            member_role_name=_role_name(env.get("TFSYNC_MEMBER_ROLE_NAME", "")),
+            role_external_id=Secret(env.get("TFSYNC_ROLE_EXTERNAL_ID", "").strip()),
+            account_aliases=MappingProxyType(_account_map("TFSYNC_ACCOUNT_ALIASES",
+                                                          env.get("TFSYNC_ACCOUNT_ALIASES", ""))),
         )
 
     @property

@@ -10,22 +10,28 @@ The work lives in one process, so the claim also writes a lease: who works on it
 it while the work runs; when a worker dies (a restart, a redeploy, kill -9), `sweep` finds the lease run out and
 follows the adoption's CodeBuild build to its end where one was started, or else ends the work as failed, so
 Retry is offered and no record stays adopting or deleting.
+
+Every AWS action on a resource runs in the resource's own account (bot/accounts.py): its describe calls, its
+delete and its adoption's Terraform. An adopt or a delete in an account tfsync has no role in is refused before
+the claim (NoAccountAccess), so the record stays detected and nothing changes anywhere; ignoring needs no AWS.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import secrets
 import socket
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
+from collections.abc import AsyncIterator, Coroutine, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from bot.accounts import AccountClientFactory, Accounts
 from bot.catalog import CATALOG
 from bot.catalog.template_input import Clients
 from bot.classify import Resource
@@ -57,6 +63,7 @@ from bot.runners.job import (
     SafeReporter,
     imports_of,
 )
+from bot.runners.local import LocalRunner
 from bot.state import IgnoreRuleRecord, ResourceRecord, StateRepository, Status, TransitionConflict
 from bot.state.records import RESOURCE_ID_PREFIX, exact_name_pattern
 
@@ -79,7 +86,6 @@ DELETE_ABANDONED = ("the worker running this delete stopped before it finished (
 ABANDONED = "abandoned"
 # A finished job holds no lease.
 _RELEASE: dict[str, Any] = {"lease_owner": None, "lease_until": None}
-ClientFactory = Callable[[str, str], Any]
 MAX_JOB_ERROR = 2000
 # How long a form may wait for the repository's view of a module before it is answered without it.
 REPOSITORY_CHECK_SECONDS = 1.0
@@ -126,15 +132,18 @@ class Remover(Protocol):
 
 
 class SafeRemover:
-    """The production Remover: re-read every Terraform state (refuse if one holds it), then the type's executor."""
+    """The production Remover: re-read every Terraform state (refuse if one holds it), then the type's executor,
+    with clients in the record's own account. The states are read with tfsync's own credentials (they live in the
+    platform team's bucket, whatever account the resource is in)."""
 
-    def __init__(self, reader: StateReader, client_factory: ClientFactory) -> None:
+    def __init__(self, reader: StateReader, client_factory: AccountClientFactory) -> None:
         self.reader = reader
         self.client_factory = client_factory
 
     def remove(self, record: ResourceRecord, *, confirmed_data_loss: bool) -> DeleteOutcome:
         request = request_of(record, confirm_empty=confirmed_data_loss)
-        return execute(Clients(self.client_factory, record.region), self.reader, request)
+        clients = Clients(functools.partial(self.client_factory, record.account_id), record.region)
+        return execute(clients, self.reader, request)
 
 
 class LoggingObserver:
@@ -166,7 +175,7 @@ class DecisionService:
         reporter: JobReporter | None = None,
         observer: DecisionObserver | None = None,
         mode: str = "pr",
-        client_factory: ClientFactory | None = None,
+        accounts: Accounts | None = None,
         default_region: str = "us-east-1",
         owner: str | None = None,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
@@ -181,8 +190,10 @@ class DecisionService:
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self.lease_seconds = lease_seconds
         self.mode = mode
-        self.generator = CodeGenerator(client_factory, default_region=default_region)
-        self.describe = client_factory is not None
+        # Where each resource's AWS calls go (None: no AWS here, code from the event alone, no account checks).
+        self.accounts = accounts
+        self.generator = CodeGenerator(default_region=default_region)
+        self.describe = accounts is not None
         self._tasks: set[asyncio.Task[None]] = set()
 
     # Finding resources --------------------------------------------------------------------------------------------
@@ -237,7 +248,10 @@ class DecisionService:
         return adopting
 
     async def claim_adopt(self, record: ResourceRecord, actor: str, choice: AdoptChoice) -> ResourceRecord:
+        """detected (or adopt_failed) -> adopting; NoAccountAccess first, with nothing claimed, when tfsync has no
+        way into the record's account."""
         retry = record.status == Status.ADOPT_FAILED.value
+        await self._reachable(record)
         return await self.repo.transition(
             record.resource_id, Status.ADOPTING.value, expected_status=require_status(record, ADOPT_FROM, "adopting"),
             expected_version=record.version, actor=actor, reason="adopt retried" if retry else "adopt requested",
@@ -325,22 +339,30 @@ class DecisionService:
         return AdoptOutcome(await self.finish_adopt(record, actor, result), job, result)
 
     async def _run_job(self, record: ResourceRecord, job: AdoptJob) -> JobResult:
-        """Run a job; a CodeBuild build's id goes on the record as it starts, so a restart can follow the build."""
+        """Run a job in the record's account; a CodeBuild build's id goes on the record as it starts, so a restart
+        can follow the build. The runners that reach AWS are told the account (its role, or tfsync's own)."""
+        target = self.accounts.target(record.account_id) if self.accounts is not None else None
+        if isinstance(self.runner, LocalRunner):
+            return await self.runner.run(job, self.reporter, target=target)
         if not isinstance(self.runner, CodeBuildRunner):
             return await self.runner.run(job, self.reporter)
 
         async def started(build_id: str) -> None:
             await self.repo.annotate(record.resource_id, job_build_id=build_id)
 
-        return await self.runner.run(job, self.reporter, on_start=started)
+        return await self.runner.run(job, self.reporter, on_start=started, target=target)
 
     def build_job(self, record: ResourceRecord, taken: Iterable[str] = ()) -> AdoptJob:
         """Generate the code for a claimed record, placed by the runner's view of the repository and clear of the
         addresses in `taken` (those of adoptions in flight). A resource deleted since its detection fails here
         (ResourceGone) rather than be written from its creation event."""
         modules = parse_module_path(record.target_module)
+        generator = self.generator
+        if self.accounts is not None:
+            # The resource is read in its own account: the same name may mean another resource in tfsync's.
+            generator = generator.with_clients(self.accounts.factory(record.account_id))
         with self.runner.layout() as root:
-            generation = self.generator.generate(
+            generation = generator.generate(
                 resource_of(record), None, name=record.tf_name, modules=modules, root=root, describe=self.describe,
                 taken=tuple(taken), must_exist=True,
             )
@@ -427,7 +449,10 @@ class DecisionService:
         return deleting
 
     async def claim_delete(self, record: ResourceRecord, actor: str) -> ResourceRecord:
+        """detected (or delete_failed) -> deleting; NoAccountAccess first, with nothing claimed, when tfsync has
+        no way into the record's account."""
         retry = record.status == Status.DELETE_FAILED.value
+        await self._reachable(record)
         return await self.repo.transition(
             record.resource_id, Status.DELETING.value, expected_status=require_status(record, DELETE_FROM, "deleting"),
             expected_version=record.version, actor=actor, reason="delete retried" if retry else "delete requested",
@@ -503,6 +528,14 @@ class DecisionService:
             await self._tell(detected, reply=False)
             back.append(detected)
         return back
+
+    # Accounts -----------------------------------------------------------------------------------------------------
+
+    async def _reachable(self, record: ResourceRecord) -> None:
+        """NoAccountAccess when tfsync could not act in the record's account (from configuration, no role assumed;
+        on a thread, as learning tfsync's own account asks STS once)."""
+        if self.accounts is not None:
+            await asyncio.to_thread(self.accounts.require, record.account_id)
 
     # Leases and the sweeper ---------------------------------------------------------------------------------------
 

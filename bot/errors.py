@@ -59,3 +59,16 @@ class NotAllowed(UserFacingError):
     """The person may not make this decision: it reaches further than their own resource or their own rule."""
 
     title = "Not allowed"
+
+
+class NoAccountAccess(UserFacingError):
+    """tfsync has no way into the account a resource lives in: it may show and ignore the resource, but adopting or
+    deleting it would need credentials there, and tfsync's own would act in its own account instead."""
+
+    title = "No access to account"
+
+    def __init__(self, account_id: str, message: str | None = None) -> None:
+        super().__init__(message or (
+            f"tfsync has no role in account {account_id} (set TFSYNC_ACCOUNT_ROLES or TFSYNC_MEMBER_ROLE_NAME): "
+            "it can show and ignore this resource but not adopt or delete it."))
+        self.account_id = account_id

@@ -71,10 +71,14 @@ def fetch_log_file(
         response = s3.get_object(Bucket=ref.bucket, Key=ref.key)
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "error")
-        envelope.errors.append(InputError(ref.uri, f"cannot fetch the log file ({code}), named by {ref.source}", transient=True))
+        envelope.errors.append(InputError(
+            ref.uri, f"cannot fetch the log file ({code}), named by {ref.source}", transient=True,
+        ))
         return envelope
     except BotoCoreError as exc:
-        envelope.errors.append(InputError(ref.uri, f"cannot fetch the log file ({exc}), named by {ref.source}", transient=True))
+        envelope.errors.append(InputError(
+            ref.uri, f"cannot fetch the log file ({exc}), named by {ref.source}", transient=True,
+        ))
         return envelope
     reader = _Reader(ref.uri, max_bytes, record_limit or max_bytes, keep, reservation)
     # Closed even when the read stops early, so the connection is not left hanging.
@@ -89,7 +93,9 @@ def fetch_log_file(
             # Without its traceback: the frames it holds would keep the records read so far alive.
             envelope.errors.append(exc.with_traceback(None))
         except (BotoCoreError, OSError) as exc:
-            envelope.errors.append(InputError(ref.uri, f"cannot fetch the log file ({exc}), named by {ref.source}", transient=True))
+            envelope.errors.append(InputError(
+                ref.uri, f"cannot fetch the log file ({exc}), named by {ref.source}", transient=True,
+            ))
         else:
             return reader.envelope
     # The records of an unreadable file are dropped with it, and what they held of the budget given back.

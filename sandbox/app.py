@@ -33,9 +33,11 @@ from sandbox.aws import (
     EmbeddedAws,
     Provisioned,
     provision,
+    provision_member_role,
     sandbox_settings,
     seed_example_state,
     use_fake_credentials,
+    with_member_role,
 )
 from sandbox.clickops import ClickOps
 from sandbox.slack import SlackEmulator, Workspace
@@ -93,8 +95,12 @@ class Running:
 class Sandbox:
     """Starts and stops everything; `start()` returns once the page answers and tfsync is connected."""
 
-    def __init__(self, settings: Settings, *, start: StartTfsync, host: str = HOST, port: int | None = None) -> None:
+    def __init__(self, settings: Settings, *, start: StartTfsync, host: str = HOST, port: int | None = None,
+                 member_role: bool = True) -> None:
         self.base_settings = settings
+        # Whether tfsync gets a role in the sandbox's second account (without it, adopting or deleting there is
+        # refused: the resource can only be shown and ignored).
+        self.member_role = member_role
         self.start_tfsync = start
         self.host = host
         self.port = settings.sandbox_port if port is None else port
@@ -119,7 +125,7 @@ class Sandbox:
 
         endpoint = await asyncio.to_thread(self.aws.start)
         self._cleanup.append(self.aws.stop)
-        settings = sandbox_settings(self.base_settings, endpoint)
+        settings = with_member_role(sandbox_settings(self.base_settings, endpoint), self.member_role)
         wanted = self.base_settings.repository_path
         if wanted is None:
             self._temp_repo = Path(tempfile.mkdtemp(prefix="tfsync-sandbox-repo-"))
@@ -128,6 +134,8 @@ class Sandbox:
             asyncio.to_thread(provision, settings),
             asyncio.to_thread(example_repo.create_example_repository, wanted),
         )
+        if self.member_role:
+            await asyncio.to_thread(provision_member_role, settings)
         plugin_dir = find_plugin_dir(settings.terraform_plugin_dir)
         seeded = await asyncio.to_thread(seed_example_state, settings, repository, example_repo.BASE_BRANCH,
                                          plugin_dir)

@@ -3,6 +3,11 @@
 The queue and its dead-letter queue, the state tables, a Terraform state bucket holding an example state (so some
 resources are already managed), and the adopter's versioned artifact bucket. Names follow infra/'s modules with
 the installation name `tfsync`.
+
+A second account, as an organisation trail brings them: moto serves every account, and a request signed with
+credentials from sts:AssumeRole into a role of account 999999999999 acts in that account. ClickOps makes resources
+there as a person signed into that account would; tfsync reaches it through the member role the sandbox makes
+there (unless started without it, to show the refusal).
 """
 
 from __future__ import annotations
@@ -18,12 +23,18 @@ from pathlib import Path
 from typing import Any
 
 from bot import aws
-from bot.config import Settings
+from bot.accounts import AccountAccess
+from bot.config import Secret, Settings
 
 logger = logging.getLogger(__name__)
 
 INSTALLATION = "tfsync"
 ACCOUNT_ID = "123456789012"  # moto's account
+OTHER_ACCOUNT_ID = "999999999999"  # a member account of the sandbox's organisation
+ACCOUNTS = (ACCOUNT_ID, OTHER_ACCOUNT_ID)
+MEMBER_ROLE_NAME = f"{INSTALLATION}-member"
+# The role AWS Organizations makes in every account it creates: how the sandbox's people (and its set-up) get in.
+CONSOLE_ROLE_NAME = "OrganizationAccountAccessRole"
 QUEUE_NAME = f"{INSTALLATION}-events"
 DLQ_NAME = f"{INSTALLATION}-events-dlq"
 MAX_RECEIVE_COUNT = 5
@@ -60,6 +71,37 @@ MANAGED_EXAMPLES = (
                    {"id": "acme-app-runner", "name": "acme-app-runner",
                     "arn": f"arn:aws:iam::{ACCOUNT_ID}:role/acme-app-runner"}),
 )
+
+
+def role_arn(account_id: str, name: str) -> str:
+    return f"arn:aws:iam::{account_id}:role/{name}"
+
+
+def console_access(settings: Settings) -> AccountAccess:
+    """Clients in each sandbox account as a person signed into it: tfsync's own (moto's) credentials in its own
+    account, the organisation's access role assumed in the other."""
+    return AccountAccess(replace(settings, account_id=ACCOUNT_ID, member_role_name=None, role_external_id=Secret(""),
+                                 account_roles={OTHER_ACCOUNT_ID: role_arn(OTHER_ACCOUNT_ID, CONSOLE_ROLE_NAME)}),
+                         purpose="sandbox-console")
+
+
+def with_member_role(settings: Settings, enabled: bool) -> Settings:
+    """The settings naming tfsync's own account and, when `enabled`, the member role it assumes in the other."""
+    roles = dict(settings.account_roles)
+    if enabled:
+        roles.setdefault(OTHER_ACCOUNT_ID, role_arn(OTHER_ACCOUNT_ID, MEMBER_ROLE_NAME))
+    return replace(settings, account_id=ACCOUNT_ID, account_roles=roles)
+
+
+def provision_member_role(settings: Settings) -> str:
+    """The role tfsync assumes in the other account (trusting tfsync's account), as an organisation's set-up makes
+    it; its ARN."""
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"}, "Action": "sts:AssumeRole"}]}
+    iam = console_access(settings).client(OTHER_ACCOUNT_ID, "iam")
+    iam.create_role(RoleName=MEMBER_ROLE_NAME, AssumeRolePolicyDocument=json.dumps(trust),
+                    Description="tfsync acts in this account through this role")
+    return role_arn(OTHER_ACCOUNT_ID, MEMBER_ROLE_NAME)
 
 
 def use_fake_credentials() -> None:

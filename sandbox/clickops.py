@@ -5,10 +5,14 @@ Each type's creator lives with its type in bot/catalog/<service>/create.py: it m
 returns the `requestParameters` and `responseElements` CloudTrail records for that call. This module shapes the
 whole record around them and sends it. The import ID reported back is the one the catalog reads from that record,
 so it is what tfsync will see.
+
+A resource can be made in either sandbox account (sandbox/aws.py): in the other one, with clients signed by the
+organisation's access role there, and the event says that account, as that account's trail would.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import logging
@@ -29,7 +33,7 @@ from bot.catalog import CATALOG, CREATE, ExtractError
 from bot.catalog._create import Call, CreateContext, CreateError, Creator, slug
 from bot.config import Settings
 from bot.events import CLOUDTRAIL_DETAIL_TYPE, CloudTrailRecord
-from sandbox.aws import ACCOUNT_ID
+from sandbox.aws import ACCOUNT_ID, ACCOUNTS, console_access
 
 logger = logging.getLogger(__name__)
 
@@ -65,10 +69,11 @@ class Created:
     event_id: str
     origin: str
     actor: str
+    account: str = ACCOUNT_ID
 
     def as_dict(self) -> dict[str, str]:
         return {"tf_type": self.tf_type, "name": self.name, "import_id": self.import_id, "event_id": self.event_id,
-                "as": self.origin, "actor": self.actor}
+                "as": self.origin, "actor": self.actor, "account": self.account}
 
 
 # Every catalog type's creator, from its service's package (bot/catalog/<service>/create.py).
@@ -83,39 +88,41 @@ def default_name(tf_type: str) -> str:
 # --- the CloudTrail record and its EventBridge envelope ----------------------------------------------------------
 
 
-def user_identity(actor: str) -> dict[str, Any]:
-    """Who made the call: an email is an IAM Identity Center (SSO) session, anything else an IAM user name."""
+def user_identity(actor: str, account: str = ACCOUNT_ID) -> dict[str, Any]:
+    """Who made the call, in `account`: an email is an IAM Identity Center (SSO) session, anything else an IAM user
+    name."""
     actor = actor.strip() or "alice@example.com"
     if "@" in actor:
-        issuer = f"arn:aws:iam::{ACCOUNT_ID}:role/aws-reserved/sso.amazonaws.com/{_SSO_ROLE}"
+        issuer = f"arn:aws:iam::{account}:role/aws-reserved/sso.amazonaws.com/{_SSO_ROLE}"
         return {
             "type": "AssumedRole",
             "principalId": f"AROAYSANDBOXSSOROLE:{actor}",
-            "arn": f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/{_SSO_ROLE}/{actor}",
-            "accountId": ACCOUNT_ID,
+            "arn": f"arn:aws:sts::{account}:assumed-role/{_SSO_ROLE}/{actor}",
+            "accountId": account,
             "accessKeyId": "ASIAYSANDBOXCONSOLE",
             "sessionContext": {
                 "sessionIssuer": {"type": "Role", "principalId": "AROAYSANDBOXSSOROLE", "arn": issuer,
-                                  "accountId": ACCOUNT_ID, "userName": _SSO_ROLE},
+                                  "accountId": account, "userName": _SSO_ROLE},
                 "attributes": {"creationDate": _now(), "mfaAuthenticated": "false"},
             },
         }
     user = re.sub(r"[^\w+=,.@-]+", "-", actor)[:64]
-    return {"type": "IAMUser", "principalId": "AIDAYSANDBOXUSER", "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/{user}",
-            "accountId": ACCOUNT_ID, "accessKeyId": "ASIAYSANDBOXCONSOLE", "userName": user}
+    return {"type": "IAMUser", "principalId": "AIDAYSANDBOXUSER", "arn": f"arn:aws:iam::{account}:user/{user}",
+            "accountId": account, "accessKeyId": "ASIAYSANDBOXCONSOLE", "userName": user}
 
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def cloudtrail_record(tf_type: str, call: Call, actor: str, origin: str, region: str) -> dict[str, Any]:
-    """The CloudTrail record of one creation, as AWS writes it for a console (or Terraform) call."""
+def cloudtrail_record(tf_type: str, call: Call, actor: str, origin: str, region: str,
+                      account: str = ACCOUNT_ID) -> dict[str, Any]:
+    """The CloudTrail record of one creation in `account`, as AWS writes it for a console (or Terraform) call."""
     entry = CATALOG[tf_type]
     console = origin == CONSOLE
     record: dict[str, Any] = {
         "eventVersion": "1.10",
-        "userIdentity": user_identity(actor),
+        "userIdentity": user_identity(actor, account),
         "eventTime": _now(),
         "eventSource": entry.event_source,
         "eventName": call.event_name or entry.create_events[0],
@@ -130,7 +137,7 @@ def cloudtrail_record(tf_type: str, call: Call, actor: str, origin: str, region:
         "readOnly": False,
         "eventType": "AwsApiCall",
         "managementEvent": True,
-        "recipientAccountId": ACCOUNT_ID,
+        "recipientAccountId": account,
         "eventCategory": "Management",
         "tlsDetails": {"tlsVersion": "TLSv1.3", "cipherSuite": "TLS_AES_128_GCM_SHA256",
                        "clientProvidedHostHeader": f"{entry.event_source.split('.')[0]}.{region}.amazonaws.com"},
@@ -164,18 +171,23 @@ class ClickOps:
         self.region = region or settings.aws_region
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
-        self._clients: dict[str, Any] = {}
-        self._ctx = CreateContext(client=self._client, account_id=ACCOUNT_ID, region=self.region, counter=self._next)
+        self._access = console_access(settings)
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._contexts = {
+            account: CreateContext(client=functools.partial(self._client, account), account_id=account,
+                                   region=self.region, counter=self._next)
+            for account in ACCOUNTS
+        }
 
     def _next(self) -> int:
         with self._lock:
             return next(self._counter)
 
-    def _client(self, service: str) -> Any:
+    def _client(self, account: str, service: str) -> Any:
         with self._lock:
-            if service not in self._clients:
-                self._clients[service] = aws.client(self.settings, service, self.region)
-            return self._clients[service]
+            if (account, service) not in self._clients:
+                self._clients[account, service] = self._access.client(account, service, self.region)
+            return self._clients[account, service]
 
     @staticmethod
     def types() -> list[dict[str, Any]]:
@@ -184,8 +196,12 @@ class ClickOps:
                  "loses_data": CATALOG[tf_type].loses_data} for tf_type in sorted(CREATORS)]
 
     def make(self, tf_type: str, name: str = "", tags: Mapping[str, str] | None = None,
-             actor: str = "alice@example.com", origin: str = CONSOLE) -> tuple[dict[str, Any], list[Any]]:
-        """Make one resource in the embedded AWS: its CloudTrail record and what the catalog reads from it."""
+             actor: str = "alice@example.com", origin: str = CONSOLE,
+             account: str = ACCOUNT_ID) -> tuple[dict[str, Any], list[Any]]:
+        """Make one resource in the embedded AWS, in `account`: its CloudTrail record and what the catalog reads
+        from it."""
+        if account not in self._contexts:
+            raise ClickOpsError(f"'account' must be one of {', '.join(ACCOUNTS)}, got {account!r}")
         if tf_type not in CREATORS:
             raise ClickOpsError(f"{tf_type!r} is not a type tfsync knows; choose one of the catalog's types")
         if origin not in ORIGINS:
@@ -193,7 +209,7 @@ class ClickOps:
         clean_tags = {str(k).strip(): str(v) for k, v in (tags or {}).items() if str(k).strip()}
         name = name.strip() or default_name(tf_type)
         try:
-            call = CREATORS[tf_type](self._ctx, name, clean_tags)
+            call = CREATORS[tf_type](self._contexts[account], name, clean_tags)
         except ClientError as exc:
             error = exc.response.get("Error", {})
             why = f"{error.get('Code', 'error')}: {error.get('Message', '')}".strip()
@@ -202,7 +218,7 @@ class ClickOps:
             raise ClickOpsError(f"the embedded AWS failed: {exc}") from None
         except CreateError as exc:
             raise ClickOpsError(str(exc)) from None
-        record = cloudtrail_record(tf_type, call, actor, origin, self.region)
+        record = cloudtrail_record(tf_type, call, actor, origin, self.region, account)
         try:
             found = CATALOG[tf_type].resolve(CloudTrailRecord(record, "sandbox clickops"))
         except ExtractError as exc:
@@ -210,23 +226,24 @@ class ClickOps:
         return record, found
 
     def create(self, tf_type: str, name: str = "", tags: Mapping[str, str] | None = None,
-               actor: str = "alice@example.com", origin: str = CONSOLE) -> Created:
-        """Make one resource and emit its creation event; ClickOpsError when it cannot be made."""
-        record, found = self.make(tf_type, name, tags, actor, origin)
+               actor: str = "alice@example.com", origin: str = CONSOLE, account: str = ACCOUNT_ID) -> Created:
+        """Make one resource in `account` and emit its creation event; ClickOpsError when it cannot be made."""
+        record, found = self.make(tf_type, name, tags, actor, origin, account)
         name = name.strip() or default_name(tf_type)
         body = json.dumps(eventbridge_event(record))
         aws.client(self.settings, "sqs").send_message(QueueUrl=self.queue_url, MessageBody=body)
         created = Created(tf_type=tf_type, name=found[0].name if found else name,
                           import_id=found[0].import_id if found else "", event_id=record["eventID"], origin=origin,
-                          actor=actor)
-        logger.info("clickops: %s %s made %s %s (event %s)", actor, "in the console" if origin == CONSOLE
-                    else "with Terraform", tf_type, created.import_id, created.event_id)
+                          actor=actor, account=account)
+        logger.info("clickops: %s %s made %s %s in account %s (event %s)", actor, "in the console"
+                    if origin == CONSOLE else "with Terraform", tf_type, created.import_id, account, created.event_id)
         return created
 
     def burst(self, tf_type: str, name: str = "", tags: Mapping[str, str] | None = None,
-              actor: str = "alice@example.com", origin: str = CONSOLE, count: int = BURST_SIZE) -> list[Created]:
+              actor: str = "alice@example.com", origin: str = CONSOLE, count: int = BURST_SIZE,
+              account: str = ACCOUNT_ID) -> list[Created]:
         """`count` resources at once (as a person clicking fast, or a script run from a laptop)."""
         base = slug(name or default_name(tf_type), limit=40)
         names = [f"{base}-{index:02d}" for index in range(1, count + 1)]
         with ThreadPoolExecutor(max_workers=4) as pool:
-            return list(pool.map(lambda n: self.create(tf_type, n, tags, actor, origin), names))
+            return list(pool.map(lambda n: self.create(tf_type, n, tags, actor, origin, account=account), names))

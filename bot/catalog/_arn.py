@@ -9,11 +9,14 @@ host is the one each partition's console is served from, keyed by that partition
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from bot.events import CloudTrailRecord
 
 DEFAULT_PARTITION = "aws"
+# A queue URL names its account as the first path segment: https://sqs.<region>.amazonaws.com/<account>/<name>.
+_QUEUE_URL = re.compile(r"https://[^/]+/([0-9]{12})/")
 # The AWS Management Console of each public partition. A partition without a public console here (the isolated
 # ones) falls back to the standard console host, as a region botocore does not know falls back to `aws`.
 CONSOLE_HOSTS = {
@@ -77,3 +80,12 @@ def build(record: CloudTrailRecord, service: str, resource: str, account: str = 
 def global_arn(record: CloudTrailRecord, service: str, resource: str, account: str = "") -> str:
     """arn:<partition>:<service>::<account>:<resource> for global services (IAM, S3, Route 53)."""
     return f"arn:{partition(record.aws_region)}:{service}::{account}:{resource}"
+
+
+def account_in(value: str) -> str:
+    """The account an ARN or a queue URL names; '' when it names none (an S3 bucket's ARN, a name, an id)."""
+    if value.startswith("arn:"):
+        parts = value.split(":", 5)
+        return parts[4] if len(parts) == 6 else ""
+    match = _QUEUE_URL.match(value)
+    return match.group(1) if match else ""

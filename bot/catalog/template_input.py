@@ -38,7 +38,8 @@ class Model:
 
 
 class Clients:
-    """boto3 clients for one region, made on first use; tests and the sandbox point them at moto via Settings."""
+    """boto3 clients for one region of one account, made on first use; tests and the sandbox point them at moto via
+    Settings. The factory decides the account: bot/accounts.py hands out one per resource's account."""
 
     def __init__(self, factory: Callable[[str, str], Any], region: str) -> None:
         self._factory = factory

@@ -6,6 +6,7 @@ because Terraform reads import blocks only there (and cannot generate configurat
 
 from __future__ import annotations
 
+import copy
 import logging
 import posixpath
 import re
@@ -175,9 +176,18 @@ class CodeGenerator:
     """Renders the Terraform code for detected resources, reading live attributes when given AWS clients."""
 
     def __init__(self, client_factory: Callable[[str, str], Any] | None = None, default_region: str = "us-east-1"):
+        # `(service, region) -> client` in the one account the resources live in: a resource from another
+        # account is read through a generator made for it (`with_clients`), never through this one.
         self.client_factory = client_factory
         self.default_region = default_region
         self.env = environment(*TEMPLATE_DIRS)
+
+    def with_clients(self, client_factory: Callable[[str, str], Any] | None) -> CodeGenerator:
+        """The same generator reading AWS through other clients (those of a resource's own account); the parsed
+        templates are shared, so one per resource costs nothing."""
+        other = copy.copy(self)
+        other.client_factory = client_factory
+        return other
 
     def model(
         self, resource: Resource, record: CloudTrailRecord | None, describe: bool, *, must_exist: bool = False

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
 from botocore.exceptions import BotoCoreError
 
+from bot.accounts import AccountAccess
 from bot.classify import Classifier
 from bot.codegen import (
     CodeGenerator,
@@ -21,7 +22,7 @@ from bot.codegen import (
     write,
 )
 from bot.config import Settings
-from bot.errors import InputError
+from bot.errors import InputError, NoAccountAccess
 from bot.events import CloudTrailRecord, Envelope, parse_body
 
 logger = logging.getLogger(__name__)
@@ -76,25 +77,20 @@ def cmd_codegen(args: argparse.Namespace, settings: Settings, classifier: Classi
     except CodegenError as exc:
         print(f"tfsync: --module: {exc}", file=sys.stderr)
         return 2
-    factory = _describe_clients(settings) if args.describe else None
-    generator = CodeGenerator(factory, default_region=settings.aws_region)
+    generator = CodeGenerator(default_region=settings.aws_region)
+    accounts = _describe_accounts(settings) if args.describe else None
     envelope = _envelope(args.path, settings, stdin)
     for problem in envelope.errors:
         print(f"tfsync: {problem}", file=sys.stderr)
-    files, generated, failed = _generate(envelope.records, classifier, generator, args, modules)
+    files, generated, failed = _generate(envelope.records, classifier, generator, args, modules, accounts)
     if not _emit(files, args.out, out):
         return 1
     return 1 if envelope.errors or failed or not generated else 0
 
 
-def _describe_clients(settings: Settings) -> Callable[[str, str], Any]:
-    """The AWS clients --describe reads the live configuration through."""
-    from bot import aws
-
-    def factory(service: str, region: str) -> Any:
-        return aws.client(settings, service, region)
-
-    return factory
+def _describe_accounts(settings: Settings) -> AccountAccess:
+    """Where --describe reads the live configuration: each resource in its own account (bot/accounts.py)."""
+    return AccountAccess(settings, purpose="codegen")
 
 
 def _generate(
@@ -103,6 +99,7 @@ def _generate(
     generator: CodeGenerator,
     args: argparse.Namespace,
     modules: tuple[str, ...],
+    accounts: AccountAccess | None = None,
 ) -> tuple[list[GeneratedFile], int, bool]:
     """(files, resources generated, whether a record or a resource failed) for the detected resources of `records`."""
     files: list[GeneratedFile] = []
@@ -118,12 +115,16 @@ def _generate(
             continue
         for resource in result.resources:
             try:
+                if accounts is not None:
+                    accounts.require(resource.account_id)
+                    generator = generator.with_clients(accounts.factory(resource.account_id))
                 generation = generator.generate(
                     resource, record, name=args.name, modules=modules, root=args.out, describe=args.describe,
                     taken=taken,
                 )
-            except (CodegenError, BotoCoreError) as exc:
-                # BotoCoreError: no endpoint, no credentials; a describe that AWS refused falls back instead.
+            except (CodegenError, BotoCoreError, NoAccountAccess) as exc:
+                # BotoCoreError: no endpoint, no credentials; NoAccountAccess: no role in the resource's account (its
+                # namesake in tfsync's own is never read instead); a describe that AWS refused falls back instead.
                 print(f"tfsync: {resource.tf_type} {resource.import_id}: {exc}", file=sys.stderr)
                 failed = True
                 continue

@@ -4,6 +4,12 @@ The build is started with environment overrides that carry identifiers only; the
 versioned artifact bucket. Progress arrives as EventBridge "CodeBuild Build State Change" and "Build Phase Change"
 events on the bot's queue (bot.events parses them into ServiceEvent); when none arrives for a while, the runner
 asks `batch_get_builds` instead. The result comes from the adopt script's result line in the build log.
+
+A resource in another account is adopted there: the overrides name the account and the role the script assumes
+(with the AWS CLI, before Terraform runs) and the external id that role requires travels with the job's files, in
+`target.json`, not in the overrides: a build's environment shows in every build description and in every build
+event on the bot's queue. A build in tfsync's own account gets empty target overrides, so a value set on the
+project can never make it act elsewhere.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from bot.accounts import AccountTarget
 from bot.events import ServiceEvent
 from bot.runners.job import (
     AdoptJob,
@@ -49,7 +56,11 @@ OVERRIDE_NAMES = (
     "TFSYNC_ADDRESS",
     "TFSYNC_IMPORT_ID",
     "TFSYNC_MODE",
+    "TFSYNC_TARGET_ACCOUNT_ID",
+    "TFSYNC_TARGET_ROLE_ARN",
 )
+# The job's target beside its manifest: the role to assume and its external id (read by adopt.sh).
+TARGET_FILE = "target.json"
 _LOG_PAGES = 20
 _EARLY_BUILDS = 256
 
@@ -201,7 +212,9 @@ class CodeBuildRunner:
     def job_key(job: AdoptJob) -> str:
         return f"jobs/{job.job_id}/"
 
-    def overrides(self, job: AdoptJob) -> list[dict[str, str]]:
+    def overrides(self, job: AdoptJob, target: AccountTarget | None = None) -> list[dict[str, str]]:
+        """The build's environment overrides: the job's identifiers, and the account and role it acts in (empty in
+        tfsync's own account)."""
         values = {
             "TFSYNC_JOB_KEY": self.job_key(job),
             "TFSYNC_RESOURCE_ID": job.resource_id,
@@ -209,11 +222,18 @@ class CodeBuildRunner:
             "TFSYNC_ADDRESS": job.address,
             "TFSYNC_IMPORT_ID": job.import_id,
             "TFSYNC_MODE": job.mode,
+            "TFSYNC_TARGET_ACCOUNT_ID": target.account_id if target is not None and not target.own else "",
+            "TFSYNC_TARGET_ROLE_ARN": (target.role_arn or "") if target is not None else "",
         }
         return [{"name": name, "value": values[name], "type": "PLAINTEXT"} for name in OVERRIDE_NAMES]
 
-    def _upload(self, job: AdoptJob) -> None:
+    def _upload(self, job: AdoptJob, target: AccountTarget | None = None) -> None:
         key = self.job_key(job)
+        if target is not None and not target.own:
+            document = {"account_id": target.account_id, "role_arn": target.role_arn,
+                        "external_id": target.external_id.reveal()}
+            self.s3.put_object(Bucket=self.bucket, Key=f"{key}{TARGET_FILE}", Body=json.dumps(document).encode(),
+                               ContentType="application/json")
         for generated in job.files:
             self.s3.put_object(Bucket=self.bucket, Key=f"{key}files/{generated.path}",
                                Body=generated.content.encode("utf-8"), ContentType="text/plain; charset=utf-8")
@@ -222,17 +242,17 @@ class CodeBuildRunner:
         self.s3.put_object(Bucket=self.bucket, Key=f"{key}manifest.json", Body=manifest,
                            ContentType="application/json")
 
-    def _start_sync(self, job: AdoptJob) -> dict[str, Any]:
-        self._upload(job)
+    def _start_sync(self, job: AdoptJob, target: AccountTarget | None) -> dict[str, Any]:
+        self._upload(job, target)
         return self.codebuild.start_build(
             projectName=self.project,
-            environmentVariablesOverride=self.overrides(job),
+            environmentVariablesOverride=self.overrides(job, target),
             idempotencyToken=job.job_id,
         )["build"]
 
-    async def start(self, job: AdoptJob) -> str:
-        """Upload the job and start its build; the build id (project:uuid)."""
-        build = await asyncio.to_thread(self._start_sync, job)
+    async def start(self, job: AdoptJob, target: AccountTarget | None = None) -> str:
+        """Upload the job and start its build, in `target`'s account (tfsync's own without one); the build id."""
+        build = await asyncio.to_thread(self._start_sync, job, target)
         return str(build["id"])
 
     async def handle_event(self, event: ServiceEvent) -> BuildUpdate | None:
@@ -251,12 +271,14 @@ class CodeBuildRunner:
         return update
 
     async def run(self, job: AdoptJob, reporter: JobReporter, *,
-                  on_start: Callable[[str], Awaitable[None]] | None = None) -> JobResult:
-        """Start the job's build and follow it to its end. `on_start` is given the build id as soon as the build
-        runs (the decision service stores it, so a restart can follow the build); its failure is logged only."""
+                  on_start: Callable[[str], Awaitable[None]] | None = None,
+                  target: AccountTarget | None = None) -> JobResult:
+        """Start the job's build, acting in `target`'s account, and follow it to its end. `on_start` is given the
+        build id as soon as the build runs (the decision service stores it, so a restart can follow the build); its
+        failure is logged only."""
         reporter = SafeReporter.wrap(reporter)
         try:
-            build_id = await self.start(job)
+            build_id = await self.start(job, target)
         except (ClientError, BotoCoreError) as exc:
             result = JobResult(status="failed", error=f"the adopt build could not be started: {_aws_error(exc)}")
             await reporter.result(job, result)

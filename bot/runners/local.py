@@ -6,6 +6,11 @@ the provider from a plugin directory: nothing is downloaded), `plan`, the clean-
 `apply` and a push to the base branch, or a push of the resource's branch. Terraform is the one the project
 embeds (`python -m bot.terraform`). With no provider to plan with, the code is still committed and the result
 says it was not verified: a ✅ is never shown for a plan that did not run.
+
+A resource in another account is adopted with that account's credentials: the job's environment carries the
+assumed role's keys (never logged) and none of this process's own (profile, container or web-identity
+credentials), so the script's Terraform cannot fall back to tfsync's own account. Credentials that cannot be had
+fail the job before the script runs.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+from bot.accounts import AccountTarget
+from bot.errors import NoAccountAccess
 from bot.runners.gitrepo import ref_exists, worktree
 from bot.runners.job import (
     AdoptJob,
@@ -42,6 +49,14 @@ STEP_MARKER = "TFSYNC_STEP "
 NOT_VERIFIED = ("plan: no hashicorp/aws provider in a plugin directory here (TFSYNC_TERRAFORM_PLUGIN_DIR), so the "
                 "code was committed without a plan: not verified")
 DEFAULT_TIMEOUT = 1800.0
+# Where the AWS SDKs and Terraform find credentials other than the three key variables: dropped from the job's
+# environment when it acts in another account, so only the assumed role's keys are there to find.
+OTHER_CREDENTIAL_SOURCES = (
+    "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_SECURITY_TOKEN",
+    "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+)
 
 
 class LocalRunner:
@@ -73,21 +88,42 @@ class LocalRunner:
         with worktree(self.repository, self.base_branch) as path:
             yield path / self.root_dir
 
-    async def run(self, job: AdoptJob, reporter: JobReporter) -> JobResult:
+    async def run(self, job: AdoptJob, reporter: JobReporter, *, target: AccountTarget | None = None) -> JobResult:
+        """Run the job; in `target`'s account when it names a role there (tfsync's own account otherwise)."""
         # A report that fails must not stop reading the script's output (it would block on a full pipe).
         reporter = SafeReporter.wrap(reporter)
         where = f"{self.repository}#{job.branch}"
-        if not ref_exists(self.repository, f"refs/heads/{self.base_branch}"):
+        credentials = await self._credentials(target)
+        if isinstance(credentials, str):
+            result = JobResult(status="failed", error=credentials, log_location=where)
+        elif not ref_exists(self.repository, f"refs/heads/{self.base_branch}"):
             result = JobResult(status="failed", error=f"the repository has no branch {self.base_branch}",
                                log_location=str(self.repository))
         else:
             with tempfile.TemporaryDirectory(prefix="tfsync-job-") as folder:
-                result = await self._run_script(job, Path(folder), reporter, where)
+                result = await self._run_script(job, Path(folder), reporter, where, credentials)
         await reporter.result(job, result)
         return result
 
-    async def _run_script(self, job: AdoptJob, folder: Path, reporter: JobReporter, where: str) -> JobResult:
-        env = self._environment(job, folder)
+    async def _credentials(self, target: AccountTarget | None) -> dict[str, str] | str | None:
+        """The assumed role's variables for a job in another account, fresh for the whole job; None in tfsync's
+        own account; or why they could not be had (the job then fails: it never runs with tfsync's own)."""
+        if target is None or target.own:
+            return None
+        try:
+            session = await asyncio.to_thread(target.session, self.timeout + 60)
+        except NoAccountAccess as exc:
+            return exc.message
+        except Exception as exc:
+            logger.warning("assuming %s in account %s failed: %r", target.role_arn, target.account_id, exc)
+            return f"tfsync could not assume {target.role_arn} in account {target.account_id}: {exc}"
+        if session is None:
+            return f"tfsync has no credentials for account {target.account_id}"
+        return session.environment()
+
+    async def _run_script(self, job: AdoptJob, folder: Path, reporter: JobReporter, where: str,
+                          credentials: dict[str, str] | None = None) -> JobResult:
+        env = self._environment(job, folder, credentials)
         process = await asyncio.create_subprocess_exec(
             "bash", str(self.script), cwd=folder, env=env, stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
@@ -128,8 +164,9 @@ class LocalRunner:
             logger.debug("adopt job %s: %s", job.job_id, text)
             tail[:] = [*tail[-19:], text]
 
-    def _environment(self, job: AdoptJob, folder: Path) -> dict[str, str]:
-        """The job folder (manifest, files, the terraform command) and the script's variables."""
+    def _environment(self, job: AdoptJob, folder: Path, credentials: dict[str, str] | None = None) -> dict[str, str]:
+        """The job folder (manifest, files, the terraform command) and the script's variables; with `credentials`
+        (another account's), those and no other credentials."""
         (folder / "manifest.json").write_text(json.dumps(job.manifest()), encoding="utf-8")
         for generated in job.files:
             target = folder / "files" / generated.path
@@ -158,8 +195,14 @@ class LocalRunner:
             "GIT_TERMINAL_PROMPT": "0",
         }
         # The script inherits this process's environment (credentials among it), the AWS endpoints the settings
-        # name (the sandbox's embedded AWS), and Terraform's offline configuration.
-        return environment({**os.environ, **self.aws_env, **variables})
+        # name (the sandbox's embedded AWS), and Terraform's offline configuration. The role the CodeBuild runner
+        # has the script assume is never set here: the credentials are in the environment already.
+        inherited = {name: value for name, value in os.environ.items() if not name.startswith("TFSYNC_TARGET_")}
+        if credentials is not None:
+            for name in OTHER_CREDENTIAL_SOURCES:
+                inherited.pop(name, None)
+            inherited.update(credentials)
+        return environment({**inherited, **self.aws_env, **variables})
 
 
 def _phase(text: str) -> JobPhase | None:

@@ -24,6 +24,10 @@
 #   TFSYNC_PR_API_URL       GitHub API base for pull requests (default https://api.github.com); "none": the
 #                           pushed branch is the result and no pull request is opened
 #   TFSYNC_WORK_DIR         folder to clone into (default: a new temporary folder)
+#   TFSYNC_TARGET_ROLE_ARN  the role Terraform acts through, in the resource's own account (CodeBuild runner; the
+#                           local runner passes that role's credentials instead). Assumed with the AWS CLI before
+#                           init; its external id comes from the job's target.json, never from the environment.
+#   TFSYNC_TARGET_ACCOUNT_ID the account that role must land in (checked with sts get-caller-identity)
 set -Eeuo pipefail
 umask 077
 
@@ -136,6 +140,37 @@ git_auth() {
     "$@"
 }
 
+assume_target_role() {
+  # Terraform (init, plan, apply) acts in the resource's own account: the assumed role's keys replace the build's
+  # own in the environment, so nothing can fall back to tfsync's account. Nothing of them is printed.
+  local role="${TFSYNC_TARGET_ROLE_ARN:-}" target="${job_dir}/target.json" external_id="" answer account
+  [ -n "$role" ] || return 0
+  need aws
+  if [ -f "$target" ]; then
+    [ "$(jq -r '.role_arn // ""' "$target")" = "$role" ] || fail "TFSYNC_TARGET_ROLE_ARN does not match the job's target.json"
+    external_id="$(jq -r '.external_id // ""' "$target")"
+  fi
+  local args=(sts assume-role --role-arn "$role" --role-session-name "tfsync-adopt" --output json)
+  [ -z "$external_id" ] || args+=(--external-id "$external_id")
+  answer="$(aws "${args[@]}" 2>/dev/null)" || fail "assuming the role ${role} failed"
+  AWS_ACCESS_KEY_ID="$(jq -r '.Credentials.AccessKeyId // ""' <<<"$answer")"
+  AWS_SECRET_ACCESS_KEY="$(jq -r '.Credentials.SecretAccessKey // ""' <<<"$answer")"
+  AWS_SESSION_TOKEN="$(jq -r '.Credentials.SessionToken // ""' <<<"$answer")"
+  if [ -z "$AWS_ACCESS_KEY_ID" ] || [ -z "$AWS_SECRET_ACCESS_KEY" ] || [ -z "$AWS_SESSION_TOKEN" ]; then
+    fail "assuming the role ${role} returned no credentials"
+  fi
+  export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+  unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI \
+    AWS_CONTAINER_AUTHORIZATION_TOKEN AWS_WEB_IDENTITY_TOKEN_FILE AWS_ROLE_ARN
+  if [ -n "${TFSYNC_TARGET_ACCOUNT_ID:-}" ]; then
+    account="$(aws sts get-caller-identity --query Account --output text 2>/dev/null)" ||
+      fail "the assumed role ${role} could not be checked"
+    [ "$account" = "$TFSYNC_TARGET_ACCOUNT_ID" ] ||
+      fail "the assumed role ${role} acts in account ${account}, not ${TFSYNC_TARGET_ACCOUNT_ID}"
+  fi
+  log "acting in account ${TFSYNC_TARGET_ACCOUNT_ID:-of ${role}} through ${role}"
+}
+
 # --- inputs -------------------------------------------------------------------------------------------------------
 
 need jq
@@ -229,6 +264,21 @@ fi
 
 # --- place the files ----------------------------------------------------------------------------------------------
 
+refuse_link_outside() {
+  # $1 a file about to be written, relative to the current folder. The team's repository may commit a symbolic
+  # link (the file itself, or a folder on its way) that leads out of the clone, and writing through it would place
+  # a file elsewhere on the build host: the file must not be a link, and its real path must stay in the clone.
+  local target="$1" clone resolved
+  [ ! -L "$target" ] || fail "the repository's ${target} is a symbolic link; tfsync does not write through one"
+  clone="$(realpath -e -- "$repo")" || fail "the clone's real path cannot be resolved"
+  resolved="$(realpath -m -- "$target")" || fail "the real path of ${target} cannot be resolved"
+  case "$resolved" in
+    "${clone}/.git" | "${clone}/.git/"*) fail "the repository's ${target} leads into .git through a symbolic link" ;;
+    "${clone}/"*) ;;
+    *) fail "the repository's ${target} leads outside the repository (to ${resolved}) through a symbolic link" ;;
+  esac
+}
+
 begin "files"
 [ -d "$root_dir" ] || fail "the repository has no folder ${root_dir} (TFSYNC_ROOT_DIR)"
 cd -- "$root_dir"
@@ -240,6 +290,7 @@ while IFS= read -r -d '' path; do
   esac
   source_file="${job_dir}/files/${path}"
   [ -f "$source_file" ] || fail "the job is missing one of its files"
+  refuse_link_outside "$path"
   mkdir -p -- "$(dirname -- "$path")"
   cp -- "$source_file" "$path"
   placed+=("$path")
@@ -263,6 +314,11 @@ if [ "$plan_mode" = "off" ]; then
   begin "done"
   result succeeded ""
   exit 0
+fi
+
+if [ -n "${TFSYNC_TARGET_ROLE_ARN:-}" ]; then
+  begin "account"
+  assume_target_role
 fi
 
 begin "init"

@@ -20,6 +20,7 @@ from aiohttp import web
 
 from renderers.slack.ids import Callback
 from sandbox import repo as git_repo
+from sandbox.aws import ACCOUNT_ID
 from sandbox.clickops import CONSOLE, ClickOps, ClickOpsError, Created
 from sandbox.slack import SlackEmulator, UnknownCommand
 from sandbox.slack.workspace import Ephemeral, Message, User, View
@@ -229,14 +230,15 @@ class SandboxApi:
         origin = body.get("as", CONSOLE)
         return {"tf_type": _text(body, "tf_type"), "name": _text(body, "name", ""), "tags": tags,
                 "actor": _text(body, "actor", "alice@example.com") or "alice@example.com",
-                "origin": origin if isinstance(origin, str) else ""}
+                "origin": origin if isinstance(origin, str) else "",
+                "account": _text(body, "account", ACCOUNT_ID) or ACCOUNT_ID}
 
     async def clickops(self, request: web.Request) -> web.Response:
         args = self._clickops_args(await _body(request))
         made = await asyncio.to_thread(self.ctx.clickops.create, **args)
         self.ctx.record(made)
         return _json({"event_id": made.event_id, "import_id": made.import_id, "tf_type": made.tf_type,
-                      "name": made.name, "as": made.origin})
+                      "name": made.name, "as": made.origin, "account": made.account})
 
     async def created(self, request: web.Request) -> web.Response:
         return _json({"created": list(self.ctx.created)})

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.accounts import AccountAccess
 from bot.config import Settings
 from bot.decisions import DecisionService, SafeRemover
 from bot.managed import StateReader
@@ -18,6 +19,7 @@ from tests.codegen.test_types import CASES
 
 Aws = Callable[..., Any]
 STATES = "tfstate-bucket"
+OWN_ACCOUNT = "123456789012"  # moto's, where every resource of these tests is made
 
 
 @pytest.fixture
@@ -59,7 +61,8 @@ class _NoRunner:
 def _decisions(repo: StateRepository, aws: Aws) -> DecisionService:
     _state(aws, [])
     reader = StateReader(aws("s3"), [f"s3://{STATES}/"], 10_000_000)
-    remover = SafeRemover(reader, lambda service, region: aws(service, region))
+    accounts = AccountAccess(Settings(aws_endpoint_url=aws("sts").meta.endpoint_url, account_id=OWN_ACCOUNT))
+    remover = SafeRemover(reader, accounts.client)
     return DecisionService(repo, _NoRunner(), remover, reporter=RecordingReporter())
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.accounts import AccountAccess
+from bot.config import Settings
 from bot.decisions import AdoptChoice, AdoptOutcome, DecisionService
 from bot.deletion import DeleteOutcome
 from bot.runners import AdoptJob, JobPhase, JobReporter, JobResult, Runner
 from bot.state import ResourceRecord, StateRepository
+
+OWN_ACCOUNT = "123456789012"  # moto's
 
 
 class FailingReporter:
@@ -36,8 +40,12 @@ class NoRemover:
 def decisions_for(repo: StateRepository, runner: Runner, reporter: JobReporter, *, mode: str = "pr",
                   aws: Callable[..., Any] | None = None, owner: str | None = None,
                   lease_seconds: float = 120) -> DecisionService:
-    factory = (lambda service, region: aws(service, region)) if aws is not None else None
-    return DecisionService(repo, runner, NoRemover(), reporter=reporter, mode=mode, client_factory=factory,
+    accounts = None
+    if aws is not None:
+        # Every resource of these tests is in moto's own account, tfsync's.
+        endpoint = aws("sts").meta.endpoint_url
+        accounts = AccountAccess(Settings(aws_endpoint_url=endpoint, account_id=OWN_ACCOUNT))
+    return DecisionService(repo, runner, NoRemover(), reporter=reporter, mode=mode, accounts=accounts,
                            owner=owner, lease_seconds=lease_seconds)
 
 

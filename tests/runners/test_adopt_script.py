@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import boto3
 import pytest
 
 from bot.runners.job import parse_result_line
@@ -38,7 +39,8 @@ STUB = r"""#!/usr/bin/env python3
 import json, os, sys
 args = sys.argv[1:]
 with open(os.environ["TFSYNC_STUB_RECORD"], "a", encoding="utf-8") as fh:
-    fh.write(json.dumps({"args": args, "cwd": os.getcwd()}) + "\n")
+    fh.write(json.dumps({"args": args, "cwd": os.getcwd(), "key": os.environ.get("AWS_ACCESS_KEY_ID"),
+                         "token": bool(os.environ.get("AWS_SESSION_TOKEN"))}) + "\n")
 fail = os.environ.get("TFSYNC_STUB_FAIL", "")
 if args and args[0] == fail:
     sys.stderr.write(f"Error: {fail} failed on purpose\n")
@@ -536,3 +538,141 @@ def test_the_gate_accepts_an_update_of_exactly_the_listed_terraform_only_argumen
     else:
         assert done.returncode == 1 and "the plan is not clean" in result["error"]
         assert result["accepted"] == "" and [c["attributes"] for c in result["changes"]] == [["tags"]]
+
+
+def _commit_link(tmp_path: Path, remote: Path, link: str, target: Path | str) -> None:
+    """Commit to the remote's main branch a symbolic link at `link` to `target`, in place of what was there."""
+    work = tmp_path / "linking"
+    _git(tmp_path, "clone", "--quiet", str(remote), str(work))
+    path = work / link
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.is_symlink() or path.exists():
+        path.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(target)
+    _git(work, "add", "-A")
+    _git(work, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "-m", "link")
+    _git(work, "push", "--quiet", "origin", "main")
+
+
+def _last_step(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    [*_, last] = [json.loads(line.removeprefix("TFSYNC_STEP ")) for line in done.stderr.splitlines()
+                  if line.startswith("TFSYNC_STEP ")]
+    return dict(last)
+
+
+@pytest.mark.parametrize(
+    ("link", "exists"),
+    [("modules/storage", True), ("modules/storage", False), ("modules", True)],
+    ids=["module-folder", "module-folder-dangling", "parent-folder"],
+)
+def test_a_folder_linked_outside_the_clone_is_refused_and_nothing_is_written_there(
+    tmp_path: Path, remote: Path, run_script: Run, link: str, exists: bool
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    if exists:
+        elsewhere.mkdir()
+    _commit_link(tmp_path, remote, link, elsewhere)
+
+    done, result, calls = run_script(_job(tmp_path))
+
+    assert done.returncode == 1 and result is not None
+    written = "modules/storage/aws_s3_bucket.logs.tf"
+    outside = elsewhere / Path(written).relative_to(link)
+    assert result["step"] == "files"
+    assert result["error"] == (
+        f"the repository's {written} leads outside the repository (to {outside}) through a symbolic link"
+    )
+    assert (_last_step(done)["name"], _last_step(done)["status"]) == ("files", "failed")
+    assert list(elsewhere.iterdir()) == [] if exists else not elsewhere.exists()
+    assert calls == [] and _git(remote, "branch", "--list", BRANCH) == ""
+
+
+@pytest.mark.parametrize("inside", [False, True], ids=["to-outside", "to-inside"])
+def test_a_target_file_that_is_a_link_is_refused(tmp_path: Path, remote: Path, run_script: Run, inside: bool) -> None:
+    elsewhere = tmp_path / "elsewhere.tf"
+    elsewhere.write_text("# not tfsync's\n")
+    written = "modules/storage/aws_s3_bucket.logs.tf"
+    _commit_link(tmp_path, remote, written, "main.tf" if inside else elsewhere)
+
+    done, result, calls = run_script(_job(tmp_path))
+
+    assert done.returncode == 1 and result is not None
+    assert result["step"] == "files"
+    assert result["error"] == f"the repository's {written} is a symbolic link; tfsync does not write through one"
+    assert (_last_step(done)["name"], _last_step(done)["status"]) == ("files", "failed")
+    assert elsewhere.read_text() == "# not tfsync's\n"
+    assert calls == [] and _git(remote, "branch", "--list", BRANCH) == ""
+
+
+def test_a_folder_linked_into_git_is_refused(tmp_path: Path, remote: Path, run_script: Run) -> None:
+    _commit_link(tmp_path, remote, "modules/storage", "../.git/hooks")
+
+    done, result, calls = run_script(_job(tmp_path))
+
+    assert done.returncode == 1 and result is not None
+    assert result["error"] == (
+        "the repository's modules/storage/aws_s3_bucket.logs.tf leads into .git through a symbolic link"
+    )
+    assert not [p for p in (tmp_path / "work-1" / "repository" / ".git" / "hooks").iterdir() if p.suffix == ".tf"]
+    assert calls == []
+
+
+TARGET_ACCOUNT = "999999999999"
+TARGET_ROLE = f"arn:aws:iam::{TARGET_ACCOUNT}:role/tfsync-member"
+
+
+def _aws_env(aws_endpoint: str) -> dict[str, str]:
+    return {"AWS_ENDPOINT_URL": aws_endpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+def test_terraform_acts_through_the_target_role_in_the_resources_account(
+    tmp_path: Path, run_script: Run, aws_endpoint: str
+) -> None:
+    job = _job(tmp_path)
+    external_id = "ext-adopt-3c9e1f-never-log"
+    (job / "target.json").write_text(json.dumps({"account_id": TARGET_ACCOUNT, "role_arn": TARGET_ROLE,
+                                                 "external_id": external_id}), encoding="utf-8")
+    env = {**_aws_env(aws_endpoint), "TFSYNC_TARGET_ROLE_ARN": TARGET_ROLE, "TFSYNC_TARGET_ACCOUNT_ID": TARGET_ACCOUNT}
+
+    done, result, calls = run_script(job, extra=env)
+
+    assert done.returncode == 0, done.stderr
+    assert result is not None and result["status"] == "succeeded"
+    assert [c[0] for c in calls][:2] == ["init", "plan"]
+    keys = {json.loads(line)["key"] for line in (tmp_path / "terraform-calls.jsonl").read_text().splitlines()}
+    tokens = {json.loads(line)["token"] for line in (tmp_path / "terraform-calls.jsonl").read_text().splitlines()}
+    [key] = keys
+    assert key != "testing" and tokens == {True}, "every Terraform command ran with the assumed role's keys"
+    sts = boto3.client("sts", region_name="us-east-1", endpoint_url=aws_endpoint, aws_access_key_id=key,
+                       aws_secret_access_key="unused", aws_session_token="unused")
+    assert sts.get_caller_identity()["Account"] == TARGET_ACCOUNT
+    assert external_id not in done.stdout + done.stderr
+    assert f"acting in account {TARGET_ACCOUNT} through {TARGET_ROLE}" in done.stderr
+
+
+def test_a_role_that_lands_in_another_account_stops_the_job_before_terraform(
+    tmp_path: Path, run_script: Run, aws_endpoint: str
+) -> None:
+    env = {**_aws_env(aws_endpoint), "TFSYNC_TARGET_ROLE_ARN": TARGET_ROLE, "TFSYNC_TARGET_ACCOUNT_ID": "111122223333"}
+
+    done, result, calls = run_script(_job(tmp_path), extra=env)
+
+    assert done.returncode == 1 and result is not None
+    assert result["step"] == "account"
+    assert result["error"] == f"the assumed role {TARGET_ROLE} acts in account {TARGET_ACCOUNT}, not 111122223333"
+    assert calls == []
+
+
+def test_a_target_file_for_another_role_stops_the_job(tmp_path: Path, run_script: Run, aws_endpoint: str) -> None:
+    job = _job(tmp_path)
+    (job / "target.json").write_text(json.dumps({"role_arn": "arn:aws:iam::111122223333:role/x"}), encoding="utf-8")
+    env = {**_aws_env(aws_endpoint), "TFSYNC_TARGET_ROLE_ARN": TARGET_ROLE}
+
+    done, result, calls = run_script(job, extra=env)
+
+    assert done.returncode == 1 and result is not None and result["step"] == "account"
+    assert result["error"] == "TFSYNC_TARGET_ROLE_ARN does not match the job's target.json"
+    assert calls == []

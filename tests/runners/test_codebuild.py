@@ -102,6 +102,9 @@ async def test_start_build_carries_only_identifiers_and_the_code_goes_to_the_buc
         "TFSYNC_ADDRESS": "module.app.aws_ssm_parameter.endpoint",
         "TFSYNC_IMPORT_ID": "/app/endpoint",
         "TFSYNC_MODE": "apply",
+        # tfsync's own account: no role to assume, whatever the project sets.
+        "TFSYNC_TARGET_ACCOUNT_ID": "",
+        "TFSYNC_TARGET_ROLE_ARN": "",
     }
     code = "".join(f.content for f in job.files)
     assert not any(line in value for value in values.values() for line in code.splitlines() if len(line) > 12)

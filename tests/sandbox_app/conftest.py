@@ -58,12 +58,19 @@ def sandbox_env() -> dict[str, str]:
     return {}
 
 
+@pytest.fixture(scope="module")
+def sandbox_options() -> dict[str, Any]:
+    """Options of the module's Sandbox (member_role=False: no role for tfsync in the second account)."""
+    return {}
+
+
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def sandbox(tmp_path_factory: pytest.TempPathFactory, sandbox_env: dict[str, str]) -> AsyncIterator[Running]:
+async def sandbox(tmp_path_factory: pytest.TempPathFactory, sandbox_env: dict[str, str],
+                  sandbox_options: dict[str, Any]) -> AsyncIterator[Running]:
     repository = tmp_path_factory.mktemp("sandbox") / "infrastructure"
     settings = Settings.from_env({"TFSYNC_SANDBOX_PORT": "0", "TFSYNC_REPOSITORY_PATH": str(repository),
                                   **sandbox_env})
-    async with Sandbox(settings, start=start_tfsync) as running:
+    async with Sandbox(settings, start=start_tfsync, **sandbox_options) as running:
         yield running
 
 

@@ -223,3 +223,8 @@ async def test_burst_of_twenty_becomes_one_digest_not_twenty_threads(api: Api) -
     new = await eventually(shown, seconds=60)
     # The burst is one digest, and at most the one resource posted before a burst could be known.
     assert len(new) <= 2
+
+
+async def test_clickops_refuses_an_account_outside_the_sandbox(api: Api) -> None:
+    answer = await api.post("/sandbox/clickops", {"tf_type": "aws_iam_role", "account": "111122223333"}, status=400)
+    assert "'account' must be one of 123456789012, 999999999999" in str(answer)

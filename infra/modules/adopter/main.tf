@@ -4,8 +4,13 @@ data "aws_region" "current" {}
 
 locals {
   account_id = data.aws_caller_identity.current.account_id
-  partition  = data.aws_partition.current.partition
-  region     = data.aws_region.current.name
+  # The roles the job may assume for a resource in another account (bot_runtime's account_roles / member_role_name).
+  member_role_arns = concat(
+    values(var.account_roles),
+    var.member_role_name == null ? [] : ["arn:${data.aws_partition.current.partition}:iam::*:role/${var.member_role_name}"],
+  )
+  partition = data.aws_partition.current.partition
+  region    = data.aws_region.current.name
 
   project_name   = "${var.name}-adopt"
   project_arn    = "arn:${local.partition}:codebuild:${local.region}:${local.account_id}:project/${local.project_name}"
@@ -293,7 +298,7 @@ resource "aws_iam_role" "this" {
 }
 
 data "aws_iam_policy_document" "role" {
-  #checkov:skip=CKV_AWS_356:Describe/Get/List of the catalog's services must reach resources that do not exist yet when the role is made; data reads are denied below.
+  #checkov:skip=CKV_AWS_356:Describe/Get/List of the catalog's services must reach resources that do not exist yet when the role is made. terraform import and plan refresh every resource of the team's state and read what the AWS provider stores for it, which includes Lambda environment variables and code links, container environments of task definitions, instance and launch template user data, SSM String parameter values and API Gateway key values. Reads of data itself are denied below: objects, items, secret values, log events and records outside tfsync's own resources, and executions, queued activity tasks and command output everywhere.
   #checkov:skip=CKV_AWS_111:The only writes are logs, the state lock file and (with allow_apply) the state objects, each on named ARNs.
   #checkov:skip=CKV_AWS_109:The role manages no permissions; Get*/List* on iam are read-only.
   statement {
@@ -386,6 +391,17 @@ data "aws_iam_policy_document" "role" {
     }
   }
 
+  # A resource in another account is imported and planned there, with the role tfsync assumes in that account.
+  dynamic "statement" {
+    for_each = length(local.member_role_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "AssumeMemberRoles"
+      actions   = ["sts:AssumeRole"]
+      resources = local.member_role_arns
+    }
+  }
+
   # terraform import and plan refresh the resource: read-only calls of the catalog's services (generated).
   statement {
     sid       = "DescribeForImport"
@@ -403,6 +419,22 @@ data "aws_iam_policy_document" "role" {
       actions       = local.catalog_data_read_actions
       not_resources = local.own_data_arns
     }
+  }
+
+  # Reads the wildcards above grant that refreshing no AWS provider resource makes (execution input and output, a
+  # queued activity task's input, command output, object data as a torrent).
+  statement {
+    sid    = "DenyReadsNoRefreshMakes"
+    effect = "Deny"
+    actions = [
+      "s3:GetObjectTorrent",
+      "s3:GetObjectVersionTorrent",
+      "ssm:GetCommandInvocation",
+      "states:DescribeExecution",
+      "states:GetActivityTask",
+      "states:GetExecutionHistory",
+    ]
+    resources = ["*"]
   }
 }
 

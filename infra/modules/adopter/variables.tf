@@ -97,6 +97,18 @@ variable "terraform_state_kms_key_arns" {
   default     = []
 }
 
+variable "account_roles" {
+  description = "Account id -> the role an adopt job assumes there for a resource in that account (the bot's TFSYNC_ACCOUNT_ROLES)"
+  type        = map(string)
+  default     = {}
+}
+
+variable "member_role_name" {
+  description = "The role name an adopt job assumes in any other account (the bot's TFSYNC_MEMBER_ROLE_NAME)"
+  type        = string
+  default     = null
+}
+
 variable "allow_apply" {
   description = "Let the build write the state (the apply-and-push mode); false keeps it to plans and pull requests"
   type        = bool

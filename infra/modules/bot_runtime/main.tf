@@ -4,8 +4,13 @@ data "aws_region" "current" {}
 
 locals {
   account_id = data.aws_caller_identity.current.account_id
-  partition  = data.aws_partition.current.partition
-  region     = data.aws_region.current.name
+  # The roles tfsync may assume: each configured one, and the member role name in any account.
+  member_role_arns = concat(
+    values(var.account_roles),
+    var.member_role_name == null ? [] : ["arn:${data.aws_partition.current.partition}:iam::*:role/${var.member_role_name}"],
+  )
+  partition = data.aws_partition.current.partition
+  region    = data.aws_region.current.name
 
   create_kms_key = var.kms_key_arn == null
   kms_key_arn    = local.create_kms_key ? aws_kms_key.this[0].arn : var.kms_key_arn
@@ -51,6 +56,11 @@ locals {
     TFSYNC_TARGET_MODULES         = length(var.target_modules) == 0 ? null : jsonencode(var.target_modules)
     TFSYNC_SLACK_POST_INTERVAL_MS = var.slack_post_interval_ms == null ? null : tostring(var.slack_post_interval_ms)
     TFSYNC_LEASE_SECONDS          = var.lease_seconds == null ? null : tostring(var.lease_seconds)
+    TFSYNC_ACCOUNT_ID             = local.account_id
+    TFSYNC_ACCOUNT_ROLES          = length(var.account_roles) == 0 ? null : jsonencode(var.account_roles)
+    TFSYNC_MEMBER_ROLE_NAME       = var.member_role_name
+    TFSYNC_ROLE_EXTERNAL_ID       = var.role_external_id
+    TFSYNC_ACCOUNT_ALIASES        = length(var.account_aliases) == 0 ? null : jsonencode(var.account_aliases)
   }
   # Settings whose values are secrets: read from the Slack secret's JSON keys, never written to Terraform state.
   bot_secrets = {
@@ -62,16 +72,53 @@ locals {
     if value != null && value != ""
   }
 
-  # s3://bucket/key.tfstate reads one object; s3://bucket/prefix/ (or s3://bucket) every object under it.
+  # s3://bucket/key.tfstate reads one object; s3://bucket/prefix/ (or s3://bucket) every object under it. The
+  # states of non-default workspaces are at <workspace_key_prefix>/<workspace>/<key> (bot/managed.py reads them,
+  # so a resource only a workspace manages is never deleted): listed under the prefix, `env:` unless the location
+  # ends in ?workspace_key_prefix=<prefix>.
+  state_location_paths = [for location in var.state_locations : split("?", trimprefix(location, "s3://"))[0]]
   state_refs = [
-    for location in var.state_locations : {
-      bucket = split("/", trimprefix(location, "s3://"))[0]
-      path   = join("/", slice(split("/", trimprefix(location, "s3://")), 1, length(split("/", trimprefix(location, "s3://")))))
+    for i, path in local.state_location_paths : {
+      bucket               = split("/", path)[0]
+      path                 = join("/", slice(split("/", path), 1, length(split("/", path))))
+      workspace_key_prefix = try(regex("[?]workspace_key_prefix=([^&]*)$", var.state_locations[i])[0], "env:")
     }
   ]
-  state_paths       = [for ref in local.state_refs : ref.path == "" || endswith(ref.path, "/") ? "${ref.path}*" : ref.path]
-  state_object_arns = [for i, ref in local.state_refs : "arn:${local.partition}:s3:::${ref.bucket}/${local.state_paths[i]}"]
-  state_bucket_arns = distinct([for ref in local.state_refs : "arn:${local.partition}:s3:::${ref.bucket}"])
+  state_paths = [for ref in local.state_refs : ref.path == "" || endswith(ref.path, "/") ? "${ref.path}*" : ref.path]
+  # A whole-bucket location lists its workspaces' states already.
+  workspace_refs = [
+    for i, ref in local.state_refs : merge(ref, {
+      listing = ref.workspace_key_prefix == "" ? "" : "${ref.workspace_key_prefix}/"
+      objects = "${ref.workspace_key_prefix == "" ? "" : "${ref.workspace_key_prefix}/"}*/${local.state_paths[i]}"
+    }) if ref.path != ""
+  ]
+  state_object_arns = concat(
+    [for i, ref in local.state_refs : "arn:${local.partition}:s3:::${ref.bucket}/${local.state_paths[i]}"],
+    [for ref in local.workspace_refs : "arn:${local.partition}:s3:::${ref.bucket}/${ref.objects}"],
+  )
+  state_list_prefixes = distinct(concat(local.state_paths, [for ref in local.workspace_refs : "${ref.listing}*"]))
+  state_bucket_arns   = distinct([for ref in local.state_refs : "arn:${local.partition}:s3:::${ref.bucket}"])
+
+  # Data the catalog's Describe*/Get* wildcards would read and no describe reader or delete executor needs:
+  # execution input and output, container environments, parameter values in bulk or from history, command
+  # output, a second route to Lambda environments, layer code, a queued activity task's input (which takes the
+  # task off its queue) and object data as a torrent.
+  unused_data_reads = [
+    "ec2:GetLaunchTemplateData",
+    "ecs:DescribeTaskDefinition",
+    "lambda:GetFunctionConfiguration",
+    "lambda:GetLayerVersion",
+    "lambda:GetLayerVersionByArn",
+    "s3:GetObjectTorrent",
+    "s3:GetObjectVersionTorrent",
+    "ssm:GetCommandInvocation",
+    "ssm:GetParameterHistory",
+    "ssm:GetParameters",
+    "ssm:GetParametersByPath",
+    "states:DescribeExecution",
+    "states:GetActivityTask",
+    "states:GetExecutionHistory",
+  ]
 
   delete_actions = sort(distinct(concat(
     flatten([for type in var.delete_types : lookup(local.catalog_delete_actions, type, [])]),
@@ -232,7 +279,7 @@ resource "aws_iam_role" "this" {
 }
 
 data "aws_iam_policy_document" "role" {
-  #checkov:skip=CKV_AWS_356:Describe/Get/List of the catalog's services and the opt-in deletions must reach resources created by hand, unknown in advance; data reads are denied below.
+  #checkov:skip=CKV_AWS_356:Describe/Get/List of the catalog's services and the opt-in deletions must reach resources created by hand, unknown in advance. Describing one for adoption reads what its Terraform code holds: Lambda environment variables and code links (lambda:GetFunction), instance and launch template user data (ec2:DescribeInstanceAttribute, ec2:DescribeLaunchTemplateVersions) and SSM String parameter values (ssm:GetParameter; SecureString values stay encrypted, kms:Decrypt is granted only on tfsync's own inputs' keys). These data reads the wildcards include are denied below: objects, items, secret values, log events and records (outside tfsync's own resources), and executions, task definitions, parameters in bulk or history, command output, layer code and API key values.
   #checkov:skip=CKV_AWS_111:Writes are on named ARNs, except the opt-in delete actions (delete_types, empty by default), whose targets are resources created by hand.
   #checkov:skip=CKV_AWS_109:The role manages no permissions unless iam types are opted in to deletion.
   statement {
@@ -309,7 +356,7 @@ data "aws_iam_policy_document" "role" {
       condition {
         test     = "StringLike"
         variable = "s3:prefix"
-        values   = distinct(local.state_paths)
+        values   = local.state_list_prefixes
       }
     }
   }
@@ -361,6 +408,17 @@ data "aws_iam_policy_document" "role" {
     resources = ["*"]
   }
 
+  # Resources in other accounts are described and deleted there, with the role tfsync assumes in each.
+  dynamic "statement" {
+    for_each = length(local.member_role_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "AssumeMemberRoles"
+      actions   = ["sts:AssumeRole"]
+      resources = local.member_role_arns
+    }
+  }
+
   dynamic "statement" {
     for_each = length(local.delete_actions) > 0 ? [1] : []
 
@@ -382,6 +440,23 @@ data "aws_iam_policy_document" "role" {
       not_resources = local.own_data_arns
     }
   }
+
+  # Reads of data the wildcards above grant and tfsync never makes (tests/infra/test_data_reads.py keeps them out of
+  # the calls its describe readers and delete executors were recorded making).
+  statement {
+    sid       = "DenyReadsTfsyncNeverMakes"
+    effect    = "Deny"
+    actions   = local.unused_data_reads
+    resources = ["*"]
+  }
+
+  # apigateway:GET reads every API Gateway resource; the API keys' values are data, and the bot reads none.
+  statement {
+    sid       = "DenyApiKeyValues"
+    effect    = "Deny"
+    actions   = ["apigateway:GET"]
+    resources = ["arn:${local.partition}:apigateway:*::/apikeys", "arn:${local.partition}:apigateway:*::/apikeys/*"]
+  }
 }
 
 resource "aws_iam_role_policy" "this" {
@@ -401,8 +476,8 @@ resource "aws_iam_role_policy" "this" {
     }
 
     precondition {
-      condition     = alltrue([for location in var.state_locations : can(regex("^s3://[a-z0-9][a-z0-9.-]+[a-z0-9](/.*)?$", location))])
-      error_message = "Each state location must be s3://bucket/key or s3://bucket/prefix/."
+      condition     = alltrue([for location in var.state_locations : can(regex("^s3://[a-z0-9][a-z0-9.-]+[a-z0-9](/[^?]*)?([?]workspace_key_prefix=([^/?&]|[^/?&][^?&]*[^/?&])?)?$", location))])
+      error_message = "Each state location must be s3://bucket/key or s3://bucket/prefix/, optionally followed by ?workspace_key_prefix=<prefix> (not starting or ending with /)."
     }
   }
 }

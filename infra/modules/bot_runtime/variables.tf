@@ -101,7 +101,7 @@ variable "extra_delete_actions" {
 ################################################################################
 
 variable "state_locations" {
-  description = "TFSYNC_STATE_LOCATIONS: Terraform states in S3 (s3://bucket/key.tfstate or s3://bucket/prefix/) whose resources are already managed; the role may read them"
+  description = "TFSYNC_STATE_LOCATIONS: Terraform states in S3 (s3://bucket/key.tfstate or s3://bucket/prefix/, optionally ?workspace_key_prefix=<prefix>, env: by default) whose resources, and those of their workspaces' states, are already managed; the role may read them"
   type        = list(string)
   default     = []
 }
@@ -242,6 +242,30 @@ variable "slack_admin_group" {
   description = "TFSYNC_SLACK_ADMIN_GROUP: Slack user group whose members may delete"
   type        = string
   default     = null
+}
+
+variable "account_roles" {
+  description = "TFSYNC_ACCOUNT_ROLES: account id -> the role tfsync assumes in that account to describe, adopt and delete its resources"
+  type        = map(string)
+  default     = {}
+}
+
+variable "member_role_name" {
+  description = "TFSYNC_MEMBER_ROLE_NAME: the role name (org_member's role_name) tfsync assumes in every other account not in account_roles"
+  type        = string
+  default     = null
+}
+
+variable "role_external_id" {
+  description = "TFSYNC_ROLE_EXTERNAL_ID: the external id the member roles require (sts:ExternalId)"
+  type        = string
+  default     = null
+}
+
+variable "account_aliases" {
+  description = "TFSYNC_ACCOUNT_ALIASES: account id -> the name Slack shows beside the number"
+  type        = map(string)
+  default     = {}
 }
 
 variable "lease_seconds" {

@@ -582,7 +582,8 @@
       const key = row.querySelector(".tag-key").value.trim();
       if (key) tags[key] = row.querySelector(".tag-value").value;
     });
-    return { tf_type: $("co-type").value, name: $("co-name").value.trim(), tags, actor: $("co-actor").value, as: origin };
+    return { tf_type: $("co-type").value, name: $("co-name").value.trim(), tags, actor: $("co-actor").value, as: origin,
+      account: $("co-account").value };
   }
 
   function status(text, kind) {

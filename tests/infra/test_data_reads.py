@@ -1,0 +1,244 @@
+"""The roles' reads: every data read the Describe/Get/List wildcards grant is denied or named in the checkov skip
+that allows those wildcards, tfsync's own calls are never denied, and the bot role reads exactly the states (and
+their workspaces' states) that bot/managed.py reads.
+
+The bot role's policy is read from a plan of the module against moto (with the real AWS provider), so the
+statements tested are the ones Terraform renders; the adopter's, whose policy names resources unknown until apply,
+from its HCL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pytest
+
+from bot.managed import StateReader
+from infra import generate
+from tests.infra.hcl import INFRA, module_blocks
+from tests.infra.test_terraform import MOTO_SERVICES, _plugin_dir, terraform
+
+Aws = Callable[..., Any]
+SKIP_356 = re.compile(r"#checkov:skip=CKV_AWS_356:(.*)")
+# Reads of data (not configuration) that the catalog's wildcards grant, by the words a CKV_AWS_356 skip reason
+# must use when the role still allows them.
+SENSITIVE_READS = {
+    "lambda:GetFunction": "Lambda environment variables and code links",
+    "lambda:GetFunctionConfiguration": "Lambda environment variables",
+    "lambda:GetLayerVersion": "code links",
+    "lambda:GetLayerVersionByArn": "code links",
+    "ec2:DescribeInstanceAttribute": "instance and launch template user data",
+    "ec2:DescribeLaunchTemplateVersions": "instance and launch template user data",
+    "ec2:GetLaunchTemplateData": "instance and launch template user data",
+    "ecs:DescribeTaskDefinition": "container environments of task definitions",
+    "ssm:GetParameter": "SSM String parameter values",
+    "ssm:GetParameters": "SSM String parameter values",
+    "ssm:GetParametersByPath": "SSM String parameter values",
+    "ssm:GetParameterHistory": "SSM String parameter values",
+    "ssm:GetCommandInvocation": "command output",
+    "states:DescribeExecution": "execution input and output",
+    "states:GetExecutionHistory": "execution input and output",
+    "states:GetActivityTask": "queued activity tasks",
+    "s3:GetObjectTorrent": "object data",
+    "s3:GetObjectVersionTorrent": "object data",
+}
+API_KEY_VALUES = "API Gateway key values"  # apigateway:GET on /apikeys (with includeValue) returns the keys
+LOCATIONS = [
+    "s3://team-tfstate/live/terraform.tfstate",
+    "s3://team-tfstate/stacks/?workspace_key_prefix=team/ws",
+    "s3://other-tfstate",
+]
+STATE_OBJECTS = {
+    "team-tfstate": [
+        "live/terraform.tfstate",
+        "env:/prod/live/terraform.tfstate",
+        "stacks/app.tfstate",
+        "team/ws/prod/stacks/app.tfstate",
+        "env:/prod/stacks/app.tfstate",
+    ],
+    "other-tfstate": ["a.tfstate", "env:/prod/a.tfstate"],
+}
+
+
+def _iam_match(pattern: str, value: str) -> bool:
+    """IAM's wildcard match (`*` any run of characters, `/` included; `?` one character)."""
+    return re.fullmatch(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."), value) is not None
+
+
+def _action_match(pattern: str, action: str) -> bool:
+    """IAM's match of action names, which ignores case (`apigateway:Get*` grants `apigateway:GET`)."""
+    return _iam_match(pattern.lower(), action.lower())
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _skip_reason(module: str) -> str:
+    text = (INFRA / "modules" / module / "main.tf").read_text(encoding="utf-8")
+    [reason] = [m.group(1) for m in SKIP_356.finditer(text) if "Describe/Get/List" in m.group(1)]
+    return reason
+
+
+def _recorded_actions() -> set[str]:
+    return {a for phases in generate.load_recording().values() for calls in phases.values()
+            for call in calls for a in generate.call_actions(call)}
+
+
+def _unsaid_sensitive_reads(allowed: Iterable[str], denied: Iterable[str], reason: str) -> list[str]:
+    """The sensitive reads a wildcard in `allowed` grants, no `denied` pattern denies, and `reason` does not name."""
+    allowed, denied = list(allowed), list(denied)
+    return [
+        action for action, words in SENSITIVE_READS.items()
+        if any(_action_match(p, action) for p in allowed) and not any(_action_match(p, action) for p in denied)
+        and words not in reason
+    ]
+
+
+@pytest.fixture(scope="module")
+def bot_policy(tmp_path_factory: pytest.TempPathFactory, moto_server: str) -> list[dict[str, Any]]:
+    """The statements of the bot role's policy, as a plan of the module (against moto) renders them."""
+    plugin_dir = _plugin_dir()
+    root = tmp_path_factory.mktemp("bot_policy")
+    shutil.copytree(INFRA / "modules" / "bot_runtime", root / "bot_runtime",
+                    ignore=shutil.ignore_patterns(".terraform*"))
+    endpoints = "\n".join(f'    {service} = "{moto_server}"' for service in MOTO_SERVICES)
+    (root / "main.tf").write_text(f"""
+provider "aws" {{
+  region                      = "us-east-1"
+  access_key                  = "testing"
+  secret_key                  = "testing"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  s3_use_path_style           = true
+
+  endpoints {{
+{endpoints}
+  }}
+}}
+
+module "bot" {{
+  source          = "./bot_runtime"
+  name            = "tfsync"
+  queue_url       = "https://sqs.us-east-1.amazonaws.com/123456789012/tfsync"
+  queue_arn       = "arn:aws:sqs:us-east-1:123456789012:tfsync"
+  table_arns      = ["arn:aws:dynamodb:us-east-1:123456789012:table/tfsync-resources"]
+  state_locations = {json.dumps(LOCATIONS)}
+}}
+""", encoding="utf-8")
+    retcode, _, stderr = terraform(root, "init", f"-plugin-dir={plugin_dir}")
+    assert retcode == 0, stderr
+    retcode, _, stderr = terraform(root, "plan", "-refresh=false", "-out=plan.bin")
+    assert retcode == 0, stderr
+    retcode, stdout, stderr = terraform(root, "show", "-json", "plan.bin")
+    assert retcode == 0, stderr
+    [policy] = [c["change"]["after"]["policy"] for c in json.loads(stdout)["resource_changes"]
+                if c["address"] == "module.bot.aws_iam_role_policy.this"]
+    assert isinstance(policy, str), "the bot role's policy is not known at plan"
+    return list(json.loads(policy)["Statement"])
+
+
+def _statements(policy: list[dict[str, Any]], effect: str, action: str) -> list[dict[str, Any]]:
+    return [s for s in policy if s["Effect"] == effect and any(_action_match(p, action) for p in _listed(s["Action"]))]
+
+
+def _allowed(policy: list[dict[str, Any]], action: str, arn: str) -> bool:
+    """Whether an Allow names the action on the ARN and no Deny (by Resource or NotResource) takes it back."""
+    allowed = any(any(_iam_match(r, arn) for r in _listed(s.get("Resource", [])))
+                  for s in _statements(policy, "Allow", action))
+    denied = any(
+        any(_iam_match(r, arn) for r in _listed(s["Resource"])) if "Resource" in s
+        else not any(_iam_match(r, arn) for r in _listed(s["NotResource"]))
+        for s in _statements(policy, "Deny", action)
+    )
+    return allowed and not denied
+
+
+def _reads_of_the_state_reader(aws_client: Aws) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(bucket, key) of every object and (bucket, prefix) of every listing StateReader asks S3 for at LOCATIONS."""
+    s3 = aws_client("s3")
+    for bucket, keys in STATE_OBJECTS.items():
+        s3.create_bucket(Bucket=bucket)
+        for key in keys:
+            s3.put_object(Bucket=bucket, Key=key, Body=b'{"version": 4, "resources": []}')
+    objects: set[tuple[str, str]] = set()
+    listings: set[tuple[str, str]] = set()
+    for operation in ("HeadObject", "GetObject"):
+        s3.meta.events.register(f"before-parameter-build.s3.{operation}",
+                                lambda params, **_: objects.add((params["Bucket"], params["Key"])))
+    s3.meta.events.register("before-parameter-build.s3.ListObjectsV2",
+                            lambda params, **_: listings.add((params["Bucket"], params.get("Prefix", ""))))
+    reader = StateReader(s3, LOCATIONS, 1_000_000)
+    reader.load()
+    assert reader.errors == []
+    return objects, listings
+
+
+def test_the_bot_role_reads_every_state_and_workspace_state_the_reader_reads(
+    bot_policy: list[dict[str, Any]], aws_client: Aws
+) -> None:
+    objects, listings = _reads_of_the_state_reader(aws_client)
+    assert ("team-tfstate", "team/ws/prod/stacks/app.tfstate") in objects
+    assert ("team-tfstate", "env:/prod/live/terraform.tfstate") in objects
+    for bucket, key in objects:
+        assert _allowed(bot_policy, "s3:GetObject", f"arn:aws:s3:::{bucket}/{key}"), (bucket, key)
+    [list_states] = [s for s in bot_policy if s.get("Sid") == "ListStates"]
+    prefixes = list_states["Condition"]["StringLike"]["s3:prefix"]
+    for bucket, prefix in listings:
+        assert f"arn:aws:s3:::{bucket}" in _listed(list_states["Resource"])
+        assert any(_iam_match(p, prefix) for p in _listed(prefixes)), (bucket, prefix)
+    # And no more than those: other objects of the state bucket stay unreadable.
+    assert not _allowed(bot_policy, "s3:GetObject", "arn:aws:s3:::team-tfstate/secrets/db.json")
+    assert not _allowed(bot_policy, "s3:GetObject", "arn:aws:s3:::team-tfstate/env:/prod/other/terraform.tfstate")
+
+
+def test_the_bot_role_never_denies_a_call_tfsync_makes(bot_policy: list[dict[str, Any]]) -> None:
+    recorded = _recorded_actions()
+    assert "lambda:GetFunction" in recorded and "ssm:GetParameter" in recorded
+    for statement in bot_policy:
+        if statement["Effect"] == "Deny" and _listed(statement.get("Resource")) == ["*"]:
+            blocked = sorted(a for a in recorded if any(_action_match(p, a) for p in _listed(statement["Action"])))
+            assert not blocked, f"{statement['Sid']} denies {blocked}"
+
+
+def test_the_bot_role_allows_no_sensitive_read_its_skip_reason_does_not_name(
+    bot_policy: list[dict[str, Any]],
+) -> None:
+    reason = _skip_reason("bot_runtime")
+    allowed = [p for s in bot_policy if s["Effect"] == "Allow" and "*" in _listed(s.get("Resource"))
+               for p in _listed(s["Action"])]
+    denied = [p for s in bot_policy if s["Effect"] == "Deny" and _listed(s.get("Resource")) == ["*"]
+              for p in _listed(s["Action"])]
+    assert not _unsaid_sensitive_reads(allowed, denied, reason)
+    # Those it still allows are reads tfsync makes: the rest are denied.
+    still_allowed = {a for a in SENSITIVE_READS
+                     if any(_action_match(p, a) for p in allowed) and not any(_action_match(p, a) for p in denied)}
+    assert still_allowed == {"lambda:GetFunction", "ec2:DescribeInstanceAttribute",
+                             "ec2:DescribeLaunchTemplateVersions", "ssm:GetParameter"}
+    assert still_allowed <= _recorded_actions()
+    # API keys: apigateway:GET is allowed for GetRestApi, and denied on the keys.
+    key_arn = "arn:aws:apigateway:us-east-1::/apikeys/abc123"
+    assert _allowed(bot_policy, "apigateway:GET", "arn:aws:apigateway:us-east-1::/restapis/abc123")
+    assert not _allowed(bot_policy, "apigateway:GET", key_arn)
+    assert not _allowed(bot_policy, "apigateway:GET", "arn:aws:apigateway:us-east-1::/apikeys")
+    # SecureString values stay encrypted: kms:Decrypt is never granted on every key.
+    for statement in _statements(bot_policy, "Allow", "kms:Decrypt"):
+        assert "*" not in _listed(statement["Resource"]), statement
+
+
+def test_the_adopter_role_allows_no_sensitive_read_its_skip_reason_does_not_name() -> None:
+    directory = INFRA / "modules" / "adopter"
+    catalog = json.loads((directory / "catalog.tf.json").read_text(encoding="utf-8"))["locals"]
+    statements = module_blocks(directory, "data", "aws_iam_policy_document")["role"]["statement"]
+    [describe] = [s for s in statements if s["sid"] == "DescribeForImport"]
+    assert describe["actions"] == "${local.catalog_read_actions}" and describe["resources"] == ["*"]
+    denied = [a for s in statements if s.get("effect") == "Deny" and s.get("resources") == ["*"]
+              for a in _listed(s["actions"])]
+    assert denied and all(not a.startswith("${") for a in denied)
+    reason = _skip_reason("adopter")
+    assert not _unsaid_sensitive_reads(catalog["catalog_read_actions"], denied, reason)
+    assert API_KEY_VALUES in reason  # terraform refreshes aws_api_gateway_api_key with its value
