@@ -155,6 +155,7 @@ class Publisher:
         self._backoff: dict[str, tuple[float, float]] = {}  # channel -> (monotonic retry time, last delay)
         self._refused: dict[str, float] = {}  # resource id -> monotonic retry time
         self._dirty: set[str] = set()  # channels with news since their worker last looked
+        self._unroutable: set[str] = set()  # records no channel takes, already logged
         self._digest_owed: dict[str, list[ResourceRecord]] = {}  # channel -> added to its digest, not yet counted
         self._digest_updated: dict[str, float] = {}  # channel -> monotonic time of the digest's last update
         self._progress = 0  # records shown so far (a channel that moves on is not backed off for long)
@@ -243,7 +244,10 @@ class Publisher:
         for record in records:
             channel = self._channel_of(record)
             if channel is None:
-                logger.warning("no routing rule matches %s and no default channel is set", record.resource_id)
+                # Left pending: a routing rule or default channel configured later shows it. Said once a process.
+                if record.resource_id not in self._unroutable:
+                    self._unroutable.add(record.resource_id)
+                    logger.warning("no routing rule matches %s and no default channel is set", record.resource_id)
                 continue
             found[channel].append(record)
         return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -166,3 +167,18 @@ async def test_a_group_message_slack_applied_but_never_answered_is_found_in_the_
     assert shown_resources(emulator, "infra") == Counter({r.resource_id: 1 for r in first + later})
     assert sorted(adopt_values(group_two.blocks)) == sorted(r.resource_id for r in later)
     assert group_one.ts != group_two.ts
+
+
+async def test_a_resource_no_channel_takes_stays_pending_and_is_logged_once(
+    harness: Harness, caplog: Any,
+) -> None:
+    publisher = harness.services.notifier.publisher
+    record = await harness.detect("nowhere-bucket", notify=False)
+    publisher.router = type(publisher.router)([], None)  # no routes and no default channel
+    with caplog.at_level(logging.WARNING, logger="slack_adapters.publisher"):
+        for _ in range(3):
+            await publisher.publish_due()
+    said = [r for r in caplog.records if "no routing rule matches" in r.getMessage()]
+    assert len(said) == 1 and record.resource_id in said[0].getMessage()
+    assert [r.resource_id for r in await harness.repo.pending()] == [record.resource_id]
+    assert harness.emulator.messages("infra") == []
