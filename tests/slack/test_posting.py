@@ -32,7 +32,8 @@ async def test_a_burst_of_twelve_becomes_one_digest_with_the_resources_in_its_th
     one = stored[3]
     await (await emulator.click("alice", "infra", group.ts, Action.RESOURCE_IGNORE,
                                 block_id=f"{Block.RESOURCE_ACTIONS}-{one.resource_id}")).wait_ack()
-    form = await eventually(lambda: emulator.modal("alice"))
+    form = await eventually(lambda: (m := emulator.modal("alice")) is not None
+                            and m.callback_id == Callback.IGNORE_RULE_SUBMIT and m)
     await (await emulator.submit_view("alice", form.id, {})).wait_ack()
     await harness.settle()
     assert (await harness.repo.get(one.resource_id)).status == Status.IGNORED
@@ -106,8 +107,9 @@ async def test_many_modules_are_searched_through_an_external_select(
         record = await harness.detect("searched-logs")
         emu = harness.emulator
         await (await emu.click("alice", "infra", record.slack_thread_ts, Action.RESOURCE_ADOPT)).wait_ack()
-        modal = await eventually(lambda: emu.modal("alice"))
-        assert modal.callback_id == Callback.ADOPTION_SUBMIT
+        # The loading modal first, then the form in its place.
+        modal = await eventually(lambda: (m := emu.modal("alice")) is not None
+                                 and m.callback_id == Callback.ADOPTION_SUBMIT and m)
         ack = await (await emu.load_options("alice", modal.id, Action.MODULE_SELECT, "team14")).wait_ack()
         values = [o["value"] for o in ack.payload["options"]]
         assert values == [f"module.team{n}" for n in range(140, 150)]
