@@ -300,12 +300,13 @@ async def test_messages_arriving_together_share_one_generation_read_but_never_an
 
     monkeypatch.setattr(generation, "current", slow)
     together = [asyncio.create_task(classifiers.ensure_current()) for _ in range(10)]
-    await asyncio.sleep(0.01)
+    while not reads:  # the first read reaches DynamoDB and is held there
+        await asyncio.sleep(0.01)
     assert len(reads) == 1  # one read in flight; the other nine wait for the next, which they share
     # A rule written now comes after the read in flight began: nothing arriving now may take that read's answer.
     await generation.bump()
     later = asyncio.create_task(classifiers.ensure_current())
-    await asyncio.sleep(0.01)
+    await asyncio.sleep(0)  # it has asked, and waits behind the read in flight
     release.set()
     answers = await asyncio.gather(*together)
     assert answers[0] is False and answers[1:] == [True] * 9
