@@ -290,18 +290,18 @@ async def test_messages_arriving_together_share_one_generation_read_but_never_an
     await classifiers.refresh()
     reads = []
     real = generation.current
-    release = asyncio.Event()
+    release, started = asyncio.Event(), asyncio.Event()
 
     async def slow() -> int:
         value = await real()  # read now, answered later: a read in flight
         reads.append(1)
+        started.set()
         await release.wait()
         return value
 
     monkeypatch.setattr(generation, "current", slow)
     together = [asyncio.create_task(classifiers.ensure_current()) for _ in range(10)]
-    while not reads:  # the first read reaches DynamoDB and is held there
-        await asyncio.sleep(0.01)
+    await started.wait()  # the first read reached DynamoDB and is held there
     assert len(reads) == 1  # one read in flight; the other nine wait for the next, which they share
     # A rule written now comes after the read in flight began: nothing arriving now may take that read's answer.
     await generation.bump()
