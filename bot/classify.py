@@ -178,7 +178,7 @@ class Classifier:
 
     def _why_ignored(self, resource: Resource, now: datetime) -> tuple[str, str] | None:
         """(reason code, reason) when the resource is managed by Terraform or an ignore rule covers it."""
-        managed = self.managed.find(resource.tf_type, resource.import_id, resource.arn)
+        managed = self.managed.find(resource.tf_type, resource.import_id, resource.arn, resource.account_id)
         if managed is not None:
             return "managed", f"managed: {managed.address} in {managed.state}"
         rule = first_match(

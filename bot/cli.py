@@ -29,11 +29,12 @@ def _read_input(path: str, stdin: Any) -> bytes:
 def _build_classifier(settings: Settings, rules_path: Path | None) -> Classifier:
     rules = load_rules(rules_path) if rules_path else ()
     managed = None
-    if settings.state_locations:
+    if settings.scoped_state_locations:
         from bot import aws
         from bot.managed import StateReader
 
-        managed = StateReader(aws.client(settings, "s3"), settings.state_locations, settings.max_log_file_bytes).load()
+        managed = StateReader(aws.client(settings, "s3"), settings.scoped_state_locations,
+                              settings.max_log_file_bytes).load()
     return Classifier(own_roles=settings.own_role_arns, ignore_rules=rules, managed=managed)
 
 

@@ -21,31 +21,53 @@ SUPPORTED_STATE_VERSION = 4
 class ManagedResource:
     address: str  # module.net.aws_vpc.main["a"]
     state: str  # where the state lives: s3://bucket/key
+    # The account the resource is in, when known: from its ARN, else from the state's account (TFSYNC_ACCOUNT_TARGETS);
+    # None when neither says (a shared state's S3 bucket), and then it counts as managed in any account.
+    account: str | None = None
+
+
+def arn_account(arn: object) -> str | None:
+    """The account field of an ARN (None when it has none, like an S3 bucket's)."""
+    if not isinstance(arn, str) or not arn.startswith("arn:"):
+        return None
+    parts = arn.split(":", 5)
+    return parts[4] if len(parts) == 6 and parts[4] else None
 
 
 @dataclass(slots=True)
 class ManagedIndex:
-    """Lookup of managed resources by (Terraform type, import ID) and by ARN."""
+    """Lookup of managed resources by (account, Terraform type, import ID) and by ARN.
 
-    by_id: dict[tuple[str, str], ManagedResource] = field(default_factory=dict)
+    Import IDs are not unique across accounts (a role `admin` can exist in every account): a resource a state manages
+    in one account must not make the same name in another look managed, or its thread would never open.
+    """
+
+    by_id: dict[tuple[str | None, str, str], ManagedResource] = field(default_factory=dict)
     by_arn: dict[str, ManagedResource] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.by_id)
 
-    def find(self, tf_type: str, import_id: str, arn: str = "") -> ManagedResource | None:
-        hit = self.by_id.get((tf_type, import_id))
+    def find(self, tf_type: str, import_id: str, arn: str = "", account: str | None = None) -> ManagedResource | None:
+        """The managed resource with this import ID in the account (or in no known account), else with this ARN."""
+        hit = self.by_id.get((account, tf_type, import_id)) if account else None
+        if hit is None:
+            hit = self.by_id.get((None, tf_type, import_id))
+        if hit is None and account is None:
+            # No account asked for (the classify CLI on a bare record): any account's resource of that ID.
+            hit = next((m for (_, t, i), m in self.by_id.items() if t == tf_type and i == import_id), None)
         if hit is None and arn:
             hit = self.by_arn.get(arn)
         return hit
 
-    def add_state(self, document: Any, state: str) -> None:
-        """Index every managed resource in one state document; raises InputError for what is not a v4 state."""
+    def add_state(self, document: Any, state: str, account: str | None = None) -> None:
+        """Index every managed resource in one state document (a state of `account`'s resources when given);
+        raises InputError for what is not a v4 state."""
         for resource in _state_resources(document, state):
             if isinstance(resource, dict) and resource.get("mode") == "managed":
-                self._add_resource(resource, state)
+                self._add_resource(resource, state, account)
 
-    def _add_resource(self, resource: dict[str, Any], state: str) -> None:
+    def _add_resource(self, resource: dict[str, Any], state: str, account: str | None = None) -> None:
         """Index every instance of one managed resource of a state."""
         tf_type = resource.get("type")
         entry = CATALOG.get(tf_type) if isinstance(tf_type, str) else None
@@ -61,13 +83,13 @@ class ManagedIndex:
                 continue
             key = instance.get("index_key")
             address = base if key is None else f"{base}[{json.dumps(key)}]"
-            managed = ManagedResource(address, state)
             arn = attributes.get("arn")
+            managed = ManagedResource(address, state, arn_account(arn) or account)
             if isinstance(arn, str) and arn:
                 self.by_arn[arn] = managed
             import_id = _import_id(entry, attributes, managed)
             if isinstance(import_id, str) and import_id and isinstance(tf_type, str):
-                self.by_id[(tf_type, import_id)] = managed
+                self.by_id[(managed.account, tf_type, import_id)] = managed
 
     @classmethod
     def from_states(cls, states: Iterable[tuple[str, Any]]) -> ManagedIndex:
@@ -164,9 +186,11 @@ def parse_location(location: str) -> StateLocation:
 class StateReader:
     """Reads Terraform states from S3 backends, and their workspaces' states, downloading only changed objects."""
 
-    def __init__(self, s3: Any, locations: Iterable[str], max_bytes: int) -> None:
+    def __init__(self, s3: Any, locations: Iterable[str | tuple[str, str | None]], max_bytes: int) -> None:
+        """`locations`: s3:// locations, each alone or with the account whose resources its states hold."""
         self._s3 = s3
-        self._locations = tuple((location, parse_location(location)) for location in locations)
+        scoped = [(item, None) if isinstance(item, str) else item for item in locations]
+        self._locations = tuple((location, parse_location(location), account) for location, account in scoped)
         self._max_bytes = max_bytes
         self._cache: dict[tuple[str, str], tuple[str, Any]] = {}  # (bucket, key) -> (etag, document or error)
         self.errors: list[InputError] = []
@@ -215,7 +239,7 @@ class StateReader:
         self.errors = []
         index = ManagedIndex()
         seen: set[tuple[str, str]] = set()
-        for name, location in self._locations:
+        for name, location, account in self._locations:
             objects: list[tuple[str, str]] = []
             try:
                 objects += self._objects(location)
@@ -230,14 +254,14 @@ class StateReader:
                 if (location.bucket, obj_key) in seen:  # named by two locations: read and reported once
                     continue
                 seen.add((location.bucket, obj_key))
-                self._add_object(index, location.bucket, obj_key, etag)
+                self._add_object(index, location.bucket, obj_key, etag, account)
         for stale in set(self._cache) - seen:
             del self._cache[stale]
         for error in self.errors:
             logger.warning("Terraform state skipped: %s", error)
         return index
 
-    def _add_object(self, index: ManagedIndex, bucket: str, key: str, etag: str) -> None:
+    def _add_object(self, index: ManagedIndex, bucket: str, key: str, etag: str, account: str | None) -> None:
         """Index one state object, downloaded again only when its ETag changed; what fails goes to `errors`."""
         from botocore.exceptions import BotoCoreError, ClientError
 
@@ -250,7 +274,7 @@ class StateReader:
             if isinstance(cached[1], InputError):
                 self.errors.append(cached[1])
             else:
-                index.add_state(cached[1], where)
+                index.add_state(cached[1], where, account)
         except InputError as exc:
             self.errors.append(exc)
         except (ClientError, BotoCoreError) as exc:

@@ -487,3 +487,38 @@ def test_a_malformed_location_option_is_a_config_error(location, problem):
     with pytest.raises(ConfigError) as caught:
         StateReader(None, [location], LIMIT)
     assert problem in str(caught.value) and location in str(caught.value)
+
+
+def _role(name: str, arn: str | None) -> dict[str, Any]:
+    attributes = {"id": name, "name": name, **({"arn": arn} if arn else {})}
+    return {"mode": "managed", "type": "aws_iam_role", "name": name,
+            "instances": [{"schema_version": 0, "attributes": attributes}]}
+
+
+def test_an_import_id_managed_in_one_account_is_not_managed_in_another():
+    """Role names repeat across accounts; bucket names do not, and a bucket's ARN names no account."""
+    index = ManagedIndex()
+    index.add_state(state([_role("admin", "arn:aws:iam::111111111111:role/admin"),
+                           {"mode": "managed", "type": "aws_s3_bucket", "name": "logs",
+                            "instances": [bucket_instance("acme-logs", "us-east-1")]}]), "s3://b/shared.tfstate")
+    index.add_state(state([_role("deployer", None)]), "s3://b/member.tfstate", "222222222222")
+
+    assert index.find("aws_iam_role", "admin", account="111111111111").account == "111111111111"
+    assert index.find("aws_iam_role", "admin", "arn:aws:iam::222222222222:role/admin", "222222222222") is None
+    assert index.find("aws_iam_role", "admin").address == "aws_iam_role.admin", "no account asked: any"
+    # A state routed to an account holds that account's resources, ARN or not.
+    assert index.find("aws_iam_role", "deployer", account="222222222222").state == "s3://b/member.tfstate"
+    assert index.find("aws_iam_role", "deployer", account="111111111111") is None
+    # A resource whose account nothing says counts in every account.
+    for account in ("111111111111", "222222222222"):
+        assert index.find("aws_s3_bucket", "acme-logs", account=account).account is None
+
+
+def test_a_state_location_routed_to_an_account_tags_what_it_reads(s3):
+    put(s3, "member/b.tfstate", state([_role("deployer", None)]))
+    put(s3, "common/a.tfstate", state([_role("admin", None)]))
+    index = StateReader(s3, [f"s3://{STATE_BUCKET}/common/", (f"s3://{STATE_BUCKET}/member/", "222222222222")],
+                        LIMIT).load()
+    assert index.find("aws_iam_role", "deployer", account="222222222222") is not None
+    assert index.find("aws_iam_role", "deployer", account="111111111111") is None
+    assert index.find("aws_iam_role", "admin", account="111111111111") is not None

@@ -35,6 +35,7 @@ class DeleteRequest:
     resource_id: str = ""  # tfsync's short id: names final snapshots and backups
     confirm_empty: bool = False  # empty a bucket, repository or zone that still holds things
     stop_only: bool = False  # instances: stop rather than terminate
+    account_id: str = ""  # the account it is in ("" when unknown: a state's resource of that ID in any account counts)
 
 
 @dataclass(frozen=True, slots=True)

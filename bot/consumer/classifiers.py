@@ -30,8 +30,8 @@ class ClassifierSource:
             load_rules(settings.ignore_rules_file) if settings.ignore_rules_file else ()
         )
         self._reader: StateReader | None = None
-        if settings.state_locations and s3 is not None:
-            self._reader = StateReader(s3, settings.state_locations, settings.max_log_file_bytes)
+        if settings.scoped_state_locations and s3 is not None:
+            self._reader = StateReader(s3, settings.scoped_state_locations, settings.max_log_file_bytes)
         self._stored: tuple[IgnoreRule, ...] = ()
         self._managed: ManagedIndex | None = None
         # The rules generation the stored rules were read at; None until they are read.

@@ -31,12 +31,13 @@ def request_of(record: ResourceRecord, *, confirm_empty: bool = False, stop_only
         resource_id=record.resource_id,
         confirm_empty=confirm_empty,
         stop_only=stop_only,
+        account_id=record.account_id,
     )
 
 
 def check_unmanaged(reader: StateReader, req: DeleteRequest) -> None:
     """Re-read every Terraform state now (changed ones only) and refuse if one holds this resource."""
-    managed = reader.load().find(req.tf_type, req.import_id, req.arn)
+    managed = reader.load().find(req.tf_type, req.import_id, req.arn, req.account_id or None)
     if managed is not None:
         raise ManagedByTerraform(managed)
     if reader.errors:
