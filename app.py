@@ -56,20 +56,31 @@ def replica_id() -> str:
 def build_decisions(
     settings: Settings, repo: StateRepository, *, observer: DecisionObserver | None = None,
     reporter: JobReporter | None = None, runner: Runner | None = None, remover: Remover | None = None,
-    owner: str | None = None,
+    owner: str | None = None, accounts: AccountAccess | None = None,
 ) -> DecisionService:
     """The engine's decision service with the runner and the safe remover the settings ask for; every AWS call on a
     resource goes to the resource's own account (bot/accounts.py), the Terraform states are read with tfsync's own
     credentials."""
-    accounts = AccountAccess(settings)
+    accounts = accounts or AccountAccess(settings)
     if remover is None:
-        reader = StateReader(aws.client(settings, "s3"), settings.state_locations, settings.max_log_file_bytes)
+        reader = StateReader(aws.client(settings, "s3"), settings.scoped_state_locations,
+                              settings.max_log_file_bytes)
         remover = SafeRemover(reader, accounts.client)
     return DecisionService(
         repo, runner or make_runner(settings), remover, reporter=reporter, observer=observer,
         mode=settings.adopt_mode, accounts=accounts, default_region=settings.aws_region,
         lease_seconds=settings.lease_seconds, owner=owner,
     )
+
+
+async def learn_own_account(accounts: object) -> None:
+    """tfsync's own account, learnt once at start (when TFSYNC_ACCOUNT_ID is unset), so each thread can say up front
+    whether tfsync may act in its account; failing that, a thread offers Adopt and Delete and a click finds out."""
+    if isinstance(accounts, AccountAccess):
+        try:
+            await asyncio.to_thread(accounts.own_account_id)
+        except Exception as exc:
+            logger.warning("tfsync's own account could not be learnt from STS now: %s", exc)
 
 
 def build_services(
@@ -86,11 +97,13 @@ def build_services(
     router = Router.from_settings(settings)
     poster = PostingQueue(posting_client(client), interval=settings.slack_post_interval_ms / 1000)
     replica = replica_id()
+    accounts = AccountAccess(settings)
     publisher = Publisher(repo, ChannelStore(), router, users, poster, owner=replica, previews=previews,
-                          burst_threshold=settings.burst_threshold, burst_window=settings.burst_window_seconds)
+                          accounts=accounts, burst_threshold=settings.burst_threshold,
+                          burst_window=settings.burst_window_seconds)
     notifier = SlackNotifier(repo, publisher, users)
     decisions = build_decisions(settings, repo, observer=notifier, reporter=SlackJobReporter(notifier, repo),
-                                runner=runner, remover=remover, owner=replica)
+                                runner=runner, remover=remover, owner=replica, accounts=accounts)
     return SlackServices(settings, repo, client, router, users, previews, notifier, decisions)
 
 
@@ -117,6 +130,7 @@ async def run_tfsync(settings: Settings, stop: asyncio.Event, *, connected: asyn
     repo = StateRepository(settings)
     services = build_services(settings, repo)
     decisions = services.decisions
+    await learn_own_account(decisions.accounts)
     handler = await connect_socket_mode(build_app(services), settings)
     if connected is not None:
         connected.set()

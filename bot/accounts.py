@@ -30,7 +30,7 @@ from typing import Any, Protocol
 
 from bot import aws
 from bot.catalog._arn import partition
-from bot.config import ACCOUNT_ID, Secret, Settings
+from bot.config import ACCOUNT_ID, DEFAULT_ROUTE, AccountRoute, Secret, Settings
 from bot.errors import NoAccountAccess
 
 logger = logging.getLogger(__name__)
@@ -99,16 +99,25 @@ class AssumedSession:
 @dataclass(frozen=True, slots=True)
 class AccountTarget:
     """Where an adoption acts: the account, and the role assumed there (None: tfsync's own account, with its own
-    credentials). `session` gives fresh credentials of that role for a job that runs for up to `seconds`."""
+    credentials). `session` gives fresh credentials of that role for a job that runs for up to `seconds`. `route`
+    says which repository, branch and root folder the account's code goes to, and whether Terraform runs as the
+    role (the default) or as the adopter itself, the root module's provider configuration reaching the account."""
 
     account_id: str
     role_arn: str | None
     external_id: Secret
     session: Callable[[float], AssumedSession | None]
+    route: AccountRoute = DEFAULT_ROUTE
 
     @property
     def own(self) -> bool:
         return self.role_arn is None
+
+    @property
+    def terraform_role_arn(self) -> str | None:
+        """The role the job's Terraform runs as: None in tfsync's own account, or when the route says the adopter's
+        own credentials (and the root module's provider configuration) reach the account."""
+        return self.role_arn if self.route.terraform_as_role else None
 
 
 def checked_account_id(account_id: object) -> str:
@@ -177,12 +186,31 @@ class AccountAccess:
         """Where an adoption in the account acts, for the runner (NoAccountAccess when it cannot)."""
         role = self.role_arn(account_id)
         return AccountTarget(account_id, role, self.settings.role_external_id,
-                             functools.partial(self.session, account_id))
+                             functools.partial(self.session, account_id), self.settings.route(account_id))
+
+    def route(self, account_id: str) -> AccountRoute:
+        """Where the adoptions of the account's resources go (no AWS call: configuration only)."""
+        return self.settings.route(account_id)
 
     def label(self, account_id: str) -> str:
         """An account as people know it: `prod (111122223333)` when TFSYNC_ACCOUNT_ALIASES names it, else the id."""
-        alias = self.settings.account_aliases.get(account_id)
+        alias = self.alias(account_id)
         return f"{alias} ({account_id})" if alias else account_id
+
+    def alias(self, account_id: str) -> str | None:
+        """The name TFSYNC_ACCOUNT_ALIASES gives the account, if any."""
+        return self.settings.account_aliases.get(account_id)
+
+    def known_reachable(self, account_id: str) -> bool | None:
+        """Whether tfsync could act in the account, from what it knows without any call (for the Slack surfaces,
+        which make none): None when that depends on tfsync's own account and it has not been learnt yet."""
+        if not isinstance(account_id, str) or not ACCOUNT_ID.fullmatch(account_id):
+            return False
+        if account_id in self.settings.account_roles or self.settings.member_role_name:
+            return True
+        with self._lock:
+            own = self._own
+        return None if own is None else account_id == own
 
     # Credentials and clients ---------------------------------------------------------------------------------------
 
@@ -240,3 +268,5 @@ class Accounts(Protocol):
     def factory(self, account_id: str) -> ClientFactory: ...
 
     def target(self, account_id: str) -> AccountTarget: ...
+
+    def route(self, account_id: str) -> AccountRoute: ...

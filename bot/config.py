@@ -64,6 +64,7 @@ ENV_VARS = (
     "TFSYNC_MEMBER_ROLE_NAME",
     "TFSYNC_ROLE_EXTERNAL_ID",
     "TFSYNC_ACCOUNT_ALIASES",
+    "TFSYNC_ACCOUNT_TARGETS",
 )
 # What a routing rule may match on, besides the channel it sends to.
 ROUTE_KEYS = ("account", "region", "type", "tag")
@@ -72,6 +73,10 @@ ADOPT_MODES = ("pr", "apply")
 ENV_PREFIXES = ("AWS_ENDPOINT_URL_",)
 ACCOUNT_ID = re.compile(r"[0-9]{12}")
 ROLE_NAME = re.compile(r"[\w+=,.@-]+(?:/[\w+=,.@-]+)*")
+# How an adopt job's Terraform reaches a member account: as the role tfsync assumes there, or with the adopter's
+# own credentials, the root module's provider configuration reaching the account itself (its own assume_role).
+TERRAFORM_CREDENTIALS = ("member-role", "adopter")
+ACCOUNT_TARGET_KEYS = ("repository", "base_branch", "root_dir", "states", "terraform_credentials")
 ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::(?P<account>[0-9]{12}):role/[\w+=,.@/-]+")
 # The endpoint variable of each AWS service tfsync calls (by boto3 client name), as the AWS SDKs name it:
 # AWS_ENDPOINT_URL_ and the service id, upper-cased, spaces as underscores. botocore itself resolves them (bot/aws.py);
@@ -109,13 +114,20 @@ def _path(value: str) -> Path | None:
     return Path(value.strip()) if value.strip() else None
 
 
-def _root_dir(value: str) -> str:
+def _root_dir(value: str, name: str = "TFSYNC_ROOT_DIR") -> str:
     """A folder inside the repository, as a relative POSIX path ('.' for the repository's root)."""
     text = value.strip().strip("/") or "."
     parts = text.split("/")
-    if text.startswith("/") or ".." in parts or any(not part for part in parts):
-        raise ConfigError(f"TFSYNC_ROOT_DIR must be a folder inside the repository, like envs/prod; got {value!r}")
+    if ".." in parts or any(not part for part in parts):
+        raise ConfigError(f"{name} must be a folder inside the repository, like envs/prod; got {value!r}")
     return text
+
+
+def _state_locations(name: str, locations: tuple[str, ...]) -> tuple[str, ...]:
+    for location in locations:
+        if not location.startswith("s3://") or not location[len("s3://") :].partition("/")[0]:
+            raise ConfigError(f"{name}: {location!r} is not an s3://bucket/key or prefix")
+    return locations
 
 
 class Secret(str):
@@ -250,6 +262,74 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> i
 
 
 @dataclass(frozen=True, slots=True)
+class AccountRoute:
+    """Where the adoptions of one account's resources go (TFSYNC_ACCOUNT_TARGETS): a repository (a path for the local
+    runner, a clone URL for CodeBuild), its base branch and the root module's folder, each None for the runner's
+    own; the Terraform states of that account; and how the job's Terraform reaches the account."""
+
+    repository: str | None = None
+    base_branch: str | None = None
+    root_dir: str | None = None
+    states: tuple[str, ...] = ()
+    terraform_credentials: str = "member-role"
+
+    @property
+    def terraform_as_role(self) -> bool:
+        """Whether the job's Terraform runs as the role tfsync assumes in the account (else as the adopter, whose
+        root module's provider configuration reaches the account itself)."""
+        return self.terraform_credentials == "member-role"
+
+
+DEFAULT_ROUTE = AccountRoute()
+
+
+def _account_targets(raw: str) -> dict[str, AccountRoute]:
+    """TFSYNC_ACCOUNT_TARGETS: account id -> {"repository", "base_branch", "root_dir", "states",
+    "terraform_credentials"}, every key optional."""
+    if not raw.strip():
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise ConfigError("TFSYNC_ACCOUNT_TARGETS must be a JSON object keyed by account id") from None
+    if not isinstance(value, dict):
+        raise ConfigError("TFSYNC_ACCOUNT_TARGETS must be a JSON object keyed by account id")
+    return {(account_id := _account_id("TFSYNC_ACCOUNT_TARGETS", account)): _account_route(account_id, item)
+            for account, item in value.items()}
+
+
+def _account_route(account_id: str, item: object) -> AccountRoute:
+    """One account's entry of TFSYNC_ACCOUNT_TARGETS, checked; ConfigError naming the account and the key."""
+    where = f"TFSYNC_ACCOUNT_TARGETS, account {account_id}"
+    if not isinstance(item, dict):
+        raise ConfigError(f"{where}: the value must be an object")
+    unknown = sorted(set(item) - set(ACCOUNT_TARGET_KEYS))
+    if unknown:
+        raise ConfigError(f"{where}: unknown keys {unknown} (known: {', '.join(ACCOUNT_TARGET_KEYS)})")
+    texts: dict[str, str | None] = {}
+    for key in ("repository", "base_branch", "root_dir", "terraform_credentials"):
+        text = item.get(key)
+        if text is not None and (not isinstance(text, str) or not text.strip()):
+            raise ConfigError(f"{where}: {key} must be a non-empty string")
+        texts[key] = text.strip() if isinstance(text, str) else None
+    states = item.get("states") or []  # null, as Terraform's jsonencode writes an unset optional, is none
+    if not isinstance(states, list) or not all(isinstance(state, str) for state in states):
+        raise ConfigError(f"{where}: states must be a list of s3:// locations")
+    credentials = texts["terraform_credentials"] or "member-role"
+    if credentials not in TERRAFORM_CREDENTIALS:
+        raise ConfigError(f"{where}: terraform_credentials must be one of {', '.join(TERRAFORM_CREDENTIALS)}, "
+                          f"got {credentials!r}")
+    root = texts["root_dir"]
+    return AccountRoute(
+        repository=texts["repository"],
+        base_branch=texts["base_branch"],
+        root_dir=_root_dir(root, f"{where}: root_dir") if root is not None else None,
+        states=_state_locations(f"{where}: states", tuple(s.strip() for s in states if s.strip())),
+        terraform_credentials=credentials,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything tfsync can be told from outside, typed."""
 
@@ -327,6 +407,8 @@ class Settings:
     member_role_name: str | None = None
     role_external_id: Secret = _NO_SECRET
     account_aliases: Mapping[str, str] = field(default_factory=dict)
+    # Per account: another repository, base branch, root folder and Terraform states (TFSYNC_ACCOUNT_TARGETS).
+    account_targets: Mapping[str, AccountRoute] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -335,9 +417,7 @@ class Settings:
         prefix = "AWS_ENDPOINT_URL_"
         service_endpoints = {key: value for key, value in env.items() if key.startswith(prefix) and value}
         rules_file = env.get("TFSYNC_IGNORE_RULES_FILE", "").strip()
-        for location in (locations := _csv(env.get("TFSYNC_STATE_LOCATIONS", ""))):
-            if not location.startswith("s3://") or not location[len("s3://") :].partition("/")[0]:
-                raise ConfigError(f"TFSYNC_STATE_LOCATIONS: {location!r} is not an s3://bucket/key or prefix")
+        locations = _state_locations("TFSYNC_STATE_LOCATIONS", _csv(env.get("TFSYNC_STATE_LOCATIONS", "")))
         log_level = (env.get("TFSYNC_LOG_LEVEL") or "INFO").strip().upper()
         if log_level not in _LOG_LEVELS:
             raise ConfigError(f"TFSYNC_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, got {log_level!r}")
@@ -405,7 +485,21 @@ class Settings:
             role_external_id=Secret(env.get("TFSYNC_ROLE_EXTERNAL_ID", "").strip()),
             account_aliases=MappingProxyType(_account_map("TFSYNC_ACCOUNT_ALIASES",
                                                           env.get("TFSYNC_ACCOUNT_ALIASES", ""))),
+            account_targets=MappingProxyType(_account_targets(env.get("TFSYNC_ACCOUNT_TARGETS", ""))),
         )
+
+    def route(self, account_id: str | None) -> AccountRoute:
+        """Where an adoption of a resource in the account goes: its TFSYNC_ACCOUNT_TARGETS entry, or the runner's
+        defaults (TFSYNC_REPOSITORY_PATH or the CodeBuild project's repository, TFSYNC_BASE_BRANCH, TFSYNC_ROOT_DIR)."""
+        return self.account_targets.get(account_id or "") or DEFAULT_ROUTE
+
+    @property
+    def scoped_state_locations(self) -> tuple[tuple[str, str | None], ...]:
+        """Every state to read, with the account its resources are in when only that account's (None: any)."""
+        scoped: list[tuple[str, str | None]] = [(location, None) for location in self.state_locations]
+        for account_id, route in self.account_targets.items():
+            scoped += [(location, account_id) for location in route.states]
+        return tuple(scoped)
 
     @property
     def sweep_seconds(self) -> float:

@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from bot.accounts import AccountClientFactory, Accounts
+from bot.accounts import AccountClientFactory, Accounts, AccountTarget
 from bot.catalog import CATALOG
 from bot.catalog.template_input import Clients
 from bot.classify import Resource
@@ -275,7 +275,8 @@ class DecisionService:
         if other is not None:
             return f"{address} is already used by the adoption of {describe_record(other)}, in progress."
         try:
-            declared = await asyncio.wait_for(asyncio.to_thread(self.declared, modules), repository_seconds)
+            declared = await asyncio.wait_for(asyncio.to_thread(self.declared, modules, record.account_id),
+                                              repository_seconds)
         except Exception as exc:  # a slow or broken checkout only loses the early answer
             logger.info("the repository could not be read for %s within %ss: %r", address, repository_seconds, exc)
             return None
@@ -289,7 +290,8 @@ class DecisionService:
         target = Target(modules=modules)
         found: dict[str, ResourceRecord] = {}
         for other in await self.repo.by_status(Status.ADOPTING.value):
-            if other.resource_id == record.resource_id or not _claimed_first(other, record):
+            if (other.resource_id == record.resource_id or not _claimed_first(other, record)
+                    or not self._same_repository(record, other)):
                 continue
             try:
                 same_module = parse_module_path(other.target_module) == modules
@@ -300,10 +302,10 @@ class DecisionService:
                                  other)
         return found
 
-    def declared(self, modules: tuple[str, ...]) -> tuple[str, set[str]] | None:
-        """The folder of a module in the runner's view of the repository and the `type.name` it declares; None when
-        the runner has no view of it before the job runs."""
-        with self.runner.layout() as root:
+    def declared(self, modules: tuple[str, ...], account_id: str = "") -> tuple[str, set[str]] | None:
+        """The folder of a module in the runner's view of the repository the account's adoptions go to and the
+        `type.name` it declares; None when the runner has no view of it before the job runs."""
+        with self.runner.layout(self._target(account_id)) as root:
             if root is None:
                 return None
             target = resolve_target(modules, root)
@@ -341,7 +343,7 @@ class DecisionService:
     async def _run_job(self, record: ResourceRecord, job: AdoptJob) -> JobResult:
         """Run a job in the record's account; a CodeBuild build's id goes on the record as it starts, so a restart
         can follow the build. The runners that reach AWS are told the account (its role, or tfsync's own)."""
-        target = self.accounts.target(record.account_id) if self.accounts is not None else None
+        target = self._target(record.account_id)
         if isinstance(self.runner, LocalRunner):
             return await self.runner.run(job, self.reporter, target=target)
         if not isinstance(self.runner, CodeBuildRunner):
@@ -352,6 +354,18 @@ class DecisionService:
 
         return await self.runner.run(job, self.reporter, on_start=started, target=target)
 
+    def _target(self, account_id: str) -> AccountTarget | None:
+        """Where an adoption in the account acts and goes (None: no account access here, the runner's defaults)."""
+        return self.accounts.target(account_id) if self.accounts is not None and account_id else None
+
+    def _same_repository(self, record: ResourceRecord, other: ResourceRecord) -> bool:
+        """Whether two records' adoptions go to the same repository and root folder (so their addresses clash)."""
+        if self.accounts is None or record.account_id == other.account_id:
+            return True
+        mine, theirs = self.accounts.route(record.account_id), self.accounts.route(other.account_id)
+        return (mine.repository, mine.base_branch, mine.root_dir) == (theirs.repository, theirs.base_branch,
+                                                                      theirs.root_dir)
+
     def build_job(self, record: ResourceRecord, taken: Iterable[str] = ()) -> AdoptJob:
         """Generate the code for a claimed record, placed by the runner's view of the repository and clear of the
         addresses in `taken` (those of adoptions in flight). A resource deleted since its detection fails here
@@ -361,7 +375,7 @@ class DecisionService:
         if self.accounts is not None:
             # The resource is read in its own account: the same name may mean another resource in tfsync's.
             generator = generator.with_clients(self.accounts.factory(record.account_id))
-        with self.runner.layout() as root:
+        with self.runner.layout(self._target(record.account_id)) as root:
             generation = generator.generate(
                 resource_of(record), None, name=record.tf_name, modules=modules, root=root, describe=self.describe,
                 taken=tuple(taken), must_exist=True,

@@ -31,7 +31,7 @@ class EndlessRunner:
     kind = "local"
 
     @contextmanager
-    def layout(self) -> Iterator[Path | None]:
+    def layout(self, target: object = None) -> Iterator[Path | None]:
         yield None
 
     async def run(self, job: AdoptJob, reporter: JobReporter) -> JobResult:

@@ -71,7 +71,7 @@ class _NoRunner:
     kind = "none"
 
     @contextmanager
-    def layout(self) -> Iterator[Path | None]:
+    def layout(self, target: object = None) -> Iterator[Path | None]:
         yield None
 
     async def run(self, job: Any, reporter: Any) -> Any:
@@ -91,11 +91,11 @@ async def _detected_admin(repo: StateRepository, account: str) -> ResourceRecord
 
 
 def _decisions(state_env: dict[str, str], repo: StateRepository, **env: str) -> DecisionService:
-    settings = _settings(state_env, **env)
+    settings = _settings(state_env, **{"TFSYNC_STATE_LOCATIONS": f"s3://{STATES}/common/", **env})
     access = AccountAccess(settings)
     s3 = aws.client(settings, "s3")
     s3.create_bucket(Bucket=STATES)
-    reader = StateReader(s3, [f"s3://{STATES}/"], 10_000_000)
+    reader = StateReader(s3, settings.scoped_state_locations, 10_000_000)
     return DecisionService(repo, _NoRunner(), SafeRemover(reader, access.client), accounts=access,
                            reporter=RecordingReporter())
 
@@ -125,6 +125,33 @@ def test_account_settings_are_read_and_checked() -> None:
     assert access.role_arn(B) == MEMBER_ROLE and access.role_arn(A) is None
 
 
+def test_account_targets_route_an_account_and_leave_the_others_on_the_defaults() -> None:
+    settings = Settings.from_env({
+        "TFSYNC_STATE_LOCATIONS": "s3://states/common/",
+        "TFSYNC_ACCOUNT_TARGETS": json.dumps({B: {
+            "repository": "https://git.example/acme/member.git", "base_branch": "live", "root_dir": "/envs/member/",
+            "states": ["s3://states-b/member.tfstate", " "], "terraform_credentials": "adopter"}}),
+    })
+    route = settings.route(B)
+    assert (route.repository, route.base_branch, route.root_dir) == ("https://git.example/acme/member.git", "live",
+                                                                     "envs/member")
+    assert route.states == ("s3://states-b/member.tfstate",) and not route.terraform_as_role
+    other = settings.route(A)
+    assert (other.repository, other.base_branch, other.root_dir, other.terraform_as_role) == (None, None, None, True)
+    assert settings.scoped_state_locations == (("s3://states/common/", None), ("s3://states-b/member.tfstate", B))
+
+
+
+def test_account_targets_as_terraforms_jsonencode_writes_them_unset_optionals_as_null() -> None:
+    """infra/modules/bot_runtime sets TFSYNC_ACCOUNT_TARGETS to jsonencode(var.account_targets): every optional
+    attribute left out is there as null (states defaults to [])."""
+    written = {B: {"repository": None, "base_branch": None, "root_dir": "envs/member", "states": None,
+                   "terraform_credentials": None}}
+    route = Settings.from_env({"TFSYNC_ACCOUNT_TARGETS": json.dumps(written)}).route(B)
+    assert (route.repository, route.base_branch, route.root_dir, route.states) == (None, None, "envs/member", ())
+    assert route.terraform_as_role
+
+
 @pytest.mark.parametrize(("name", "value", "words"), [
     ("TFSYNC_ACCOUNT_ROLES", json.dumps({B: f"arn:aws:iam::{A}:role/x"}), f"the role for {B} is in account {A}"),
     ("TFSYNC_ACCOUNT_ROLES", json.dumps({"9999": MEMBER_ROLE}), "'9999' is not a 12-digit AWS account id"),
@@ -133,6 +160,16 @@ def test_account_settings_are_read_and_checked() -> None:
     ("TFSYNC_ACCOUNT_ID", "12345678901x", "not a 12-digit AWS account id"),
     ("TFSYNC_MEMBER_ROLE_NAME", "arn:aws:iam::1:role/x", "must be an IAM role name"),
     ("TFSYNC_ACCOUNT_ALIASES", json.dumps({B: ""}), "must be a non-empty string"),
+    ("TFSYNC_ACCOUNT_TARGETS", "[]", "must be a JSON object keyed by account id"),
+    ("TFSYNC_ACCOUNT_TARGETS", json.dumps({"prod": {}}), "'prod' is not a 12-digit AWS account id"),
+    ("TFSYNC_ACCOUNT_TARGETS", json.dumps({B: "infra"}), f"account {B}: the value must be an object"),
+    ("TFSYNC_ACCOUNT_TARGETS", json.dumps({B: {"repo": "x"}}), r"unknown keys \['repo'\]"),
+    ("TFSYNC_ACCOUNT_TARGETS", json.dumps({B: {"root_dir": "../up"}}), "root_dir must be a folder inside"),
+    ("TFSYNC_ACCOUNT_TARGETS", json.dumps({B: {"states": ["b/k.tfstate"]}}), "is not an s3://bucket/key"),
+    ("TFSYNC_ACCOUNT_TARGETS", json.dumps({B: {"states": "s3://b/k"}}), "states must be a list"),
+    ("TFSYNC_ACCOUNT_TARGETS", json.dumps({B: {"repository": " "}}), "repository must be a non-empty string"),
+    ("TFSYNC_ACCOUNT_TARGETS", json.dumps({B: {"terraform_credentials": "root"}}),
+     "terraform_credentials must be one of member-role, adopter"),
 ])
 def test_malformed_account_settings_are_refused(name: str, value: str, words: str) -> None:
     with pytest.raises(ConfigError, match=words):
@@ -279,6 +316,56 @@ async def test_the_code_is_generated_from_bs_resource_not_as(state_env: dict[str
     code = "".join(f.content for f in job.files)
     assert f"the admin role of {B}" in code
     assert f"the admin role of {A}" not in code
+
+
+def _put_state(setup: AccountAccess, key: str, role_arn: str | None) -> None:
+    """A Terraform state in tfsync's own account managing a role named admin (with its ARN when given)."""
+    attributes = {"id": "admin", "name": "admin", **({"arn": role_arn} if role_arn else {})}
+    document = {"version": 4, "terraform_version": "1.9.8", "serial": 1, "lineage": "l", "outputs": {},
+                "resources": [{"mode": "managed", "type": "aws_iam_role", "name": "admin",
+                               "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+                               "instances": [{"schema_version": 0, "attributes": attributes}]}]}
+    setup.client(A, "s3").put_object(Bucket=STATES, Key=key, Body=json.dumps(document).encode())
+
+
+@pytest.mark.usefixtures("two_admins")
+async def test_a_state_managing_as_admin_does_not_stop_the_delete_of_bs_namesake(state_env: dict[str, str],
+                                                                                repo: StateRepository,
+                                                                                setup: AccountAccess) -> None:
+    decisions = _decisions(state_env, repo, TFSYNC_ACCOUNT_ROLES=json.dumps({B: MEMBER_ROLE}))
+    _put_state(setup, "common/a.tfstate", f"arn:aws:iam::{A}:role/admin")
+    in_a, in_b = await _detected_admin(repo, A), await _detected_admin(repo, B)
+
+    refused = await decisions.run_delete(await decisions.claim_delete(in_a, "slack:U-alice"), "slack:U-alice",
+                                         confirmed=False)
+    assert refused.status == "delete_failed"
+    assert refused.job_error == ("Terraform manages it now, as aws_iam_role.admin in s3://tfstate-bucket/common/"
+                                 "a.tfstate; delete it there")
+    done = await decisions.run_delete(await decisions.claim_delete(in_b, "slack:U-alice"), "slack:U-alice",
+                                      confirmed=False)
+    assert done.status == "deleted", done.job_error
+    assert _admin(setup, A) is not None and _admin(setup, B) is None
+
+
+@pytest.mark.usefixtures("two_admins")
+async def test_the_states_routed_to_b_are_bs_even_where_they_name_no_account(state_env: dict[str, str],
+                                                                            repo: StateRepository,
+                                                                            setup: AccountAccess) -> None:
+    """A state listed for B in TFSYNC_ACCOUNT_TARGETS holds B's resources: its `admin` (no ARN recorded) is B's,
+    so B's admin may not be deleted and A's, not in it, may."""
+    routes = {B: {"states": [f"s3://{STATES}/member/b.tfstate"]}}
+    decisions = _decisions(state_env, repo, TFSYNC_ACCOUNT_ROLES=json.dumps({B: MEMBER_ROLE}),
+                           TFSYNC_ACCOUNT_TARGETS=json.dumps(routes))
+    _put_state(setup, "member/b.tfstate", None)
+    in_a, in_b = await _detected_admin(repo, A), await _detected_admin(repo, B)
+
+    refused = await decisions.run_delete(await decisions.claim_delete(in_b, "slack:U-alice"), "slack:U-alice",
+                                         confirmed=False)
+    assert refused.status == "delete_failed" and "s3://tfstate-bucket/member/b.tfstate" in (refused.job_error or "")
+    done = await decisions.run_delete(await decisions.claim_delete(in_a, "slack:U-alice"), "slack:U-alice",
+                                      confirmed=False)
+    assert done.status == "deleted", done.job_error
+    assert _admin(setup, A) is None and _admin(setup, B) is not None
 
 
 # Forged events --------------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ ACCOUNT = "123456789012"
 class _NoRunner:
     kind = "none"
 
-    def layout(self) -> Any:
+    def layout(self, target: object = None) -> Any:
         raise AssertionError("finding adopts nothing")
 
     async def run(self, job: Any, reporter: Any) -> Any:

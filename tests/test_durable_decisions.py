@@ -60,7 +60,7 @@ class BlockingRunner:
             self.release.set()
 
     @contextmanager
-    def layout(self) -> Iterator[Path | None]:
+    def layout(self, target: object = None) -> Iterator[Path | None]:
         yield None
 
     async def run(self, job: AdoptJob, reporter: JobReporter) -> JobResult:

@@ -6,6 +6,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
+from bot.accounts import AccountTarget
 from bot.runners.job import AdoptJob, JobReporter, JobResult
 
 
@@ -14,8 +15,9 @@ class Runner(Protocol):
 
     kind: str
 
-    def layout(self) -> AbstractContextManager[Path | None]:
-        """A read-only checkout of the base branch for the code generator to place files by, or None."""
+    def layout(self, target: AccountTarget | None = None) -> AbstractContextManager[Path | None]:
+        """A read-only checkout of the base branch the job in `target`'s account adopts into (its route's repository
+        and root folder), for the code generator to place files by; or None."""
         ...
 
     async def run(self, job: AdoptJob, reporter: JobReporter) -> JobResult:

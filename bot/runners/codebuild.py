@@ -8,8 +8,10 @@ asks `batch_get_builds` instead. The result comes from the adopt script's result
 A resource in another account is adopted there: the overrides name the account and the role the script assumes
 (with the AWS CLI, before Terraform runs) and the external id that role requires travels with the job's files, in
 `target.json`, not in the overrides: a build's environment shows in every build description and in every build
-event on the bot's queue. A build in tfsync's own account gets empty target overrides, so a value set on the
-project can never make it act elsewhere.
+event on the bot's queue. A build in tfsync's own account gets no role override, so a value set on the project can
+never make it act elsewhere; every build is told the account its plan must import into, which the script's gate
+checks. An account routed to its own repository, branch or root folder (TFSYNC_ACCOUNT_TARGETS) gets those as
+overrides too.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bot.accounts import AccountTarget
+from bot.config import DEFAULT_ROUTE
 from bot.events import ServiceEvent
 from bot.runners.job import (
     AdoptJob,
@@ -59,6 +62,10 @@ OVERRIDE_NAMES = (
     "TFSYNC_TARGET_ACCOUNT_ID",
     "TFSYNC_TARGET_ROLE_ARN",
 )
+# Overrides for an account routed to another repository, base branch or root folder (TFSYNC_ACCOUNT_TARGETS): sent
+# only when the route sets them, so the project's own values stand otherwise.
+ROUTE_OVERRIDES = (("repository", "TFSYNC_REPOSITORY_URL"), ("base_branch", "TFSYNC_BASE_BRANCH"),
+                   ("root_dir", "TFSYNC_ROOT_DIR"))
 # The job's target beside its manifest: the role to assume and its external id (read by adopt.sh).
 TARGET_FILE = "target.json"
 _LOG_PAGES = 20
@@ -204,7 +211,7 @@ class CodeBuildRunner:
         self._early: OrderedDict[str, list[BuildUpdate]] = OrderedDict()
 
     @contextmanager
-    def layout(self) -> Iterator[Path | None]:
+    def layout(self, target: AccountTarget | None = None) -> Iterator[Path | None]:
         # The repository is cloned only inside the build; child modules are placed in modules/<name>.
         yield None
 
@@ -213,8 +220,9 @@ class CodeBuildRunner:
         return f"jobs/{job.job_id}/"
 
     def overrides(self, job: AdoptJob, target: AccountTarget | None = None) -> list[dict[str, str]]:
-        """The build's environment overrides: the job's identifiers, and the account and role it acts in (empty in
-        tfsync's own account)."""
+        """The build's environment overrides: the job's identifiers; the account the plan must import into and the
+        role Terraform runs as (none in tfsync's own account, or where the route has the root module's provider reach
+        the account); and the route's repository, branch and root folder where it sets them."""
         values = {
             "TFSYNC_JOB_KEY": self.job_key(job),
             "TFSYNC_RESOURCE_ID": job.resource_id,
@@ -222,14 +230,20 @@ class CodeBuildRunner:
             "TFSYNC_ADDRESS": job.address,
             "TFSYNC_IMPORT_ID": job.import_id,
             "TFSYNC_MODE": job.mode,
-            "TFSYNC_TARGET_ACCOUNT_ID": target.account_id if target is not None and not target.own else "",
-            "TFSYNC_TARGET_ROLE_ARN": (target.role_arn or "") if target is not None else "",
+            "TFSYNC_TARGET_ACCOUNT_ID": target.account_id if target is not None else "",
+            "TFSYNC_TARGET_ROLE_ARN": (target.terraform_role_arn or "") if target is not None else "",
         }
-        return [{"name": name, "value": values[name], "type": "PLAINTEXT"} for name in OVERRIDE_NAMES]
+        overrides = [{"name": name, "value": values[name], "type": "PLAINTEXT"} for name in OVERRIDE_NAMES]
+        route = target.route if target is not None else DEFAULT_ROUTE
+        for key, name in ROUTE_OVERRIDES:
+            value = getattr(route, key)
+            if value:
+                overrides.append({"name": name, "value": value, "type": "PLAINTEXT"})
+        return overrides
 
     def _upload(self, job: AdoptJob, target: AccountTarget | None = None) -> None:
         key = self.job_key(job)
-        if target is not None and not target.own:
+        if target is not None and target.terraform_role_arn is not None:
             document = {"account_id": target.account_id, "role_arn": target.role_arn,
                         "external_id": target.external_id.reveal()}
             self.s3.put_object(Bucket=self.bucket, Key=f"{key}{TARGET_FILE}", Body=json.dumps(document).encode(),

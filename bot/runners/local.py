@@ -10,7 +10,10 @@ says it was not verified: a ✅ is never shown for a plan that did not run.
 A resource in another account is adopted with that account's credentials: the job's environment carries the
 assumed role's keys (never logged) and none of this process's own (profile, container or web-identity
 credentials), so the script's Terraform cannot fall back to tfsync's own account. Credentials that cannot be had
-fail the job before the script runs.
+fail the job before the script runs. An account routed elsewhere (TFSYNC_ACCOUNT_TARGETS) is adopted into its own
+repository, branch and root folder; one whose route says `"terraform_credentials": "adopter"` keeps this process's
+credentials, its root module's provider configuration reaching the account, and the script's gate checks that
+what the plan imports is in that account.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.accounts import AccountTarget
@@ -59,6 +62,15 @@ OTHER_CREDENTIAL_SOURCES = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Checkout:
+    """The repository, base branch and root folder one job adopts into."""
+
+    repository: Path
+    base_branch: str
+    root_dir: str
+
+
 class LocalRunner:
     """Adopts into the git repository at `repository` (a working clone or a bare repository) with adopt.sh."""
 
@@ -83,32 +95,44 @@ class LocalRunner:
         self.script = script
         self.timeout = timeout
 
+    def checkout(self, target: AccountTarget | None = None) -> Checkout:
+        """Where a job in `target`'s account adopts into: its route's repository, branch and folder, else ours."""
+        route = target.route if target is not None else None
+        return Checkout(
+            Path(route.repository) if route is not None and route.repository else self.repository,
+            (route.base_branch if route is not None else None) or self.base_branch,
+            (route.root_dir if route is not None else None) or self.root_dir,
+        )
+
     @contextmanager
-    def layout(self) -> Iterator[Path | None]:
-        with worktree(self.repository, self.base_branch) as path:
-            yield path / self.root_dir
+    def layout(self, target: AccountTarget | None = None) -> Iterator[Path | None]:
+        checkout = self.checkout(target)
+        with worktree(checkout.repository, checkout.base_branch) as path:
+            yield path / checkout.root_dir
 
     async def run(self, job: AdoptJob, reporter: JobReporter, *, target: AccountTarget | None = None) -> JobResult:
         """Run the job; in `target`'s account when it names a role there (tfsync's own account otherwise)."""
         # A report that fails must not stop reading the script's output (it would block on a full pipe).
         reporter = SafeReporter.wrap(reporter)
-        where = f"{self.repository}#{job.branch}"
+        checkout = self.checkout(target)
+        where = f"{checkout.repository}#{job.branch}"
         credentials = await self._credentials(target)
         if isinstance(credentials, str):
             result = JobResult(status="failed", error=credentials, log_location=where)
-        elif not ref_exists(self.repository, f"refs/heads/{self.base_branch}"):
-            result = JobResult(status="failed", error=f"the repository has no branch {self.base_branch}",
-                               log_location=str(self.repository))
+        elif not ref_exists(checkout.repository, f"refs/heads/{checkout.base_branch}"):
+            result = JobResult(status="failed", error=f"the repository has no branch {checkout.base_branch}",
+                               log_location=str(checkout.repository))
         else:
             with tempfile.TemporaryDirectory(prefix="tfsync-job-") as folder:
-                result = await self._run_script(job, Path(folder), reporter, where, credentials)
+                result = await self._run_script(job, Path(folder), reporter, where, credentials, target)
         await reporter.result(job, result)
         return result
 
     async def _credentials(self, target: AccountTarget | None) -> dict[str, str] | str | None:
         """The assumed role's variables for a job in another account, fresh for the whole job; None in tfsync's
-        own account; or why they could not be had (the job then fails: it never runs with tfsync's own)."""
-        if target is None or target.own:
+        own account, or where the route has Terraform reach the account through the root module's provider; or why
+        they could not be had (the job then fails: it never runs with tfsync's own)."""
+        if target is None or target.terraform_role_arn is None:
             return None
         try:
             session = await asyncio.to_thread(target.session, self.timeout + 60)
@@ -122,8 +146,9 @@ class LocalRunner:
         return session.environment()
 
     async def _run_script(self, job: AdoptJob, folder: Path, reporter: JobReporter, where: str,
-                          credentials: dict[str, str] | None = None) -> JobResult:
-        env = self._environment(job, folder, credentials)
+                          credentials: dict[str, str] | None = None,
+                          target: AccountTarget | None = None) -> JobResult:
+        env = self._environment(job, folder, credentials, target)
         process = await asyncio.create_subprocess_exec(
             "bash", str(self.script), cwd=folder, env=env, stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
@@ -164,29 +189,32 @@ class LocalRunner:
             logger.debug("adopt job %s: %s", job.job_id, text)
             tail[:] = [*tail[-19:], text]
 
-    def _environment(self, job: AdoptJob, folder: Path, credentials: dict[str, str] | None = None) -> dict[str, str]:
+    def _environment(self, job: AdoptJob, folder: Path, credentials: dict[str, str] | None = None,
+                     target: AccountTarget | None = None) -> dict[str, str]:
         """The job folder (manifest, files, the terraform command) and the script's variables; with `credentials`
-        (another account's), those and no other credentials."""
+        (another account's), those and no other credentials. The account the plan must import into is named for
+        the script's gate whenever the job has a target."""
+        checkout = self.checkout(target)
         (folder / "manifest.json").write_text(json.dumps(job.manifest()), encoding="utf-8")
         for generated in job.files:
-            target = folder / "files" / generated.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(generated.content, encoding="utf-8")
+            placed = folder / "files" / generated.path
+            placed.parent.mkdir(parents=True, exist_ok=True)
+            placed.write_text(generated.content, encoding="utf-8")
         terraform = folder / "terraform"
         terraform.write_text(f"#!/bin/sh\nexec {shlex.quote(sys.executable)} -m bot.terraform \"$@\"\n",
                              encoding="utf-8")
         terraform.chmod(0o700)
         variables = {
             "TFSYNC_JOB_DIR": str(folder),
-            "TFSYNC_REPOSITORY_URL": str(self.repository.resolve()),
-            "TFSYNC_BASE_BRANCH": self.base_branch,
+            "TFSYNC_REPOSITORY_URL": str(checkout.repository.resolve()),
+            "TFSYNC_BASE_BRANCH": checkout.base_branch,
             "TFSYNC_MODE": job.mode,
             "TFSYNC_RESOURCE_ID": job.resource_id,
             "TFSYNC_ADDRESS": job.address,
             "TFSYNC_IMPORT_ID": job.import_id,
             "TFSYNC_TARGET_MODULE": job.target_module,
             "TFSYNC_TERRAFORM": str(terraform),
-            "TFSYNC_ROOT_DIR": self.root_dir,
+            "TFSYNC_ROOT_DIR": checkout.root_dir,
             "TFSYNC_PLUGIN_DIR": str(self.plugin_dir) if self.plugin_dir is not None else "",
             "TFSYNC_PLAN": "on" if self.plugin_dir is not None else "off",
             # A repository on this machine has no pull request API: the pushed branch is the result.
@@ -202,6 +230,8 @@ class LocalRunner:
             for name in OTHER_CREDENTIAL_SOURCES:
                 inherited.pop(name, None)
             inherited.update(credentials)
+        if target is not None:
+            variables["TFSYNC_TARGET_ACCOUNT_ID"] = target.account_id
         return environment({**inherited, **self.aws_env, **variables})
 
 

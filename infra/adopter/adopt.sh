@@ -27,7 +27,8 @@
 #   TFSYNC_TARGET_ROLE_ARN  the role Terraform acts through, in the resource's own account (CodeBuild runner; the
 #                           local runner passes that role's credentials instead). Assumed with the AWS CLI before
 #                           init; its external id comes from the job's target.json, never from the environment.
-#   TFSYNC_TARGET_ACCOUNT_ID the account that role must land in (checked with sts get-caller-identity)
+#   TFSYNC_TARGET_ACCOUNT_ID the resource's account: the assumed role must land in it (sts get-caller-identity), and
+#                           everything the plan imports must be in it (the ARNs in the plan; checked by the gate)
 set -Eeuo pipefail
 umask 077
 
@@ -220,6 +221,10 @@ case "$root_dir" in
   /* | ../* | */../* | */.. | ..) fail "TFSYNC_ROOT_DIR must be a folder inside the repository" ;;
 esac
 [ "$mode" = "pr" ] || [ "$plan_mode" = "on" ] || fail "apply mode needs a plan: TFSYNC_PLAN=off only goes with pr"
+case "${TFSYNC_TARGET_ACCOUNT_ID:-}" in
+  "" | [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]) ;;
+  *) fail "TFSYNC_TARGET_ACCOUNT_ID must be a 12-digit account id" ;;
+esac
 
 begin "token"
 if [ -n "${TFSYNC_GIT_TOKEN:-}" ]; then
@@ -382,6 +387,18 @@ if [ "$missing_count" -ne 0 ]; then
 fi
 if [ "$unexpected_count" -ne 0 ]; then
   fail "the plan imports something tfsync did not ask for (${unexpected_count} unexpected; ${summary})"
+fi
+if [ -n "${TFSYNC_TARGET_ACCOUNT_ID:-}" ]; then
+  # What the plan imports must be in the resource's own account: a root module whose provider reaches another
+  # account (or the build's own, where a route has no role assumed) would otherwise adopt a namesake there.
+  elsewhere="$(jq -r --arg account "$TFSYNC_TARGET_ACCOUNT_ID" '
+    [.resource_changes[]? | select(.change.importing != null)
+     | (.change.after.arn // .change.before.arn // "") | select(type == "string" and startswith("arn:"))
+     | split(":") | select(length >= 6 and .[4] != "" and .[4] != $account) | .[4]] | unique | join(", ")' \
+    "${work}/plan.json")" || fail "the plan is not a Terraform JSON plan"
+  if [ -n "$elsewhere" ]; then
+    fail "the plan imports a resource in account ${elsewhere}, not in ${TFSYNC_TARGET_ACCOUNT_ID}; check the provider configuration of ${root_dir}"
+  fi
 fi
 if [ "$plan_add" -ne 0 ] || [ "$plan_change" -ne 0 ] || [ "$plan_destroy" -ne 0 ]; then
   fail "the plan is not clean: ${summary}; the code does not match the resource yet"

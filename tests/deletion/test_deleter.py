@@ -51,7 +51,7 @@ class _NoRunner:
 
     kind = "none"
 
-    def layout(self) -> Any:
+    def layout(self, target: object = None) -> Any:
         raise AssertionError("a deletion test tried to adopt")
 
     async def run(self, job: Any, reporter: Any) -> Any:

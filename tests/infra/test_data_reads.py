@@ -61,7 +61,11 @@ STATE_OBJECTS = {
         "env:/prod/stacks/app.tfstate",
     ],
     "other-tfstate": ["a.tfstate", "env:/prod/a.tfstate"],
+    "member-tfstate": ["member/terraform.tfstate", "env:/dev/member/terraform.tfstate"],
 }
+# A member account's own state (account_targets -> TFSYNC_ACCOUNT_TARGETS), read like the shared ones.
+MEMBER_ACCOUNT = "999999999999"
+MEMBER_LOCATION = "s3://member-tfstate/member/terraform.tfstate"
 
 
 def _iam_match(pattern: str, value: str) -> bool:
@@ -128,6 +132,9 @@ module "bot" {{
   queue_arn       = "arn:aws:sqs:us-east-1:123456789012:tfsync"
   table_arns      = ["arn:aws:dynamodb:us-east-1:123456789012:table/tfsync-resources"]
   state_locations = {json.dumps(LOCATIONS)}
+  account_targets = {{
+    "{MEMBER_ACCOUNT}" = {{ states = ["{MEMBER_LOCATION}"], root_dir = "envs/member" }}
+  }}
 }}
 """, encoding="utf-8")
     retcode, _, stderr = terraform(root, "init", f"-plugin-dir={plugin_dir}")
@@ -136,7 +143,8 @@ module "bot" {{
     assert retcode == 0, stderr
     retcode, stdout, stderr = terraform(root, "show", "-json", "plan.bin")
     assert retcode == 0, stderr
-    [policy] = [c["change"]["after"]["policy"] for c in json.loads(stdout)["resource_changes"]
+    changes = json.loads(stdout)["resource_changes"]
+    [policy] = [c["change"]["after"]["policy"] for c in changes
                 if c["address"] == "module.bot.aws_iam_role_policy.this"]
     assert isinstance(policy, str), "the bot role's policy is not known at plan"
     return list(json.loads(policy)["Statement"])
@@ -172,7 +180,7 @@ def _reads_of_the_state_reader(aws_client: Aws) -> tuple[set[tuple[str, str]], s
                                 lambda params, **_: objects.add((params["Bucket"], params["Key"])))
     s3.meta.events.register("before-parameter-build.s3.ListObjectsV2",
                             lambda params, **_: listings.add((params["Bucket"], params.get("Prefix", ""))))
-    reader = StateReader(s3, LOCATIONS, 1_000_000)
+    reader = StateReader(s3, [*LOCATIONS, (MEMBER_LOCATION, MEMBER_ACCOUNT)], 1_000_000)
     reader.load()
     assert reader.errors == []
     return objects, listings
@@ -184,6 +192,7 @@ def test_the_bot_role_reads_every_state_and_workspace_state_the_reader_reads(
     objects, listings = _reads_of_the_state_reader(aws_client)
     assert ("team-tfstate", "team/ws/prod/stacks/app.tfstate") in objects
     assert ("team-tfstate", "env:/prod/live/terraform.tfstate") in objects
+    assert ("member-tfstate", "env:/dev/member/terraform.tfstate") in objects
     for bucket, key in objects:
         assert _allowed(bot_policy, "s3:GetObject", f"arn:aws:s3:::{bucket}/{key}"), (bucket, key)
     [list_states] = [s for s in bot_policy if s.get("Sid") == "ListStates"]

@@ -34,7 +34,7 @@ class FakeRunner:
     jobs: list[AdoptJob] = field(default_factory=list)
 
     @contextlib.contextmanager
-    def layout(self) -> Iterator[Path | None]:
+    def layout(self, target: object = None) -> Iterator[Path | None]:
         time.sleep(self.delay)
         yield self.root
 

@@ -31,6 +31,8 @@ COMPANION = "module.storage.aws_s3_bucket_versioning.logs"
 BUCKET = "acme-logs"
 BRANCH = "tfsync/adopt-r-abc123"
 TOKEN = "ghp_not-a-real-token-0123456789"
+TARGET_ACCOUNT = "999999999999"
+TARGET_ROLE = f"arn:aws:iam::{TARGET_ACCOUNT}:role/tfsync-member"
 HOSTILE = "$(touch pwned);`touch pwned2`'\"&|<>*?!#{x}\\n"
 
 # Records each call as one JSON line; for `show -json` prints the plan named by TFSYNC_STUB_PLAN; `plan -out=F`
@@ -472,12 +474,16 @@ def test_a_root_folder_outside_the_repository_is_refused(tmp_path: Path, run_scr
 
 
 @pytest.mark.skipif(find_plugin_dir() is None, reason="not verified: no hashicorp/aws provider in a plugin directory")
+@pytest.mark.parametrize("target_account", ["", "123456789012", TARGET_ACCOUNT],
+                         ids=["no-account-named", "the-resources-account", "another-account"])
 def test_codebuild_flavour_with_the_real_terraform_against_moto(
     tmp_path: Path, remote: Path, run_script: Run, pulls: _PullRequests, aws_client: Callable[..., Any],
-    aws_endpoint: str,
+    aws_endpoint: str, target_account: str,
 ) -> None:
     """As the build runs it (a token, a remote URL, the pull request API), with the real Terraform and provider:
-    the code generation's own files for a topic made in moto plan clean, and a pull request is opened."""
+    the code generation's own files for a topic made in moto plan clean, and a pull request is opened. Told that
+    the resource is in another account than the one its provider reaches (a route whose root module's provider
+    lands elsewhere), the gate refuses the plan: a namesake in the wrong account is never adopted."""
     from bot.codegen import CodeGenerator
     from bot.runners.job import imports_of
     from tests.codegen.helpers import detect
@@ -507,10 +513,17 @@ def test_codebuild_flavour_with_the_real_terraform_against_moto(
     env = {**environment(), "AWS_ENDPOINT_URL": aws_endpoint, "AWS_ACCESS_KEY_ID": "testing",
            "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1", "TFSYNC_TERRAFORM": str(terraform),
            "TFSYNC_PLUGIN_DIR": str(find_plugin_dir()), "TFSYNC_ADDRESS": imports[0][0],
-           "TFSYNC_RESOURCE_ID": "r-topic"}
+           "TFSYNC_RESOURCE_ID": "r-topic", "TFSYNC_TARGET_ACCOUNT_ID": target_account}
 
     done, result, _ = run_script(job, extra={k: v for k, v in env.items() if k != "PATH"})
 
+    if target_account == TARGET_ACCOUNT:
+        assert done.returncode == 1 and result is not None and result["step"] == "gate"
+        assert result["error"] == ("the plan imports a resource in account 123456789012, not in 999999999999; "
+                                   "check the provider configuration of .")
+        assert result["verified"] is False and result["pr"] is None and pulls.requests == []
+        assert "tfsync/adopt-r-topic" not in _git(remote, "branch", "--list")
+        return
     assert done.returncode == 0, done.stderr[-3000:]
     assert result is not None and result["verified"] is True and result["changes"] == []
     assert result["plan"] == {"import": 1, "add": 0, "change": 0, "destroy": 0}
@@ -619,8 +632,6 @@ def test_a_folder_linked_into_git_is_refused(tmp_path: Path, remote: Path, run_s
     assert calls == []
 
 
-TARGET_ACCOUNT = "999999999999"
-TARGET_ROLE = f"arn:aws:iam::{TARGET_ACCOUNT}:role/tfsync-member"
 
 
 def _aws_env(aws_endpoint: str) -> dict[str, str]:

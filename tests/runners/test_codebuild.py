@@ -102,8 +102,8 @@ async def test_start_build_carries_only_identifiers_and_the_code_goes_to_the_buc
         "TFSYNC_ADDRESS": "module.app.aws_ssm_parameter.endpoint",
         "TFSYNC_IMPORT_ID": "/app/endpoint",
         "TFSYNC_MODE": "apply",
-        # tfsync's own account: no role to assume, whatever the project sets.
-        "TFSYNC_TARGET_ACCOUNT_ID": "",
+        # tfsync's own account: no role to assume, whatever the project sets; the plan's imports must be in it.
+        "TFSYNC_TARGET_ACCOUNT_ID": record.account_id,
         "TFSYNC_TARGET_ROLE_ARN": "",
     }
     code = "".join(f.content for f in job.files)

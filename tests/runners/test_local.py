@@ -164,7 +164,7 @@ def _tampered(runner: LocalRunner, edit: Callable[[str], str]) -> Iterator[Runne
     class Tampering:
         kind = runner.kind
 
-        def layout(self) -> Any:
+        def layout(self, target: object = None) -> Any:
             return runner.layout()
 
         async def run(self, job: Any, reporter: Any) -> Any:
@@ -248,7 +248,7 @@ class _BrokenRunner:
     kind = "broken"
 
     @contextmanager
-    def layout(self) -> Iterator[Path | None]:
+    def layout(self, target: object = None) -> Iterator[Path | None]:
         yield None
 
     async def run(self, job: Any, reporter: Any) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 from bot.accounts import AccountAccess, AccountTarget
 from bot.config import Secret, Settings
 from bot.runners import AdoptJob, CodeBuildRunner, LocalRunner, RecordingReporter
-from bot.runners.codebuild import OVERRIDE_NAMES
+from bot.runners.codebuild import OVERRIDE_NAMES, ROUTE_OVERRIDES
 
 A, B = "123456789012", "999999999999"
 MEMBER_ROLE = f"arn:aws:iam::{B}:role/tfsync-member"
@@ -133,4 +134,73 @@ async def test_a_build_in_another_account_is_told_the_role_and_the_external_id_s
     codebuild.calls.clear()
     await runner.start(JOB, _access(aws_env).target(A))
     values = {v["name"]: v["value"] for v in codebuild.calls[0]["environmentVariablesOverride"]}
-    assert values["TFSYNC_TARGET_ROLE_ARN"] == values["TFSYNC_TARGET_ACCOUNT_ID"] == ""
+    assert values["TFSYNC_TARGET_ROLE_ARN"] == "" and values["TFSYNC_TARGET_ACCOUNT_ID"] == A
+    assert not any(name in values for _, name in ROUTE_OVERRIDES)
+
+
+def _seed(folder: Path, branch: str) -> Path:
+    folder.mkdir()
+    for args in (["init", "--quiet", "-b", branch],
+                 ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "--allow-empty", "-m", "seed"]):
+        subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True)
+    return folder
+
+
+def _routed(aws_env: dict[str, str], routes: dict[str, Any], **roles: str) -> AccountAccess:
+    return AccountAccess(Settings.from_env({
+        **aws_env, "TFSYNC_ACCOUNT_ID": A, "TFSYNC_ROLE_EXTERNAL_ID": EXTERNAL_ID,
+        "TFSYNC_ACCOUNT_ROLES": json.dumps(roles), "TFSYNC_ACCOUNT_TARGETS": json.dumps(routes),
+    }))
+
+
+async def test_a_local_job_goes_to_its_accounts_repository_branch_and_root_folder(
+    local: LocalRunner, aws_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    member_repo = _seed(tmp_path / "member-infra", "live")
+    access = _routed(aws_env, {B: {"repository": str(member_repo), "base_branch": "live",
+                                   "root_dir": "envs/member"}}, **{B: MEMBER_ROLE})
+    jobs = tmp_path / "jobs"
+    jobs.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(jobs))
+
+    result = await local.run(JOB, RecordingReporter(), target=access.target(B))
+
+    assert result.succeeded, result.error
+    env = _seen(jobs)
+    assert env["TFSYNC_REPOSITORY_URL"] == str(member_repo.resolve())
+    assert (env["TFSYNC_BASE_BRANCH"], env["TFSYNC_ROOT_DIR"]) == ("live", "envs/member")
+    assert env["TFSYNC_TARGET_ACCOUNT_ID"] == B and env["AWS_ACCESS_KEY_ID"] != "testing"
+    assert local.checkout(access.target(A)) == local.checkout(None), "an account with no route keeps the defaults"
+    with local.layout(access.target(B)) as root:
+        assert root is not None and root.parts[-2:] == ("envs", "member")
+
+
+async def test_a_route_with_the_adopters_credentials_assumes_nothing_and_names_the_account(
+    local: LocalRunner, aws_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The root module's provider reaches the account itself: the job keeps tfsync's credentials, no role is assumed
+    for Terraform, and the account still travels, for the gate to check what the plan imports."""
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    route = {"repository": "https://git.example/acme/member.git", "terraform_credentials": "adopter"}
+    target = _routed(aws_env, {B: route}, **{B: MEMBER_ROLE}).target(B)
+    assert target.role_arn == MEMBER_ROLE and target.terraform_role_arn is None
+
+    runner = LocalRunner(local.repository, script=local.script)
+    result = await runner.run(JOB, RecordingReporter(), target=replace(target, route=replace(target.route,
+                                                                                              repository=None)))
+    assert result.succeeded, result.error
+    env = _seen(tmp_path)
+    assert env["AWS_ACCESS_KEY_ID"] == "testing" and env["TFSYNC_TARGET_ACCOUNT_ID"] == B
+
+    s3 = boto3.client("s3", region_name="us-east-1", endpoint_url=aws_env["AWS_ENDPOINT_URL"])
+    s3.create_bucket(Bucket="artifacts-adopter")
+    codebuild = _CodeBuild()
+    builds = CodeBuildRunner(codebuild=codebuild, s3=s3, logs=None, bucket="artifacts-adopter",
+                             project="tfsync-adopter")
+    await builds.start(JOB, target)
+    values = {v["name"]: v["value"] for v in codebuild.calls[0]["environmentVariablesOverride"]}
+    assert values["TFSYNC_TARGET_ROLE_ARN"] == "" and values["TFSYNC_TARGET_ACCOUNT_ID"] == B
+    assert values["TFSYNC_REPOSITORY_URL"] == "https://git.example/acme/member.git"
+    assert "TFSYNC_BASE_BRANCH" not in values and "TFSYNC_ROOT_DIR" not in values, "the project's own stand"
+    listed = s3.list_objects_v2(Bucket="artifacts-adopter").get("Contents", [])
+    assert not any(obj["Key"].endswith("target.json") for obj in listed), "no role, so no external id to carry"

@@ -44,7 +44,7 @@ class RecordingRunner:
     hold: asyncio.Event | None = None
 
     @contextlib.contextmanager
-    def layout(self) -> Iterator[Path | None]:
+    def layout(self, target: object = None) -> Iterator[Path | None]:
         yield None
 
     async def run(self, job: AdoptJob, reporter: JobReporter) -> JobResult:

@@ -61,6 +61,7 @@ locals {
     TFSYNC_MEMBER_ROLE_NAME       = var.member_role_name
     TFSYNC_ROLE_EXTERNAL_ID       = var.role_external_id
     TFSYNC_ACCOUNT_ALIASES        = length(var.account_aliases) == 0 ? null : jsonencode(var.account_aliases)
+    TFSYNC_ACCOUNT_TARGETS        = length(var.account_targets) == 0 ? null : jsonencode(var.account_targets)
   }
   # Settings whose values are secrets: read from the Slack secret's JSON keys, never written to Terraform state.
   bot_secrets = {
@@ -76,12 +77,14 @@ locals {
   # states of non-default workspaces are at <workspace_key_prefix>/<workspace>/<key> (bot/managed.py reads them,
   # so a resource only a workspace manages is never deleted): listed under the prefix, `env:` unless the location
   # ends in ?workspace_key_prefix=<prefix>.
-  state_location_paths = [for location in var.state_locations : split("?", trimprefix(location, "s3://"))[0]]
+  # The states of every account: the shared ones and those account_targets lists per account.
+  all_state_locations  = distinct(concat(var.state_locations, flatten([for target in values(var.account_targets) : target.states])))
+  state_location_paths = [for location in local.all_state_locations : split("?", trimprefix(location, "s3://"))[0]]
   state_refs = [
     for i, path in local.state_location_paths : {
       bucket               = split("/", path)[0]
       path                 = join("/", slice(split("/", path), 1, length(split("/", path))))
-      workspace_key_prefix = try(regex("[?]workspace_key_prefix=([^&]*)$", var.state_locations[i])[0], "env:")
+      workspace_key_prefix = try(regex("[?]workspace_key_prefix=([^&]*)$", local.all_state_locations[i])[0], "env:")
     }
   ]
   state_paths = [for ref in local.state_refs : ref.path == "" || endswith(ref.path, "/") ? "${ref.path}*" : ref.path]
@@ -476,7 +479,7 @@ resource "aws_iam_role_policy" "this" {
     }
 
     precondition {
-      condition     = alltrue([for location in var.state_locations : can(regex("^s3://[a-z0-9][a-z0-9.-]+[a-z0-9](/[^?]*)?([?]workspace_key_prefix=([^/?&]|[^/?&][^?&]*[^/?&])?)?$", location))])
+      condition     = alltrue([for location in local.all_state_locations : can(regex("^s3://[a-z0-9][a-z0-9.-]+[a-z0-9](/[^?]*)?([?]workspace_key_prefix=([^/?&]|[^/?&][^?&]*[^/?&])?)?$", location))])
       error_message = "Each state location must be s3://bucket/key or s3://bucket/prefix/, optionally followed by ?workspace_key_prefix=<prefix> (not starting or ending with /)."
     }
   }

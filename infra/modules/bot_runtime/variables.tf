@@ -268,6 +268,23 @@ variable "account_aliases" {
   default     = {}
 }
 
+variable "account_targets" {
+  description = "TFSYNC_ACCOUNT_TARGETS: account id -> where that account's adoptions go (repository, base_branch, root_dir), its Terraform states (read like state_locations) and how the job's Terraform reaches it (terraform_credentials: member-role or adopter)"
+  type = map(object({
+    repository            = optional(string)
+    base_branch           = optional(string)
+    root_dir              = optional(string)
+    states                = optional(list(string), [])
+    terraform_credentials = optional(string)
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for account, target in var.account_targets : can(regex("^[0-9]{12}$", account)) && contains(["member-role", "adopter"], coalesce(target.terraform_credentials, "member-role"))])
+    error_message = "account_targets must be keyed by 12-digit account ids, and terraform_credentials must be member-role or adopter."
+  }
+}
+
 variable "lease_seconds" {
   description = "TFSYNC_LEASE_SECONDS: how long an adopt or delete may go unrenewed before the sweeper ends it as failed"
   type        = number
