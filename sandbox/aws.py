@@ -85,12 +85,18 @@ def console_access(settings: Settings) -> AccountAccess:
                          purpose="sandbox-console")
 
 
+# The names the sandbox's two accounts go by in Slack (TFSYNC_ACCOUNT_ALIASES), unless it is given others.
+ACCOUNT_ALIASES = {ACCOUNT_ID: "sandbox", OTHER_ACCOUNT_ID: "sandbox-member"}
+
+
 def with_member_role(settings: Settings, enabled: bool) -> Settings:
-    """The settings naming tfsync's own account and, when `enabled`, the member role it assumes in the other."""
+    """The settings naming tfsync's own account, the sandbox's names for its accounts and, when `enabled`, the member
+    role tfsync assumes in the other."""
     roles = dict(settings.account_roles)
     if enabled:
         roles.setdefault(OTHER_ACCOUNT_ID, role_arn(OTHER_ACCOUNT_ID, MEMBER_ROLE_NAME))
-    return replace(settings, account_id=ACCOUNT_ID, account_roles=roles)
+    return replace(settings, account_id=ACCOUNT_ID, account_roles=roles,
+                   account_aliases=settings.account_aliases or ACCOUNT_ALIASES)
 
 
 def provision_member_role(settings: Settings) -> str:

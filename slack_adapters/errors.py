@@ -85,13 +85,11 @@ async def _ephemeral(client: AsyncWebClient, body: dict[str, Any], context: dict
 
 
 async def _conflict_payload(context: dict[str, Any], resource_id: str) -> dict[str, Any]:
-    from slack_adapters.presenters import resource_view
-
     deps = context["services"]
     record = await deps.repo.get(resource_id)
     if record is None:
         return render_not_found(resource_id)
-    return render_conflict(await resource_view(record, deps.users))
+    return render_conflict(await deps.view(record))
 
 
 async def route_error(

@@ -18,7 +18,6 @@ from bot.state.records import ResourceRecord
 from renderers.slack import render_step
 from renderers.slack.viewdata import BuildProgress
 from slack_adapters.posting import PostingQueue
-from slack_adapters.presenters import resource_view
 from slack_adapters.publisher import JobNote, Publisher
 from slack_adapters.users import UserDirectory
 
@@ -88,7 +87,7 @@ class SlackNotifier:
             return  # the step that starts the job is not in the thread yet: its progress waits for it
         phase, detail = current.phases[-1]
         earlier = tuple(f"{p}: {d}" if d else p for p, d in current.phases[:-1])
-        view = await resource_view(record, self.users)
+        view = await self.publisher.view(record)
         payload = render_step(BuildProgress(view, phase, detail, current.job_url, earlier))
         try:
             if current.ts is None:

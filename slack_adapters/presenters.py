@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
 from bot.catalog import CATALOG
 from bot.codegen import CodeGenerator, CodegenError, Target, parse_module_path
@@ -72,11 +73,21 @@ def label(tf_type: str) -> str:
     return entry.label if entry is not None and entry.label else tf_type
 
 
+class AccountNames(Protocol):
+    """What the views need to know of accounts, without any AWS call (AccountAccess in production)."""
+
+    def alias(self, account_id: str) -> str | None: ...
+
+    def known_reachable(self, account_id: str) -> bool | None: ...
+
+
 async def resource_view(
     record: ResourceRecord, users: UserDirectory | None = None, previews: Previews | None = None,
-    *, rules: Sequence[IgnoreRuleRecord] = (),
+    *, rules: Sequence[IgnoreRuleRecord] = (), accounts: AccountNames | None = None,
 ) -> ResourceView:
-    """The renderers' view of a record, with the creator as a Slack mention when the principal maps to a person."""
+    """The renderers' view of a record, with the creator as a Slack mention when the principal maps to a person,
+    and the account by its alias, offering Adopt and Delete only where tfsync has a role (or may have one: an
+    account it cannot judge yet is refused, if at all, when clicked)."""
     actor_user = await users.user_for_principal(record.actor) if users is not None else None
     by_user = user_of_actor(record.status_changed_by)
     rule = next((r for r in rules if r.rule_id == record.ignore_rule_id), None)
@@ -111,6 +122,8 @@ async def resource_view(
         error=record.job_error,
         ignore_rule=describe_rule(rule) if rule else None,
         ignore_until=record.ignore_until,
+        account_alias=(accounts.alias(record.account_id) or "") if accounts is not None else "",
+        reachable=accounts is None or accounts.known_reachable(record.account_id) is not False,
     )
 
 

@@ -39,15 +39,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.state import StateRepository
 from bot.state.channels import ChannelState, ChannelStore, LeaseLost
-from bot.state.records import AuditEntry, ResourceRecord
+from bot.state.records import AuditEntry, IgnoreRuleRecord, ResourceRecord
 from bot.state.status import Status
 from bot.state.tables import ResourceModel
 from renderers.slack import group_burst, render_burst_digest, render_burst_group, render_resource_message, render_step
 from renderers.slack.digest import GROUP_PAGE
 from renderers.slack.resource import age_key, unique
-from renderers.slack.viewdata import BurstGroup, BurstView
+from renderers.slack.viewdata import BurstGroup, BurstView, ResourceView
 from slack_adapters.posting import PostingQueue
-from slack_adapters.presenters import Previews, label, resource_view, step_for
+from slack_adapters.presenters import AccountNames, Previews, label, resource_view, step_for
 from slack_adapters.routing import Router
 from slack_adapters.users import UserDirectory
 
@@ -130,6 +130,7 @@ class Publisher:
         *,
         owner: str,
         previews: Previews | None = None,
+        accounts: AccountNames | None = None,
         burst_threshold: int = 10,
         burst_window: float = 60.0,
         tick: float = TICK_SECONDS,
@@ -143,6 +144,7 @@ class Publisher:
         self.poster = poster
         self.owner = owner
         self.previews = previews or Previews()
+        self.accounts = accounts
         self.burst_threshold = burst_threshold
         self.burst_window = burst_window
         self.tick = tick
@@ -162,6 +164,12 @@ class Publisher:
         self._stopping = False
         # Told of each record once Slack shows it up to its version (the job's progress reply waits for that).
         self.after_show: Callable[[ResourceRecord], Awaitable[None]] | None = None
+
+    async def view(self, record: ResourceRecord, *, preview: bool = False,
+                   rules: Sequence[IgnoreRuleRecord] = ()) -> ResourceView:
+        """A record as its messages show it (the person, the account's alias, the preview when asked for)."""
+        return await resource_view(record, self.users, self.previews if preview else None, rules=rules,
+                                   accounts=self.accounts)
 
     # Running ------------------------------------------------------------------------------------------------------
 
@@ -357,7 +365,7 @@ class Publisher:
         token = new_token()
         await self.repo.annotate(record.resource_id, slack_channel=channel, slack_thread_ts=None,
                                  slack_post_token=token)
-        view = await resource_view(record, self.users, self.previews)
+        view = await self.view(record, preview=True)
         response = await self._send(
             channel, "chat.postMessage", **render_resource_message(view), unfurl_links=False, unfurl_media=False,
             metadata=_metadata(token, record.resource_id),
@@ -411,7 +419,7 @@ class Publisher:
             state = await self.channels.save(channel, self.owner, self.lease_seconds, digest_channel=found[0],
                                              digest_ts=found[1])
             return await self._update_digest(channel, state, records)
-        views = [await resource_view(r, self.users) for r in records]
+        views = [await self.view(r) for r in records]
         payload = render_burst_digest(BurstView(channel, views, int(self.burst_window)))
         response = await self._send(channel, "chat.postMessage", **payload, metadata=_metadata(token, None))
         return await self.channels.save(channel, self.owner, self.lease_seconds, digest_channel=response["channel"],
@@ -429,7 +437,7 @@ class Publisher:
         members = await self._thread_records(state.digest_channel, state.digest_ts)
         fresh = {r.resource_id for r in records}
         everyone = [m for m in members if m.resource_id not in fresh] + list(records)
-        views = [await resource_view(r, self.users) for r in everyone]
+        views = [await self.view(r) for r in everyone]
         payload = render_burst_digest(BurstView(state.digest_channel, views, int(self.burst_window)))
         await self._send(state.digest_channel, "chat.update", ts=state.digest_ts, **payload)
         self._digest_updated[channel] = time.monotonic()
@@ -445,7 +453,7 @@ class Publisher:
         by_id = {r.resource_id: r for r in records}
         for resource_id, ts in (await self._group_posts(channel_id, digest_ts, set(by_id))).items():
             await self._shown_new(by_id.pop(resource_id), channel_id, digest_ts, ts)
-        views = [await resource_view(r, self.users) for r in by_id.values()]
+        views = [await self.view(r) for r in by_id.values()]
         for group in group_burst(BurstView(channel_id, views)):
             ordered = sorted(unique(group.resources), key=age_key)
             pages = [ordered[i : i + GROUP_PAGE] for i in range(0, len(ordered), GROUP_PAGE)]
@@ -506,7 +514,7 @@ class Publisher:
             version=entry.version,
         )
         rules = await self.repo.rules() if at_step.status == Status.IGNORED else ()
-        view = await resource_view(at_step, self.users, self.previews, rules=rules)
+        view = await self.view(at_step, preview=True, rules=rules)
         note = self.notes.get(record.resource_id, JobNote()) if entry.version == record.version else JobNote()
         rule = next((r for r in rules if r.rule_id == at_step.ignore_rule_id), None)
         step = step_for(at_step, view, rule=rule, plan_summary=note.plan_summary, job_url=note.job_url,
@@ -524,11 +532,11 @@ class Publisher:
         ts = message_ts(record)
         assert ts is not None
         rules = await self.repo.rules() if record.status == Status.IGNORED else ()
-        view = await resource_view(record, self.users, self.previews, rules=rules)
+        view = await self.view(record, preview=True, rules=rules)
         if record.slack_thread_ts and ts != record.slack_thread_ts:
             members = [m for m in await self._thread_records(record.slack_channel, record.slack_thread_ts)
                        if message_ts(m) == ts and m.resource_id != record.resource_id]
-            views = [await resource_view(m, self.users) for m in members] + [view]
+            views = [await self.view(m) for m in members] + [view]
             parent = render_burst_group(BurstGroup(record.tf_type, label(record.tf_type), views))[0]
         else:
             parent = render_resource_message(view)

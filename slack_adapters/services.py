@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.decisions import DecisionService
-from bot.state import StateRepository
-from renderers.slack.viewdata import ModuleView
+from bot.state import ResourceRecord, StateRepository
+from bot.state.records import IgnoreRuleRecord
+from renderers.slack.viewdata import ModuleView, ResourceView
 from slack_adapters.client import HomeTabs
 from slack_adapters.notifier import SlackNotifier
 from slack_adapters.presenters import Previews, module_views
@@ -30,6 +32,11 @@ class SlackServices:
     notifier: SlackNotifier
     decisions: DecisionService
     homes: HomeTabs = field(default_factory=HomeTabs)  # the App Home hash per person, for views.publish
+
+    async def view(self, record: ResourceRecord, *, preview: bool = False,
+                   rules: Sequence[IgnoreRuleRecord] = ()) -> ResourceView:
+        """A record as the surfaces show it, as its messages do (the publisher's view)."""
+        return await self.notifier.publisher.view(record, preview=preview, rules=rules)
 
     @property
     def modules(self) -> list[ModuleView]:

@@ -25,7 +25,7 @@ from renderers.slack.viewdata import (
     StatsView,
 )
 from renderers.slack.viewdata import Status as ViewStatus
-from slack_adapters.presenters import activity_view, resource_view, rule_view
+from slack_adapters.presenters import activity_view, rule_view
 from slack_adapters.services import SlackServices
 
 RECENT_RECORDS = 10  # resources whose history feeds "recent activity"
@@ -36,7 +36,7 @@ async def home_view(services: SlackServices) -> dict[str, Any]:
     records = await services.decisions.all_records()
     counts = Counter(ViewStatus(r.status) for r in records)
     open_records = sorted((r for r in records if r.is_open), key=lambda r: r.detected_at)
-    open_views = [await resource_view(r, services.users) for r in open_records[:HOME_OPEN_SHOWN]]
+    open_views = [await services.view(r) for r in open_records[:HOME_OPEN_SHOWN]]
     recent_records = sorted(records, key=lambda r: r.status_changed_at, reverse=True)[:RECENT_RECORDS]
     entries: list[tuple[AuditEntry, ResourceRecord]] = []
     for record in recent_records:
@@ -45,7 +45,7 @@ async def home_view(services: SlackServices) -> dict[str, Any]:
     views = {r.resource_id: v for r, v in zip(open_records, open_views, strict=False)}
     recent = []
     for entry, record in entries[:15]:
-        view = views.get(record.resource_id) or await resource_view(record, services.users)
+        view = views.get(record.resource_id) or await services.view(record)
         views[record.resource_id] = view
         recent.append(activity_view(entry, view))
     rules = await services.repo.rules()
@@ -60,13 +60,13 @@ async def list_message(services: SlackServices, status: Status | None) -> dict[s
         records = await services.repo.open_resources()
     else:
         records = await services.repo.by_status(status.value)
-    views = [await resource_view(r, services.users) for r in records[:100]]
+    views = [await services.view(r) for r in records[:100]]
     return render_list(views, ViewStatus(status.value) if status else None, total=len(records))
 
 
 async def show_message(services: SlackServices, record: ResourceRecord) -> dict[str, Any]:
     rules = await services.repo.rules() if record.status == Status.IGNORED else ()
-    return render_show(await resource_view(record, services.users, services.previews, rules=rules))
+    return render_show(await services.view(record, preview=True, rules=rules))
 
 
 async def rules_message(services: SlackServices) -> dict[str, Any]:
@@ -84,7 +84,7 @@ async def stats_message(services: SlackServices) -> dict[str, Any]:
 
 
 async def adopt_modal(services: SlackServices, record: ResourceRecord) -> dict[str, Any]:
-    view = await resource_view(record, services.users, services.previews)
+    view = await services.view(record, preview=True)
     return render_adopt_modal(AdoptModalView(
         view, services.modules, default_module=services.modules[0].path if services.modules else None,
         tf_name=record.tf_name, record_version=record.version,
@@ -93,11 +93,11 @@ async def adopt_modal(services: SlackServices, record: ResourceRecord) -> dict[s
 
 async def delete_modal(services: SlackServices, record: ResourceRecord, *, allowed: bool) -> dict[str, Any]:
     admins, group = services.users.admin_views()
-    view = await resource_view(record, services.users)
+    view = await services.view(record)
     return render_delete_modal(DeleteModalView(view, allowed, admins, group, record_version=record.version))
 
 
 async def ignore_modal(services: SlackServices, record: ResourceRecord, *, admin: bool) -> dict[str, Any]:
     """The Ignore form; broad scopes and "forever" only for admins (the submission checks again)."""
-    view = await resource_view(record, services.users)
+    view = await services.view(record)
     return render_ignore_modal(IgnoreModalView(view, record_version=record.version, admin=admin))

@@ -30,7 +30,6 @@ from renderers.slack import (
     render_adopt_working,
 )
 from renderers.slack.ids import Block
-from slack_adapters.presenters import resource_view
 from slack_adapters.services import SlackServices
 from slack_adapters.users import slack_actor
 
@@ -82,7 +81,7 @@ async def show_working(
     """The fuller working view, once the adopt started: a courtesy, as the person may have closed the window."""
     if record is None:
         return
-    shown = await resource_view(record, services.users)
+    shown = await services.view(record)
     working = render_adopt_working(shown, tf_address(record, form), modal.record_version)
     try:
         await client.views_update(view_id=view_id, view=working)

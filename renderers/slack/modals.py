@@ -19,7 +19,7 @@ from renderers.slack import limits
 from renderers.slack.blocks import Payload
 from renderers.slack.ids import Action, Block, Callback
 from renderers.slack.metadata import ModalMetadata, encode, is_thread_ts
-from renderers.slack.resource import NAME, label_of, preview_section
+from renderers.slack.resource import NAME, account, label_of, preview_section
 from renderers.slack.text import (
     Mrkdwn,
     code,
@@ -107,7 +107,7 @@ def _working(title: str, text: Mrkdwn, callback: Callback, metadata: ModalMetada
 
 def _intro(resource: ResourceView, verb: str) -> Mrkdwn:
     return Mrkdwn("{} the {} {} in account {}, region {}.").format(
-        verb, esc(label_of(resource), 100), code(resource.display_name, NAME), code(resource.account_id, 60),
+        verb, esc(label_of(resource), 100), code(resource.display_name, NAME), account(resource, 60),
         code(resource.region, 60),
     )
 

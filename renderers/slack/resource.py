@@ -93,10 +93,21 @@ def _result_link(url: str | None, kind: str | None) -> Mrkdwn:
     return link(url, f"View the {noun}") if safe_url(url) else Mrkdwn("")
 
 
+def account(resource: ResourceView, limit: int = 100) -> Mrkdwn:
+    """The account as people know it: its alias beside the number when it has one."""
+    if resource.account_alias:
+        return Mrkdwn("{} ({})").format(esc(resource.account_alias, limit), code(resource.account_id, 40))
+    return code(resource.account_id, 40)
+
+
 def status_line(resource: ResourceView) -> Mrkdwn:
     """One line saying where the resource stands, who put it there and when."""
     r = resource
     emoji = Mrkdwn(status_emoji(r.status) + " ")
+    if r.status is Status.DETECTED and not r.reachable:
+        return emoji + Mrkdwn("*Waiting for a decision*: tfsync has no role in account {}, so it can show and "
+                              "ignore this resource but not adopt or delete it. An admin can add one "
+                              "(`TFSYNC_ACCOUNT_ROLES` or `TFSYNC_MEMBER_ROLE_NAME`).").format(account(r, 60))
     if r.status is Status.DETECTED:
         return emoji + Mrkdwn("*Waiting for a decision*: adopt it into Terraform, delete it, or ignore it.")
     if r.status is Status.ADOPTING:
@@ -137,7 +148,11 @@ def resource_buttons(resource: ResourceView, *, with_console: bool = True) -> li
     a console link for surfaces that do not show the facts."""
     r = resource
     elements: list[Payload] = []
-    if r.status is Status.DETECTED:
+    if not r.reachable:
+        # No role in the account: what touches AWS there is not offered; ignoring touches nothing.
+        if r.status is Status.DETECTED:
+            elements = [bk.button("Ignore", Action.RESOURCE_IGNORE, value=r.short_id)]
+    elif r.status is Status.DETECTED:
         elements = [
             bk.button("Adopt", Action.RESOURCE_ADOPT, value=r.short_id, style="primary"),
             bk.button(
@@ -180,7 +195,7 @@ def fact_fields(resource: ResourceView) -> list[Mrkdwn]:
     fields = [
         Mrkdwn("*Created by*\n{}").format(who(r.actor, r.actor_user_id, ID_TEXT)),
         Mrkdwn("*When*\n{}").format(date(r.event_time)),
-        Mrkdwn("*Account*\n{}").format(code(r.account_id, 100)),
+        Mrkdwn("*Account*\n{}").format(account(r)),
         Mrkdwn("*Region*\n{}").format(code(r.region, 100)),
         Mrkdwn("*Type*\n{}").format(code(r.tf_type, 200)),
         Mrkdwn("*Import ID*\n{}").format(code(r.import_id, ID_TEXT)),
@@ -213,7 +228,7 @@ def fallback_text(resource: ResourceView) -> str:
     r = resource
     return (
         f"New {clip(label_of(r), 60)} {clip(r.display_name, FALLBACK_PART)} in "
-        f"{clip(r.account_id, 40)}/{clip(r.region, 40)} by {clip(r.actor or 'someone', FALLBACK_PART)}: "
+        f"{clip(r.account_label, 80)}/{clip(r.region, 40)} by {clip(r.actor or 'someone', FALLBACK_PART)}: "
         f"{STATUS_WORDS[r.status]}"
     )
 
@@ -416,7 +431,7 @@ def summary_line(resource: ResourceView, *, with_status: bool = True) -> Mrkdwn:
         Mrkdwn("{} {} {} {}").format(
             Mrkdwn(status_emoji(r.status)), code(r.short_id, 70), esc(label_of(r), 60), code(r.display_name, 80)
         ),
-        Mrkdwn("{}/{}").format(code(r.account_id, 40), code(r.region, 40)),
+        Mrkdwn("{}/{}").format(account(r, 40), code(r.region, 40)),
         Mrkdwn("by {}").format(who(r.actor, r.actor_user_id, 80)),
         date(r.event_time, "{date_short} {time}"),
     ]

@@ -74,6 +74,10 @@ class ResourceView:
     # While ignored.
     ignore_rule: str | None = None  # how the rule reads, e.g. "all aws_s3_bucket by alice"
     ignore_until: datetime | None = None
+    # The account as people know it (TFSYNC_ACCOUNT_ALIASES), and whether tfsync has a role there: without one, only
+    # Ignore and the code preview are offered.
+    account_alias: str = ""
+    reachable: bool = True
 
     def __post_init__(self) -> None:
         check_short_id(self.short_id)
@@ -82,6 +86,11 @@ class ResourceView:
     @property
     def display_name(self) -> str:
         return self.name or self.import_id or self.short_id
+
+    @property
+    def account_label(self) -> str:
+        """`prod (111122223333)` when the account has an alias, else its number."""
+        return f"{self.account_alias} ({self.account_id})" if self.account_alias else self.account_id
 
 
 # Thread replies, one view per step.

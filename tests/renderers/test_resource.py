@@ -55,6 +55,13 @@ def bucket(**changes: object) -> ResourceView:
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
+def expected_buttons(resource: ResourceView) -> set[str]:
+    """The decisions a parent message offers: by status, and only Ignore where tfsync has no role."""
+    if not resource.reachable:
+        return {Action.RESOURCE_IGNORE} if resource.status is Status.DETECTED else set()
+    return EXPECTED_BUTTONS[resource.status]
+
+
 EXPECTED_BUTTONS: dict[Status, set[str]] = {
     Status.DETECTED: {Action.RESOURCE_ADOPT, Action.RESOURCE_DELETE, Action.RESOURCE_IGNORE},
     Status.ADOPTING: set(),
@@ -150,7 +157,7 @@ def test_worst_case_parent_stays_within_limits(status: Status) -> None:
 def test_any_resource_renders_a_valid_parent(resource: ResourceView) -> None:
     message = render_resource_message(resource)
     assert_message(message, USER_IDS)
-    assert set(buttons(message)) == EXPECTED_BUTTONS[resource.status]
+    assert set(buttons(message)) == expected_buttons(resource)
     dumped = json.dumps(message, ensure_ascii=False)
     for hostile in HOSTILE_MARKUP:
         assert hostile not in dumped
@@ -241,3 +248,23 @@ def test_an_adoption_whose_worker_stopped_claims_nothing_about_what_it_did() -> 
     text = json.dumps(reply)
     assert "Nothing was committed" not in text and "*Retry*" in text
     assert set(buttons(reply)) == {Action.ADOPTION_RETRY, Action.RESOURCE_ADOPT}
+
+
+def test_the_account_shows_by_its_alias_beside_its_number() -> None:
+    payload = render_resource_message(bucket(account_alias="prod <eu>"))
+    assert_message(payload)
+    text = json.dumps(payload["blocks"])
+    assert "*Account*\\nprod &lt;eu&gt; (`123456789012`)" in text
+    assert "prod &lt;eu&gt; (123456789012)/eu-west-1" in payload["text"]
+
+
+@pytest.mark.parametrize("status", [Status.DETECTED, Status.ADOPT_FAILED, Status.DELETE_FAILED])
+def test_an_account_without_a_role_offers_only_ignore_and_says_why(status: Status) -> None:
+    payload = render_resource_message(bucket(status=status, reachable=False, account_alias="sandbox"))
+    assert_message(payload)
+    assert set(buttons(payload)) == ({Action.RESOURCE_IGNORE} if status is Status.DETECTED else set())
+    if status is Status.DETECTED:
+        text = json.dumps(payload["blocks"])
+        assert "tfsync has no role in account sandbox (`123456789012`)" in text
+        assert "can show and ignore this resource but not adopt or delete it" in text
+        assert "Terraform* (preview)" in text, "the code preview from the event is still offered"

@@ -235,3 +235,20 @@ def test_any_input_renders_valid_surfaces(
     for group in group_burst(burst):
         for page in render_burst_group(group):
             assert_message(page, mentionable)
+
+
+def test_home_and_list_name_accounts_by_alias_and_offer_no_decision_without_a_role() -> None:
+    member = replace(bucket(), short_id="r-member000001", account_id="999999999999", account_alias="payments",
+                     reachable=False)
+    own = replace(bucket(), account_alias="platform")
+    home = render_home(HomeView(counts={Status.DETECTED: 2}, open_resources=[own, member], recent=[],
+                                routing_rules=ROUTING, ignore_rules=IGNORES))
+    listed = render_list([own, member])
+    for payload in (home, listed):
+        text = json.dumps(payload)
+        assert "payments (`999999999999`)" in text and "platform (`123456789012`)" in text
+    assert_view(home, "home", USER_IDS)
+    member_row = [b for b in home["blocks"] if b.get("block_id", "").endswith("r-member000001")]
+    assert member_row and {e["action_id"] for b in member_row for e in b["elements"]} <= {
+        Action.RESOURCE_IGNORE, Action.CONSOLE_OPEN}
+    assert action_ids(home).count(Action.RESOURCE_ADOPT) == 1

@@ -46,6 +46,8 @@ async def test_sigkill_twenty_times_loses_nothing_and_posts_no_second_thread(
         **os.environ, **slack_env, "TFSYNC_QUEUE_URL": queue_url, "TFSYNC_VISIBILITY_TIMEOUT": str(VISIBILITY),
         "TFSYNC_RECEIVE_WAIT_SECONDS": "1", "TFSYNC_SHUTDOWN_SECONDS": "1", "TFSYNC_REPOSITORY_PATH": str(repository),
         "TFSYNC_SLACK_POST_INTERVAL_MS": "300", "TFSYNC_LOG_LEVEL": "WARNING",
+        # The corpus bucket's account: tfsync's own here, so its threads offer Adopt (counted below).
+        "TFSYNC_ACCOUNT_ID": "999999999999",
     }
     bodies = [eventbridge(create_bucket_record(f"killed-{n:02d}", event_id(n, "kills"))) for n in range(CREATIONS)]
     rng = random.Random(12)
