@@ -143,8 +143,21 @@
     renderModal();
   }
 
+  // What the person typed into a view's text inputs, by block and action id: Slack keeps it when the app updates
+  // the same view and the input keeps its block_id and action_id.
+  function typedValues(root, viewId) {
+    const typed = {};
+    root.querySelectorAll(`.overlay-modal [data-testid=modal][data-view-id="${CSS.escape(viewId)}"] .bk-input-block`)
+      .forEach((node) => {
+        const input = node.querySelector("input.bk-input, textarea.bk-input");
+        if (input && node.element) typed[node.dataset.blockId + "\u0000" + node.element.action_id] = input.value;
+      });
+    return typed;
+  }
+
   function renderModal() {
     const root = $("modal-root");
+    const kept = state.modal ? typedValues(root, state.modal.id) : {};
     root.querySelectorAll(".overlay-modal").forEach((n) => n.remove());
     const view = state.modal;
     if (!view || !view.is_open) { state.modal = null; return; }
@@ -195,6 +208,11 @@
     overlay.appendChild(modal);
     overlay.addEventListener("mousedown", (ev) => { if (ev.target === overlay) closeModal(view); });
     root.appendChild(overlay);
+    body.querySelectorAll(".bk-input-block").forEach((node) => {
+      const input = node.querySelector("input.bk-input, textarea.bk-input");
+      const key = node.element ? node.dataset.blockId + "\u0000" + node.element.action_id : null;
+      if (input && key !== null && key in kept) input.value = kept[key];
+    });
     const first = body.querySelector("input.bk-input, textarea.bk-input");
     if (first) first.focus();
   }
