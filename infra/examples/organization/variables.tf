@@ -59,3 +59,45 @@ variable "allow_delete_types" {
   type        = list(string)
   default     = []
 }
+
+variable "adopter_role_arn" {
+  description = "The adopter module's role (examples/complete's tfsync-adopt role), trusted by the member role so adopt jobs run Terraform as it; null when adopt jobs never do (terraform_credentials \"adopter\")"
+  type        = string
+  default     = null
+}
+
+variable "terraform_state_bucket_arns" {
+  description = "Buckets of the Terraform states adopt jobs plan against as the member role (the member role's s3:ListBucket, and a statement in state_bucket_policy_json)"
+  type        = list(string)
+  default     = []
+}
+
+variable "terraform_state_object_arns" {
+  description = "State objects adopt jobs read as the member role (and write with allow_apply); their .tflock objects are lockable"
+  type        = list(string)
+  default     = []
+}
+
+variable "terraform_lock_table_arns" {
+  description = "DynamoDB lock tables of those states (backends with dynamodb_table)"
+  type        = list(string)
+  default     = []
+}
+
+variable "terraform_state_kms_key_arns" {
+  description = "KMS keys the states are encrypted with"
+  type        = list(string)
+  default     = []
+}
+
+variable "terraform_state_role_arns" {
+  description = "Roles of the state's account the member role may assume, for backends with assume_role { role_arn }"
+  type        = list(string)
+  default     = []
+}
+
+variable "allow_apply" {
+  description = "Let adopt jobs write the states as the member role (the adopter's apply-and-push mode)"
+  type        = bool
+  default     = false
+}

@@ -36,17 +36,42 @@ locals {
     "states:GetActivityTask",
     "states:GetExecutionHistory",
   ]
-  # Data reads no statement here grants, denied as well so that a policy attached to the role later cannot grant
-  # them either: item queries and decryption (SecureString parameters, encrypted objects and secrets). No describe
-  # reader or delete executor makes these calls (infra/recorded-calls.json).
+  # Data reads no statement here grants (but kms:Decrypt on the Terraform state's keys), denied as well so that a
+  # policy attached to the role later cannot grant them either: item queries and decryption (SecureString
+  # parameters, encrypted objects and secrets). No describe reader or delete executor makes these calls
+  # (infra/recorded-calls.json).
   ungranted_data_reads = ["dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "kms:Decrypt"]
   # tfsync owns no data in a member account, so the data reads the bot's role denies outside tfsync's own
-  # resources (generated from the catalog) are denied everywhere here.
+  # resources (generated from the catalog) are denied here on every resource but the Terraform state below.
   data_read_actions = sort(distinct(concat(
     local.catalog_data_read_actions,
     local.unused_data_reads,
     local.ungranted_data_reads,
   )))
+
+  # The Terraform state an adopt job running as this role reads and locks, usually in another account: the S3
+  # backend's state objects and their use_lockfile locks, its DynamoDB lock tables and the keys encrypting them.
+  state_lock_object_arns = [for arn in var.terraform_state_object_arns : "${arn}.tflock"]
+  # The data reads among data_read_actions the backend makes, each with the state ARNs it makes it on, by the sid
+  # of the deny that keeps it denied on every other resource.
+  state_data_reads = {
+    DenyObjectReadsOutsideState = {
+      action = "s3:GetObject"
+      arns   = concat(var.terraform_state_object_arns, local.state_lock_object_arns)
+    }
+    DenyItemReadsOutsideLockTables = {
+      action = "dynamodb:GetItem"
+      arns   = var.terraform_lock_table_arns
+    }
+    DenyDecryptOutsideStateKeys = {
+      action = "kms:Decrypt"
+      arns   = var.terraform_state_kms_key_arns
+    }
+  }
+  spared_state_reads        = { for sid, read in local.state_data_reads : sid => read if length(read.arns) > 0 }
+  spared_state_read_actions = [for read in values(local.spared_state_reads) : read.action]
+  # Without state inputs nothing is spared: every data read is denied on every resource.
+  data_reads_denied_everywhere = sort(setsubtract(local.data_read_actions, local.spared_state_read_actions))
 }
 
 ################################################################################
@@ -195,8 +220,8 @@ resource "aws_iam_role" "member" {
 data "aws_iam_policy_document" "member" {
   count = var.create_member_role ? 1 : 0
 
-  #checkov:skip=CKV_AWS_356:Describe/Get/List of the catalog's services and the opt-in deletions must reach resources created by hand, unknown in advance. Describing one for adoption reads what its Terraform code holds: Lambda environment variables and code links (lambda:GetFunction), instance and launch template user data (ec2:DescribeInstanceAttribute, ec2:DescribeLaunchTemplateVersions) and SSM String parameter values (ssm:GetParameter; SecureString values stay encrypted, kms:Decrypt is denied). These data reads the wildcards include are denied below, everywhere: objects, items, secret values, log events and records, executions, task definitions, parameters in bulk or history, command output, layer code and API key values.
-  #checkov:skip=CKV_AWS_111:The only writes are the opt-in delete actions (allow_delete_types, empty by default), whose targets are resources created by hand.
+  #checkov:skip=CKV_AWS_356:Describe/Get/List of the catalog's services and the opt-in deletions must reach resources created by hand, unknown in advance. Describing one for adoption reads what its Terraform code holds: Lambda environment variables and code links (lambda:GetFunction), instance and launch template user data (ec2:DescribeInstanceAttribute, ec2:DescribeLaunchTemplateVersions) and SSM String parameter values (ssm:GetParameter; SecureString values stay encrypted, kms:Decrypt is denied but on the Terraform state's keys). These data reads the wildcards include are denied below on every resource but the Terraform state objects, lock tables and keys named in the inputs: objects, items, secret values, log events and records, executions, task definitions, parameters in bulk or history, command output, layer code and API key values.
+  #checkov:skip=CKV_AWS_111:The only writes on every resource are the opt-in delete actions (allow_delete_types, empty by default), whose targets are resources created by hand; the Terraform state's lock objects and items, its encryption and (with allow_apply) its objects are written on the ARNs named in the inputs only.
   #checkov:skip=CKV_AWS_109:The role manages no permissions unless iam types are opted in to deletion.
   # Describing a detected resource and planning its import: read-only calls of the catalog's services (generated).
   statement {
@@ -215,12 +240,88 @@ data "aws_iam_policy_document" "member" {
     }
   }
 
-  # Get* above would also read data (objects, items, secret values, log events, executions): data_read_actions.
+  # The Terraform state of adopt jobs run as this role (terraform init and plan; apply with allow_apply).
+  dynamic "statement" {
+    for_each = length(var.terraform_state_bucket_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "ListState"
+      actions   = ["s3:ListBucket"]
+      resources = var.terraform_state_bucket_arns
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.terraform_state_object_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "ReadState"
+      actions   = var.allow_apply ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"]
+      resources = var.terraform_state_object_arns
+    }
+  }
+
+  # The S3 backend's native lock (use_lockfile) is an object next to the state.
+  dynamic "statement" {
+    for_each = length(local.state_lock_object_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "LockStateFile"
+      actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+      resources = local.state_lock_object_arns
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.terraform_lock_table_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "LockStateTable"
+      actions   = ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
+      resources = var.terraform_lock_table_arns
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.terraform_state_kms_key_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "StateKeys"
+      actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+      resources = var.terraform_state_kms_key_arns
+    }
+  }
+
+  # A backend with assume_role reads the state as a role of the state's account, which must trust this role.
+  dynamic "statement" {
+    for_each = length(var.terraform_state_role_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "AssumeStateRoles"
+      actions   = ["sts:AssumeRole"]
+      resources = var.terraform_state_role_arns
+    }
+  }
+
+  # Get* above would also read data (objects, items, secret values, log events, executions): data_read_actions are
+  # denied on every resource, but for the reads the Terraform state needs, each denied on every resource but its own
+  # state ARNs (spared_state_reads, empty without state inputs).
   statement {
     sid       = "DenyDataReads"
     effect    = "Deny"
-    actions   = local.data_read_actions
+    actions   = local.data_reads_denied_everywhere
     resources = ["*"]
+  }
+
+  dynamic "statement" {
+    for_each = local.spared_state_reads
+
+    content {
+      sid           = statement.key
+      effect        = "Deny"
+      actions       = [statement.value.action]
+      not_resources = statement.value.arns
+    }
   }
 
   # apigateway:GET reads every API Gateway resource; the API keys' values are data, and tfsync reads none.

@@ -63,3 +63,64 @@ variable "role_permissions_boundary" {
   type        = string
   default     = null
 }
+
+variable "terraform_state_bucket_arns" {
+  description = "ARNs of the buckets holding the Terraform states adopt jobs plan against as this role (s3:ListBucket); a bucket in another account must allow this role in its own policy too"
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.terraform_state_bucket_arns : can(regex("^arn:[a-z-]+:s3:::[A-Za-z0-9._-]{3,255}$", arn))])
+    error_message = "terraform_state_bucket_arns must be S3 bucket ARNs, arn:<partition>:s3:::<bucket>, without a key or wildcards."
+  }
+}
+
+variable "terraform_state_object_arns" {
+  description = "ARNs of the state objects adopt jobs read as this role (s3:GetObject; s3:PutObject too with allow_apply); their <key>.tflock objects (the S3 backend's use_lockfile) are readable, writable and deletable"
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.terraform_state_object_arns : can(regex("^arn:[a-z-]+:s3:::[A-Za-z0-9._-]{3,255}/.+$", arn))])
+    error_message = "terraform_state_object_arns must be S3 object ARNs, arn:<partition>:s3:::<bucket>/<key>, with a bucket name that has no wildcard."
+  }
+}
+
+variable "terraform_lock_table_arns" {
+  description = "ARNs of the DynamoDB lock tables of those states (backends with dynamodb_table): GetItem, PutItem, DeleteItem, DescribeTable"
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.terraform_lock_table_arns : can(regex("^arn:[a-z-]+:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]{3,255}$", arn))])
+    error_message = "terraform_lock_table_arns must be DynamoDB table ARNs, arn:<partition>:dynamodb:<region>:<account>:table/<name>, without wildcards."
+  }
+}
+
+variable "terraform_state_kms_key_arns" {
+  description = "ARNs of the KMS keys the states (and lock tables) are encrypted with: Decrypt, Encrypt, GenerateDataKey, DescribeKey; a key in another account must allow this role in its key policy too"
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.terraform_state_kms_key_arns : can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", arn))])
+    error_message = "terraform_state_kms_key_arns must be KMS key ARNs, arn:<partition>:kms:<region>:<account>:key/<key id> (not aliases, no wildcards)."
+  }
+}
+
+variable "terraform_state_role_arns" {
+  description = "Roles this role may assume (sts:AssumeRole) for backends whose configuration carries assume_role { role_arn }: those roles read the state, and must trust this role"
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.terraform_state_role_arns : can(regex("^arn:[a-z-]+:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    error_message = "terraform_state_role_arns must be IAM role ARNs, arn:<partition>:iam::<account>:role/<name>, without wildcards."
+  }
+}
+
+variable "allow_apply" {
+  description = "Let adopt jobs running as this role write the states (s3:PutObject on terraform_state_object_arns; the adopter's apply-and-push mode); false keeps them to plans"
+  type        = bool
+  default     = false
+}
