@@ -687,3 +687,13 @@ def test_a_target_file_for_another_role_stops_the_job(tmp_path: Path, run_script
     assert done.returncode == 1 and result is not None and result["step"] == "account"
     assert result["error"] == "TFSYNC_TARGET_ROLE_ARN does not match the job's target.json"
     assert calls == []
+
+
+@pytest.mark.parametrize("account", ["12345", "1234567890123", "12345678901a", "$(id)"])
+def test_a_target_account_that_is_not_an_account_id_stops_the_job(tmp_path: Path, run_script: Run,
+                                                                   account: str) -> None:
+    done, result, calls = run_script(_job(tmp_path), extra={"TFSYNC_TARGET_ACCOUNT_ID": account})
+
+    assert done.returncode == 1 and result is not None and result["step"] == "setup"
+    assert result["error"] == "TFSYNC_TARGET_ACCOUNT_ID must be a 12-digit account id"
+    assert calls == []
