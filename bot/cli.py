@@ -86,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
         "SIGTERM or SIGINT after finishing or releasing the messages in flight.",
     )
     worker.add_argument("--create-tables", action="store_true", help="create missing state tables first (sandbox)")
+    sub.add_parser(
+        "health",
+        help="exit 0 when the running bot's heartbeat is fresh and reports no problem (the container health check)",
+        description="Read the heartbeat the running bot rewrites every few seconds; print why it is unhealthy and "
+        "exit 1 when it is missing, stale or reports a problem. Makes no network call.",
+    )
     from bot.codegen.cli import add_parser as add_codegen_parser
 
     add_codegen_parser(sub)
@@ -126,6 +132,12 @@ def main(argv: Sequence[str] | None = None, env: dict[str, str] | None = None, o
             return cmd_classify(args, settings, out, stdin)
         if args.command == "worker":
             return cmd_worker(args, settings)
+        if args.command == "health":
+            from bot.health import check
+
+            healthy, why = check()
+            print(f"{'healthy' if healthy else 'unhealthy'}: {why}", file=out if healthy else sys.stderr)
+            return 0 if healthy else 1
         if args.command is None and default is not None:
             return default(settings, out)
         if args.command == "codegen":
