@@ -31,6 +31,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from bot import metrics
 from bot.accounts import AccountClientFactory, Accounts, AccountTarget
 from bot.catalog import CATALOG
 from bot.catalog.template_input import Clients
@@ -252,13 +253,15 @@ class DecisionService:
         way into the record's account."""
         retry = record.status == Status.ADOPT_FAILED.value
         await self._reachable(record)
-        return await self.repo.transition(
+        adopting = await self.repo.transition(
             record.resource_id, Status.ADOPTING.value, expected_status=require_status(record, ADOPT_FROM, "adopting"),
             expected_version=record.version, actor=actor, reason="adopt retried" if retry else "adopt requested",
             changes={"tf_name": choice.tf_name, "target_module": choice.target_module, "tf_file": None,
                      "job_runner": self.runner.kind, "job_build_id": None, "job_result": None, "job_error": None,
                      **self._lease()},
         )
+        _counted("adopt", "started")
+        return adopting
 
     async def address_in_use(self, record: ResourceRecord, choice: AdoptChoice, *,
                              repository_seconds: float = REPOSITORY_CHECK_SECONDS) -> str | None:
@@ -417,7 +420,7 @@ class DecisionService:
             else f"adopt failed: {result.error}" if not result.succeeded
             else "adopted"
         )
-        return await self.repo.transition(
+        finished = await self.repo.transition(
             record.resource_id, to_status, expected_status=Status.ADOPTING.value, expected_version=record.version,
             actor=actor, reason=reason[:500],
             changes={
@@ -429,6 +432,11 @@ class DecisionService:
                 **_RELEASE,
             },
         )
+        # Counted once the end is recorded: of a local job, a build followed here, or a build's final event.
+        _counted("adopt", "succeeded" if result.succeeded else "failed")
+        if result.gate_refused:
+            metrics.count(metrics.ADOPT_GATE_FAILURES)
+        return finished
 
     async def handle_service_event(self, event: ServiceEvent) -> None:
         """A CodeBuild event from the queue: to the build's follower here, or finishing its record from it."""
@@ -467,12 +475,14 @@ class DecisionService:
         no way into the record's account."""
         retry = record.status == Status.DELETE_FAILED.value
         await self._reachable(record)
-        return await self.repo.transition(
+        deleting = await self.repo.transition(
             record.resource_id, Status.DELETING.value, expected_status=require_status(record, DELETE_FROM, "deleting"),
             expected_version=record.version, actor=actor, reason="delete retried" if retry else "delete requested",
             changes={"job_runner": "delete", "job_build_id": None, "job_result": None, "job_error": None,
                      **self._lease()},
         )
+        _counted("delete", "started")
+        return deleting
 
     async def run_delete(self, record: ResourceRecord, actor: str, *, confirmed: bool) -> ResourceRecord:
         """Delete the resource of a record in `deleting` safely; record deleted or delete_failed."""
@@ -484,12 +494,14 @@ class DecisionService:
             reason = "it no longer existed in AWS"
         except (DeleteRefused, DeleteFailed) as exc:
             reason = error = str(exc)
-        return await self.repo.transition(
+        finished = await self.repo.transition(
             record.resource_id, Status.DELETE_FAILED.value if error else Status.DELETED.value,
             expected_status=Status.DELETING.value, expected_version=record.version, actor=actor, reason=reason[:500],
             changes={"job_runner": "delete", "job_result": "failed" if error else "deleted", "job_error": error,
                      **_RELEASE},
         )
+        _counted("delete", "failed" if error else "succeeded")
+        return finished
 
     # Ignore -------------------------------------------------------------------------------------------------------
 
@@ -507,11 +519,17 @@ class DecisionService:
         now = self.repo.clock()
         until = now + choice.duration if choice.duration is not None else None
         rule = rule_for(record, choice, actor, now, until)
-        ignored = await self.repo.ignore_with_rule(
-            record.resource_id, rule, expected_status=require_status(record, (Status.DETECTED.value,), "ignored"),
-            expected_version=record.version, actor=actor, reason=f"ignored by rule {rule.rule_id}",
-            changes={"ignore_scope": choice.scope.value, "ignore_until": until, "ignore_rule_id": rule.rule_id},
-        )
+        _counted("ignore", "started")
+        try:
+            ignored = await self.repo.ignore_with_rule(
+                record.resource_id, rule, expected_status=require_status(record, (Status.DETECTED.value,), "ignored"),
+                expected_version=record.version, actor=actor, reason=f"ignored by rule {rule.rule_id}",
+                changes={"ignore_scope": choice.scope.value, "ignore_until": until, "ignore_rule_id": rule.rule_id},
+            )
+        except Exception:
+            _counted("ignore", "failed")
+            raise
+        _counted("ignore", "succeeded")
         await self._tell(ignored)
         return ignored
 
@@ -620,6 +638,7 @@ class DecisionService:
             expected_status=record.status, expected_version=record.version, actor="tfsync", reason=reason[:500],
             changes={"job_result": ABANDONED, "job_error": reason, **_RELEASE}, lease_expired_by=now,
         )
+        _counted("adopt" if adopting else "delete", "failed")
         logger.warning("%s was %s, and its worker stopped (lease of %s expired at %s): now %s", record.resource_id,
                        record.status, record.lease_owner or "nobody", record.lease_until, failed.status)
         await self._tell(failed)
@@ -695,6 +714,7 @@ class DecisionService:
             actor="tfsync", reason=f"{type(exc).__name__}: {exc}"[:500],
             changes={"job_result": "failed", "job_error": (str(exc) or type(exc).__name__)[:500], **_RELEASE},
         )
+        _counted("adopt" if to_status == Status.ADOPT_FAILED.value else "delete", "failed")
         await self._tell(failed, error_id=error_id)
 
     async def _tell(self, record: ResourceRecord, *, reply: bool = True, error_id: str | None = None) -> None:
@@ -713,6 +733,11 @@ class DecisionService:
         """Wait for the work still running (tests, and a clean shutdown)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+def _counted(kind: str, outcome: str) -> None:
+    """One decision of `kind` (adopt, delete, ignore) started, succeeded or failed, in tfsync's metrics."""
+    metrics.count(metrics.DECISIONS, Kind=kind, Outcome=outcome)
 
 
 def describe_record(record: ResourceRecord) -> str:

@@ -12,6 +12,7 @@ before posting again.
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from aiohttp import ClientOSError, ServerConnectionError, ServerDisconnectedError
@@ -23,6 +24,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import metrics
 from bot.config import Settings
 from bot.errors import ConfigError
 
@@ -80,8 +82,48 @@ class ConnectionRetries(_Retries):
         return isinstance(error, CONNECTION_ERRORS)
 
 
+# Answers their callers take as a result, not a failure: a person not in Slack, a view changed or closed meanwhile.
+EXPECTED_ANSWERS = frozenset({
+    ("users.lookupByEmail", "users_not_found"), ("views.publish", "hash_conflict"), ("views.update", "not_found"),
+})  # fmt: skip
+
+
+class ErrorCounter(AsyncRetryHandler):
+    """Retries nothing: counts every error answer, retried or not, in tfsync's SlackErrors metric, except the
+    EXPECTED_ANSWERS. First in a client's list, it is asked about every answer before the handlers that retry."""
+
+    def __init__(self) -> None:
+        super().__init__(max_retry_count=sys.maxsize)
+
+    async def _can_retry_async(
+        self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        code = error_code(response, error)
+        if code is not None and (method_of(request), code) not in EXPECTED_ANSWERS:
+            metrics.count(metrics.SLACK_ERRORS, Error=code)
+        return False
+
+
+def error_code(response: HttpResponse | None, error: Exception | None) -> str | None:
+    """What went wrong with an answer, as Slack names it (`ratelimited`, `channel_not_found`), `http_<status>` for a
+    failed answer without a name, the exception's name for a call that got none; None for a good answer."""
+    if error is not None:
+        return type(error).__name__
+    if response is None:
+        return None
+    body = response.body if isinstance(response.body, dict) else {}
+    if response.status_code == 200 and body.get("ok", True) is not False:
+        return None
+    named = body.get("error")
+    if isinstance(named, str) and named:
+        return named
+    return "ratelimited" if response.status_code == 429 else f"http_{response.status_code}"
+
+
 def retry_handlers() -> list[AsyncRetryHandler]:
     return [
+        ErrorCounter(),
         RateLimitRetries(max_retry_count=RATE_LIMIT_RETRIES),
         ServerErrorRetries(max_retry_count=SERVER_ERROR_RETRIES),
         ConnectionRetries(max_retry_count=CONNECTION_RETRIES),

@@ -46,6 +46,7 @@ from renderers.slack import group_burst, render_burst_digest, render_burst_group
 from renderers.slack.digest import GROUP_PAGE
 from renderers.slack.resource import age_key, unique
 from renderers.slack.viewdata import BurstGroup, BurstView, ResourceView
+from slack_adapters.client import ErrorCounter
 from slack_adapters.posting import PostingQueue
 from slack_adapters.presenters import AccountNames, Previews, label, resource_view, step_for
 from slack_adapters.routing import Router
@@ -96,7 +97,8 @@ def posting_client(client: AsyncWebClient, *, rate_limit_retries: int = 4) -> As
     (Slack did nothing then). A 5xx or a dropped connection may come after Slack applied a post, so a blind retry
     could post twice: the publisher decides instead, looking for the post by its token before posting again."""
     return AsyncWebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
-                          retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries)])
+                          retry_handlers=[ErrorCounter(),
+                                          AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries)])
 
 
 def new_token() -> str:

@@ -104,3 +104,13 @@ def create_queue_with_dlq(sqs: Any, name: str, max_receive_count: int) -> tuple[
 def queue_with_dlq(aws_client: Callable[..., Any]) -> tuple[str, str]:
     """(queue URL, dead-letter queue URL): the queue moves a message to the DLQ after MAX_RECEIVE_COUNT receives."""
     return create_queue_with_dlq(aws_client("sqs"), "tfsync-events", MAX_RECEIVE_COUNT)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _silent_metrics() -> Iterator[None]:
+    """The suite's own process records its metrics into an instance that writes nowhere (tests that check the lines
+    install one of their own); processes the tests start write theirs as the bot does."""
+    from bot import metrics
+
+    with metrics.installed(metrics.Metrics(interval=None, sink=lambda line: None)):
+        yield

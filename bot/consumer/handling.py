@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from bot import metrics
 from bot.classify import Classification
 from bot.config import Settings
 from bot.consumer import limits
@@ -58,6 +60,12 @@ def _may_change_state(result: Classification, record: CloudTrailRecord) -> bool:
         or result.reason_code in _RULE_DECIDES
         or is_delete_call(record)
     )
+
+
+def verdict_of(result: Classification) -> str:
+    """The Verdict a classification is counted under: its verdict, with the resources a Terraform state manages
+    told apart from the other ignored ones."""
+    return "managed" if result.verdict == "ignored" and result.reason_code == "managed" else result.verdict
 
 
 class Outcome(Enum):
@@ -184,11 +192,15 @@ class MessageHandler:
         if rules_matter and await self.classifiers.ensure_current():
             results = [(record, self.classifiers.current.classify(record)) for record, _ in results]
         work: _Work = []
+        verdicts: Counter[str] = Counter()
         for record, result in results:
+            verdicts[verdict_of(result)] += 1
             if result.verdict == "error":
                 problems.append(f"{result.source}: {result.reason}")
             elif result.verdict == "detected" or is_delete_call(record):
                 work.append((record, result))
+        for verdict, n in verdicts.items():
+            metrics.count(metrics.DETECTIONS, n, Verdict=verdict)
         return work
 
     async def _store(self, message_id: str, work: _Work, from_log_files: bool, problems: list[str]) -> bool:

@@ -17,12 +17,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from time import monotonic
+from time import monotonic, time
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from bot import aws, memory
+from bot import aws, memory, metrics
 from bot.config import Settings
 from bot.consumer.classifiers import ClassifierSource
 from bot.consumer.handling import MessageHandler, Outcome, ServiceEventHandler
@@ -41,6 +41,9 @@ SQS_BATCH = 10  # the most ReceiveMessage returns and a *Batch call takes
 DELETE_LINGER = 0.02
 # How often the ignore rules (and Terraform states) are re-read and expired ignores are swept.
 REFRESH_SECONDS = 60.0
+# The longest a working consumer goes without a receive coming back, past one long poll: every slot busy for this
+# long means a stuck consumer, not a busy one (messages are handled in seconds; adoptions run elsewhere).
+RECEIVE_SILENCE_SECONDS = 300
 
 
 @dataclass
@@ -80,6 +83,9 @@ class Consumer:
         self.notify_grace = 2.0 * self.settings.visibility_timeout
         store = RecordStore(self.repo, self.notifier, self.stats, self.clock, self.notify_grace)
         self._handler = MessageHandler(self.settings, self.repo, self.s3, self.classifiers, store, self.stats)
+        # When the last receive came back (monotonic), for the heartbeat; the start counts as one.
+        self._started = monotonic()
+        self.last_receive: float | None = None
 
     # The loop -----------------------------------------------------------------------------------------------------
 
@@ -129,11 +135,20 @@ class Consumer:
             MaxNumberOfMessages=count,
             WaitTimeSeconds=self.settings.receive_wait_seconds,
             VisibilityTimeout=self.settings.visibility_timeout,
-            MessageSystemAttributeNames=["ApproximateReceiveCount"],
+            MessageSystemAttributeNames=["ApproximateReceiveCount", "SentTimestamp"],
         )
         messages = response.get("Messages", [])
         self.stats.received += len(messages)
+        self.last_receive = monotonic()
         return messages
+
+    def vitals(self, now: float | None = None) -> str | None:
+        """A problem the health check should report: no receive has come back for far longer than a long poll."""
+        silent = (monotonic() if now is None else now) - (self.last_receive or self._started)
+        limit = RECEIVE_SILENCE_SECONDS + self.settings.receive_wait_seconds
+        if silent > limit:
+            return f"the queue consumer has had no answer from SQS for {silent:.0f} s (more than {limit} s)"
+        return None
 
     def _start(self, message: dict[str, Any]) -> None:
         entry = _InFlight(message, monotonic())
@@ -142,6 +157,9 @@ class Consumer:
 
     async def _process(self, message: dict[str, Any]) -> None:
         receipt = message["ReceiptHandle"]
+        lag = queue_lag(message, time())
+        if lag is not None:
+            metrics.observe(metrics.QUEUE_LAG, lag)
         try:
             try:
                 outcome = await self.handle(message)
@@ -159,9 +177,11 @@ class Consumer:
                     self.stats.deleted += 1
                     self.stats.duplicates += outcome is Outcome.DUPLICATE
             elif outcome is Outcome.MALFORMED:
+                metrics.count(metrics.CONSUMER_ERRORS, Reason="malformed")
                 # Straight back to the queue: it reaches maxReceiveCount, and so the dead-letter queue, sooner.
                 await self._change_visibility([message], 0)
             else:
+                metrics.count(metrics.CONSUMER_ERRORS, Reason="failed")
                 self.stats.failed += 1
         finally:
             self._inflight.pop(receipt, None)
@@ -267,6 +287,16 @@ class Consumer:
     async def reactivate_expired_ignores(self) -> int:
         """Ignored records whose ignore ran out go back to detected; returns how many did."""
         return await reactivate_expired_ignores(self.repo, self.notifier, self.stats, self.clock())
+
+
+def queue_lag(message: dict[str, Any], now: float) -> float | None:
+    """Seconds from SQS's SentTimestamp of a message (milliseconds since the epoch) to `now`, never negative (the
+    clocks of SQS and this host differ a little); None when the message does not carry it."""
+    sent = message.get("Attributes", {}).get("SentTimestamp")
+    try:
+        return max(0.0, now - int(sent) / 1000.0) if sent is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 async def run_worker(settings: Settings, notifier: Notifier | None = None) -> ConsumerStats:

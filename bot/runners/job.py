@@ -169,6 +169,7 @@ class JobResult:
     changes: tuple[PlanChange, ...] = ()  # what kept a plan from being clean
     # Terraform-only settings the gate accepted as the only update of an imported resource ("" when none)
     accepted: str = ""
+    step: str | None = None  # the adopt script's step it ended in ("gate": the clean-plan gate refused the plan)
 
     def plan_summary(self) -> str:
         """The plan's counts, and what the gate accepted as Terraform-only, for the thread."""
@@ -184,6 +185,11 @@ class JobResult:
     @property
     def link(self) -> str | None:
         return self.pr_url or self.commit
+
+    @property
+    def gate_refused(self) -> bool:
+        """Whether the clean-plan gate refused the plan (not exactly the expected imports, or not clean)."""
+        return self.status == "failed" and self.step == "gate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,4 +297,5 @@ def result_from_line(value: Mapping[str, Any], log_location: str | None = None) 
         verified=value.get("verified") is True and status == "succeeded",
         accepted=text("accepted") or "",
         changes=tuple(c for c in map(PlanChange.from_mapping, changes) if c is not None),
+        step=text("step"),
     )

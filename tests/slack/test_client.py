@@ -15,6 +15,7 @@ from sandbox.slack import SlackEmulator
 from slack_adapters.client import (
     SERVER_ERROR_RETRIES,
     ConnectionRetries,
+    ErrorCounter,
     RateLimitRetries,
     ServerErrorRetries,
     method_of,
@@ -99,7 +100,8 @@ def test_the_client_needs_the_bot_token() -> None:
     with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN"):
         slack_client(Settings.from_env({}))
     client = slack_client(Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-1"}))
-    assert [type(h) for h in client.retry_handlers] == [RateLimitRetries, ServerErrorRetries, ConnectionRetries]
+    assert [type(h) for h in client.retry_handlers] == [ErrorCounter, RateLimitRetries, ServerErrorRetries,
+                                                        ConnectionRetries]
 
 
 async def test_home_tabs_are_published_with_the_last_hash(harness: Harness) -> None:
