@@ -38,6 +38,10 @@ ENV_VARS = (
     "TFSYNC_SHUTDOWN_SECONDS",
     "SLACK_BOT_TOKEN",
     "SLACK_APP_TOKEN",
+    "TFSYNC_SLACK_MODE",
+    "SLACK_SIGNING_SECRET",
+    "TFSYNC_HTTP_HOST",
+    "TFSYNC_HTTP_PORT",
     "TFSYNC_RUNNER",
     "TFSYNC_ADOPT_MODE",
     "TFSYNC_REPOSITORY_PATH",
@@ -69,6 +73,8 @@ ENV_VARS = (
 # What a routing rule may match on, besides the channel it sends to.
 ROUTE_KEYS = ("account", "region", "type", "tag")
 RUNNERS = ("local", "codebuild")
+# How Slack reaches the app: over a Socket Mode websocket it opens, or by HTTP requests to its request URL.
+SLACK_MODES = ("socket", "http")
 ADOPT_MODES = ("pr", "apply")
 ENV_PREFIXES = ("AWS_ENDPOINT_URL_",)
 ACCOUNT_ID = re.compile(r"[0-9]{12}")
@@ -382,6 +388,13 @@ class Settings:
 
     slack_bot_token: Secret = _NO_SECRET
     slack_app_token: Secret = _NO_SECRET
+    # How Slack reaches the app: `socket` (Socket Mode, with the app-level token) or `http` (Slack posts to the
+    # request URL; every request's signature is checked with the signing secret, and the app listens on
+    # http_host:http_port, 0 picking a free port).
+    slack_mode: str = "socket"
+    slack_signing_secret: Secret = _NO_SECRET
+    http_host: str = "0.0.0.0"  # noqa: S104 - a container's listener is reached on its own interface
+    http_port: int = 8080
     # The Web API base URL: Slack's, or the sandbox's Slack emulator.
     slack_api_url: str = "https://slack.com/api/"
     # Where resource threads go: the first routing rule that matches a resource, else the default channel.
@@ -438,6 +451,9 @@ class Settings:
         if adopt_mode not in ADOPT_MODES:
             raise ConfigError(f"TFSYNC_ADOPT_MODE must be one of {', '.join(ADOPT_MODES)}, got {adopt_mode!r}")
         repository_path = env.get("TFSYNC_REPOSITORY_PATH", "").strip()
+        slack_mode = (env.get("TFSYNC_SLACK_MODE") or "socket").strip().lower()
+        if slack_mode not in SLACK_MODES:
+            raise ConfigError(f"TFSYNC_SLACK_MODE must be one of {', '.join(SLACK_MODES)}, got {slack_mode!r}")
         return cls(
             aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
             aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
@@ -468,6 +484,10 @@ class Settings:
             lease_seconds=_int(env, "TFSYNC_LEASE_SECONDS", 120),
             slack_bot_token=Secret(env.get("SLACK_BOT_TOKEN", "")),
             slack_app_token=Secret(env.get("SLACK_APP_TOKEN", "")),
+            slack_mode=slack_mode,
+            slack_signing_secret=Secret(env.get("SLACK_SIGNING_SECRET", "").strip()),
+            http_host=(env.get("TFSYNC_HTTP_HOST") or "").strip() or "0.0.0.0",  # noqa: S104 - see the field
+            http_port=_port(env, "TFSYNC_HTTP_PORT", 8080),
             slack_api_url=_api_url(env.get("SLACK_API_URL", "")),
             slack_channel=(env.get("TFSYNC_SLACK_CHANNEL") or "").strip() or None,
             slack_routes=_routes(env.get("TFSYNC_SLACK_ROUTES", "")),

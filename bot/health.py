@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import json
 import logging
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,14 +48,15 @@ def write(path: Path, vitals: Vitals, now: float | None = None) -> None:
     os.replace(partial, path)
 
 
-async def beat(stop: asyncio.Event, vitals: Callable[[], Vitals] = Vitals, *, path: Path = DEFAULT_PATH,
-               every: float = BEAT_SECONDS) -> None:
+async def beat(stop: asyncio.Event, vitals: Callable[[], Vitals | Awaitable[Vitals]] = Vitals, *,
+               path: Path = DEFAULT_PATH, every: float = BEAT_SECONDS) -> None:
     """Rewrite the heartbeat every `every` seconds until `stop` is set, then remove it (a stopped bot is not alive).
     A failing write is logged and retried at the next beat: the health check then says the file went stale."""
     try:
         while not stop.is_set():
             try:
-                await asyncio.to_thread(write, path, vitals())
+                now = vitals()
+                await asyncio.to_thread(write, path, await now if inspect.isawaitable(now) else now)
             except Exception as exc:
                 logger.warning("the heartbeat %s could not be written: %s", path, exc)
             with contextlib.suppress(TimeoutError):

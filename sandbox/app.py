@@ -3,8 +3,9 @@
 Started by `python -m bot` when no Slack tokens are set; the composition root (app.py) hands it tfsync's start.
 It runs, in one process and one event loop:
 embedded AWS (moto, provisioned as infra/ would), the Slack emulator with a small workspace, a git repository with
-an example Terraform layout, tfsync itself (queue consumer + Slack app over Socket Mode, exactly as in production,
-adopting with the local runner), and the page with its JSON API.
+an example Terraform layout, tfsync itself (queue consumer + Slack app, exactly as in production, adopting with the
+local runner), and the page with its JSON API. The Slack app is reached over Socket Mode, or with TFSYNC_SLACK_MODE=http
+by the emulator posting signed requests to tfsync's own HTTP port (TFSYNC_HTTP_PORT; 0 picks a free one).
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ CHANNELS = (
 )
 TARGET_MODULES = (".", "module.storage", "module.compute")
 STOP_SECONDS = 5.0
+# Where tfsync takes Slack's requests in HTTP mode (slack_adapters/http_mode.py): the emulator's request URL.
+EVENTS_PATH = "/slack/events"
 # Per-request lines from the embedded servers and libraries drown tfsync's own logs.
 QUIET_LOGGERS = ("werkzeug", "botocore.credentials", "pynamodb.settings")
 
@@ -166,6 +169,11 @@ class Sandbox:
             target_modules=settings.target_modules or TARGET_MODULES,
             slack_post_interval_ms=min(settings.slack_post_interval_ms, 250),
         )
+        http = settings.slack_mode == "http"
+        if http:
+            # Slack's side of HTTP mode is the emulator's: its signing secret, and tfsync's port as its request URL.
+            settings = replace(settings, slack_signing_secret=Secret(emulator.signing_secret), http_host=self.host,
+                               http_port=settings.http_port or _free_port(self.host))
         clickops = ClickOps(settings, provisioned.queue_url)
 
         ctx = SandboxContext(emulator=emulator, clickops=clickops, repository=repository,
@@ -177,7 +185,10 @@ class Sandbox:
         url = f"http://{self.host}:{self.port}"
 
         self._tasks.append(await self.start_tfsync(settings, self._stop))
-        await emulator.wait_connected(10)
+        if http:
+            await emulator.use_request_url(f"http://{self.host}:{settings.http_port}{EVENTS_PATH}")
+        else:
+            await emulator.wait_connected(10)
         logger.info("Terraform repository: %s (git log --all to see adopt commits)", repository)
         self.running = Running(settings, url, emulator, clickops, repository, provisioned)
         return self.running
@@ -216,6 +227,13 @@ class Sandbox:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
+
+
+def _free_port(host: str) -> int:
+    """A port nothing listens on now, for tfsync's HTTP server in the sandbox."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -1,4 +1,8 @@
-"""SlackEmulator: one aiohttp server with Slack's Web API, Socket Mode and response URLs, plus a person to act."""
+"""SlackEmulator: one aiohttp server with Slack's Web API, Socket Mode and response URLs, plus a person to act.
+
+What a person does reaches the app the way the app is set up to hear it: over its Socket Mode connection, or, once a
+request URL is saved (`use_request_url`), as signed HTTP requests to it; either way the app's ack is applied alike.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +18,10 @@ from aiohttp import web
 from slack_sdk.web.async_client import AsyncWebClient
 
 from sandbox.slack import payloads
+from sandbox.slack.delivery import Ack, Envelope
 from sandbox.slack.faults import Fault, Faults
-from sandbox.slack.socket_mode import Ack, Envelope, SocketMode
+from sandbox.slack.request_url import RequestUrl
+from sandbox.slack.socket_mode import SocketMode
 from sandbox.slack.validation import message_block_problems, view_problems
 from sandbox.slack.web_api import MAX_MODAL_STACK, ApiCall, WebApi
 from sandbox.slack.workspace import Ephemeral, Message, ResponseUrl, Trigger, User, View, Workspace
@@ -43,7 +49,8 @@ class UnknownCommand(ValueError):
 
 
 class SlackEmulator:
-    """Slack for tests and the sandbox: start it, point an AsyncWebClient at `api_url`, connect over Socket Mode.
+    """Slack for tests and the sandbox: start it, point an AsyncWebClient at `api_url`, connect over Socket Mode or
+    save the app's request URL (HTTP request mode, signed with `signing_secret`).
 
     Everything it stores is plain data on `workspace`; the helpers below read it and act as a person would.
     """
@@ -59,8 +66,12 @@ class SlackEmulator:
         self.app_token = "xapp-1-" + secrets.token_hex(12)
         # The legacy verification token every payload carries; Socket Mode apps ignore it, but Slack sends it.
         self.verification_token = secrets.token_hex(12)
+        # The app's signing secret: Slack signs every request it sends to the app's request URL with it.
+        self.signing_secret = secrets.token_hex(16)
         self._listeners: list[ChangeListener] = []
         self.socket = SocketMode(self.workspace.app_id, self._apply_ack)
+        self.http = RequestUrl(self._apply_ack, signing_secret=self.signing_secret,
+                               verification_token=self.verification_token)
         self.api = WebApi(
             self.workspace, bot_token=self.bot_token, app_token=self.app_token,
             verification_token=self.verification_token, open_socket_url=self._open_socket_url,
@@ -95,6 +106,7 @@ class SlackEmulator:
         if self._runner is None:
             return
         await self.socket.close_all()
+        await self.http.close()
         await self._runner.cleanup()
         self._runner = None
 
@@ -176,7 +188,21 @@ class SlackEmulator:
 
     @property
     def envelopes(self) -> list[Envelope]:
-        return list(self.socket.envelopes.values())
+        """Everything sent to the app, over Socket Mode or to its request URL, oldest first."""
+        sent = [*self.socket.envelopes.values(), *self.http.envelopes.values()]
+        return sorted(sent, key=lambda envelope: envelope.sent_at)
+
+    @property
+    def request_url(self) -> str | None:
+        """The app's request URL, when it has one saved: deliveries go there, signed, instead of over Socket Mode."""
+        return self.http.url
+
+    async def use_request_url(self, url: str | None, *, verify: bool = True) -> None:
+        """Save the app's request URL (for events, interactivity, options and commands alike), or None to go back to
+        Socket Mode. Slack first sends the URL a url_verification challenge (`verify`); ValueError if unanswered."""
+        if url is not None and verify:
+            await self.http.verify(url)
+        self.http.url = url
 
     def on_change(self, listener: ChangeListener) -> None:
         """Call `listener(kind, data)` on every change people would see (messages, ephemerals, views)."""
@@ -245,8 +271,10 @@ class SlackEmulator:
     # --- acting as a person -----------------------------------------------------------------------------------
 
     async def push(self, kind: str, payload: dict[str, Any], *, accepts_response_payload: bool = False) -> Envelope:
-        """Send any envelope (events_api, interactive, slash_commands) to the app."""
-        return await self.socket.push(kind, payload, accepts_response_payload=accepts_response_payload)
+        """Send any envelope (events_api, interactive, slash_commands) to the app: to its request URL when it has one,
+        else over Socket Mode."""
+        transport = self.http if self.http.url is not None else self.socket
+        return await transport.push(kind, payload, accepts_response_payload=accepts_response_payload)
 
     def _new_trigger(self, user: User, view_id: str | None = None) -> str:
         trigger_id = f"{int(time.time())}.{secrets.randbelow(10**10)}.{secrets.token_hex(16)}"

@@ -8,80 +8,28 @@ import itertools
 import json
 import logging
 import secrets
-import time
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from sandbox.slack.delivery import AckHandler, Deliveries, Envelope
 
 logger = logging.getLogger(__name__)
 
 # Slack's own limit on concurrent Socket Mode connections per app.
 MAX_CONNECTIONS = 10
-# Slack shows the person an error when an interaction is not acknowledged within three seconds.
-ACK_DEADLINE_SECONDS = 3.0
 
 
-@dataclass
-class Ack:
-    """What the app answered an envelope with; `payload` is None for a bare `ack()`."""
-
-    envelope_id: str
-    payload: dict[str, Any] | None
-    seconds: float
-    # Set when the emulator could not apply the answer (a response_action Slack would refuse, for instance).
-    problem: str | None = None
-
-
-@dataclass
-class Envelope:
-    """One Socket Mode envelope sent to the app, and its ack once it arrives."""
-
-    envelope_id: str
-    type: str
-    payload: dict[str, Any]
-    accepts_response_payload: bool
-    sent_at: float = field(default_factory=time.monotonic)
-    future: asyncio.Future[Ack] | None = None
-
-    def to_wire(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "envelope_id": self.envelope_id,
-            "payload": self.payload,
-            "type": self.type,
-            "accepts_response_payload": self.accepts_response_payload,
-        }
-        if self.type == "events_api":
-            data["retry_attempt"] = 0
-            data["retry_reason"] = ""
-        return data
-
-    @property
-    def ack(self) -> Ack | None:
-        if self.future is not None and self.future.done() and not self.future.cancelled():
-            return self.future.result()
-        return None
-
-    async def wait_ack(self, seconds: float = ACK_DEADLINE_SECONDS) -> Ack:
-        """The ack, waiting at most `seconds` (Slack's three by default); TimeoutError otherwise."""
-        assert self.future is not None
-        async with asyncio.timeout(seconds):
-            return await asyncio.shield(self.future)
-
-
-class SocketMode:
+class SocketMode(Deliveries):
     """The websocket side: tickets from apps.connections.open, live connections, envelopes and their acks."""
 
-    def __init__(self, app_id: str, on_ack: Callable[[Envelope, Ack], str | None]) -> None:
+    def __init__(self, app_id: str, on_ack: AckHandler) -> None:
+        super().__init__(on_ack)
         self.app_id = app_id
-        self._on_ack = on_ack
         self._tickets: set[str] = set()
         self._connections: list[web.WebSocketResponse] = []
         self._round_robin = itertools.count()
         self._connected = asyncio.Event()
-        self.envelopes: dict[str, Envelope] = {}
         self.stray_acks: list[dict[str, Any]] = []
         self.connections_opened = 0
 
@@ -136,24 +84,18 @@ class SocketMode:
         except ValueError:
             logger.warning("slack emulator: the app sent a frame that is not JSON: %.80s", raw)
             return
-        envelope = self.envelopes.get(data.get("envelope_id", "")) if isinstance(data, dict) else None
-        if envelope is None or envelope.future is None or envelope.future.done():
+        envelope = self.pending(str(data.get("envelope_id", ""))) if isinstance(data, dict) else None
+        if envelope is None:
             self.stray_acks.append(data if isinstance(data, dict) else {"raw": raw})
             return
         payload = data.get("payload")
-        ack = Ack(envelope_id=envelope.envelope_id, payload=payload if isinstance(payload, dict) else None,
-                  seconds=time.monotonic() - envelope.sent_at)
-        ack.problem = self._on_ack(envelope, ack)
-        envelope.future.set_result(ack)
+        self.acknowledge(envelope, payload if isinstance(payload, dict) else None)
 
     async def push(self, kind: str, payload: dict[str, Any], *, accepts_response_payload: bool) -> Envelope:
         """Send one envelope to one of the app's connections (round robin, as Slack spreads them)."""
         if not self._connections:
             raise RuntimeError("no Socket Mode connection: is the app's handler started?")
-        envelope = Envelope(envelope_id=str(uuid.uuid4()), type=kind, payload=payload,
-                            accepts_response_payload=accepts_response_payload,
-                            future=asyncio.get_running_loop().create_future())
-        self.envelopes[envelope.envelope_id] = envelope
+        envelope = self.new_envelope(kind, payload, accepts_response_payload=accepts_response_payload)
         ws = self._connections[next(self._round_robin) % len(self._connections)]
         await ws.send_json(envelope.to_wire())
         return envelope

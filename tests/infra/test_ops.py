@@ -102,3 +102,41 @@ def test_restart_starts_a_new_deployment(
     (after,) = [d["id"] for d in service["deployments"] if d["status"] == "PRIMARY"]
     assert after != before
     assert f"new deployment {after} of tfsync-bot" in capsys.readouterr().out
+
+
+SIGNING_SECRET = "8f14e45fceea167a5a36dedd4bea2543"
+
+
+def test_http_mode_puts_the_signing_secret_where_the_http_task_reads_it(secrets: tuple[Any, str, str]) -> None:
+    client, slack, repository = secrets
+    tokens = {"SLACK_BOT_TOKEN": TOKENS["SLACK_BOT_TOKEN"], "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+              "REPOSITORY_TOKEN": TOKENS["REPOSITORY_TOKEN"]}
+    code = ops.main([*_argv(slack, repository), "--slack-mode", "http", "--from-stdin"],
+                    stdin=io.StringIO(json.dumps(tokens)))
+    assert code == 0
+    assert json.loads(client.get_secret_value(SecretId=slack)["SecretString"]) == {
+        "SLACK_BOT_TOKEN": TOKENS["SLACK_BOT_TOKEN"], "SLACK_SIGNING_SECRET": SIGNING_SECRET}
+
+    prompts: list[str] = []
+    answers = iter([TOKENS["SLACK_BOT_TOKEN"], TOKENS["REPOSITORY_TOKEN"], SIGNING_SECRET])
+
+    def ask(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(answers)
+
+    assert ops.main([*_argv(slack, repository), "--slack-mode", "http"], ask=ask) == 0
+    assert prompts[-1] == "Slack signing secret: " and not any("xapp" in p for p in prompts)
+
+
+@pytest.mark.parametrize("secret", ["", "not-a-signing-secret", SIGNING_SECRET.upper(), TOKENS["SLACK_APP_TOKEN"]])
+def test_http_mode_refuses_what_is_not_a_signing_secret(secrets: tuple[Any, str, str], secret: str,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    client, slack, repository = secrets
+    tokens = {**TOKENS, "SLACK_SIGNING_SECRET": secret}
+    code = ops.main([*_argv(slack, repository), "--slack-mode", "http", "--from-stdin"],
+                    stdin=io.StringIO(json.dumps(tokens)))
+    assert code == 2
+    assert "VersionIdsToStages" not in client.describe_secret(SecretId=slack)
+    printed = capsys.readouterr()
+    assert "SLACK_SIGNING_SECRET must be the app's signing secret" in printed.err
+    assert not secret or secret not in printed.out + printed.err

@@ -1,18 +1,29 @@
-"""The Slack app manifest: Socket Mode, /tfsync, the Home tab, interactivity, and exactly the scopes tfsync needs."""
+"""The Slack app manifests, Socket Mode (manifest.yml) and HTTP mode (manifest-http.yml): the same app, /tfsync, the
+Home tab, interactivity, exactly the scopes tfsync needs, and exactly what the registered listeners handle."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
+from handlers import register_all
+from slack_adapters.http_mode import EVENTS_PATH
 from tests.conftest import ROOT
 from tests.infra.hcl import INFRA
 from tests.paths import SLACK_SPEC as SPEC
 
 MANIFEST = INFRA / "slack" / "manifest.yml"
+HTTP_MANIFEST = INFRA / "slack" / "manifest-http.yml"
+MANIFESTS = {"socket": MANIFEST, "http": HTTP_MANIFEST}
+# The Request URL in HTTP mode, until the deployed API Gateway endpoint (http_api's request_url) replaces its host.
+REQUEST_URL = "https://<your-api-gateway-endpoint>" + EVENTS_PATH
 # The Web API methods the Slack surfaces call; any other method found in the code is added to these.
 CALLED = {
     "auth.test",
@@ -35,8 +46,36 @@ MODERN_SCOPE = {"chat:write:bot": "chat:write", "chat:write:user": "chat:write"}
 CODE_DIRS = ("bot", "handlers", "renderers", "slack_adapters")
 
 
-def _manifest() -> dict[str, Any]:
-    return yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+def _manifest(path: Path = MANIFEST) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+class _Registrations:
+    """Stands in for the Bolt app in handlers.register_all: records what each listener is registered for."""
+
+    KINDS = ("action", "options", "view", "command", "event", "shortcut", "message")
+
+    def __init__(self) -> None:
+        self.seen: dict[str, set[str]] = defaultdict(set)
+
+    def middleware(self, middleware: Any) -> Any:
+        return middleware
+
+    def __getattr__(self, kind: str) -> Callable[..., Callable[[Any], Any]]:
+        if kind not in self.KINDS:
+            raise AttributeError(kind)
+
+        def register(constraint: Any, *args: Any, **kwargs: Any) -> Callable[[Any], Any]:
+            self.seen[kind].add(constraint if isinstance(constraint, str) else repr(constraint))
+            return lambda listener: listener
+
+        return register
+
+
+def _registered() -> dict[str, set[str]]:
+    registrations = _Registrations()
+    register_all(registrations, services=None)  # type: ignore[arg-type]
+    return registrations.seen
 
 
 def _spec_scopes() -> dict[str, set[str]]:
@@ -73,6 +112,7 @@ def test_socket_mode_command_home_tab_and_interactivity() -> None:
     assert settings["socket_mode_enabled"] is True
     assert settings["interactivity"]["is_enabled"] is True
     assert "request_url" not in settings["interactivity"]
+    assert "message_menu_options_url" not in settings["interactivity"]
     assert "request_url" not in settings.get("event_subscriptions", {})
     assert "app_home_opened" in settings["event_subscriptions"]["bot_events"]
     features = manifest["features"]
@@ -84,10 +124,64 @@ def test_socket_mode_command_home_tab_and_interactivity() -> None:
     assert len(manifest["display_information"]["name"]) <= 35
 
 
-def test_bot_scopes_are_exactly_what_the_called_methods_require() -> None:
+def test_http_mode_sends_everything_to_the_one_request_url() -> None:
+    manifest = _manifest(HTTP_MANIFEST)
+    settings = manifest["settings"]
+    assert settings["socket_mode_enabled"] is False
+    assert settings["event_subscriptions"]["request_url"] == REQUEST_URL
+    assert settings["interactivity"]["is_enabled"] is True
+    assert settings["interactivity"]["request_url"] == REQUEST_URL
+    assert settings["interactivity"]["message_menu_options_url"] == REQUEST_URL
+    assert [command["url"] for command in manifest["features"]["slash_commands"]] == [REQUEST_URL]
+    # The placeholder is the only host named, so nothing is left pointing elsewhere once it is replaced.
+    hosts = set(re.findall(r"https://[^/\s]+", HTTP_MANIFEST.read_text(encoding="utf-8")))
+    assert hosts <= {"https://<your-api-gateway-endpoint>", "https://api.slack.com"}
+
+
+def _without_transport(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest without what differs by how Slack reaches the app: URLs and the Socket Mode switch."""
+    settings = dict(manifest["settings"])
+    settings.pop("socket_mode_enabled")
+    settings["event_subscriptions"] = {k: v for k, v in settings["event_subscriptions"].items() if k != "request_url"}
+    settings["interactivity"] = {k: v for k, v in settings["interactivity"].items()
+                                 if k not in ("request_url", "message_menu_options_url")}
+    features = dict(manifest["features"])
+    features["slash_commands"] = [{k: v for k, v in c.items() if k != "url"} for c in features["slash_commands"]]
+    return {**manifest, "settings": settings, "features": features}
+
+
+def test_both_manifests_are_the_same_app() -> None:
+    assert _without_transport(_manifest(HTTP_MANIFEST)) == _without_transport(_manifest())
+
+
+@pytest.mark.parametrize("mode", MANIFESTS)
+def test_the_manifest_declares_exactly_what_the_listeners_handle(mode: str) -> None:
+    manifest = _manifest(MANIFESTS[mode])
+    registered = _registered()
+    assert set(registered) <= {"action", "options", "view", "command", "event"}, "a listener kind no test covers"
+    # Slack sends the app only the commands and events its manifest declares; each has a listener, and back.
+    assert {c["command"] for c in manifest["features"]["slash_commands"]} == registered["command"]
+    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == registered["event"]
+    # Buttons, modals and selects need interactivity; options need the options load URL over HTTP.
+    interactivity = manifest["settings"]["interactivity"]
+    assert interactivity["is_enabled"] is bool(registered["action"] | registered["view"] | registered["options"])
+    if mode == "http":
+        assert ("message_menu_options_url" in interactivity) is bool(registered["options"])
+        assert interactivity.get("request_url") and manifest["settings"]["event_subscriptions"].get("request_url")
+
+
+def test_the_registrations_are_found() -> None:
+    """The stand-in sees the listeners register_all adds (a listener moved elsewhere would escape the checks)."""
+    registered = _registered()
+    assert registered["command"] == {"/tfsync"} and registered["event"] == {"app_home_opened"}
+    assert "tfsync-resource-adopt" in registered["action"] and registered["options"] and registered["view"]
+
+
+@pytest.mark.parametrize("mode", MANIFESTS)
+def test_bot_scopes_are_exactly_what_the_called_methods_require(mode: str) -> None:
     spec = _spec_scopes()
     called = _called(spec)
-    granted = set(_manifest()["oauth_config"]["scopes"]["bot"])
+    granted = set(_manifest(MANIFESTS[mode])["oauth_config"]["scopes"]["bot"])
     needed: set[str] = {"commands"}  # the /tfsync command
     for method in sorted(called):
         if method in OUTSIDE_SPEC:
@@ -101,4 +195,4 @@ def test_bot_scopes_are_exactly_what_the_called_methods_require() -> None:
     if "users:read.email" in granted:
         needed.add("users:read")
     assert granted == needed, f"scopes no called method needs: {sorted(granted - needed)}"
-    assert "user" not in _manifest()["oauth_config"]["scopes"]
+    assert "user" not in _manifest(MANIFESTS[mode])["oauth_config"]["scopes"]

@@ -1,4 +1,5 @@
-"""The real tfsync Slack app over a real Socket Mode connection to the Slack emulator, with state in moto."""
+"""The real tfsync Slack app over a real Socket Mode connection to the Slack emulator, with state in moto; or, with the
+`http_` fixtures, in HTTP mode: the emulator posts signed requests to the app's own HTTP server."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
 
-from app import build_app, build_services
+from app import build_app, build_services, connect_slack
 from bot import aws
 from bot.classify import Resource
 from bot.config import Settings
@@ -24,6 +25,7 @@ from bot.notifier import RecordChange
 from bot.runners import AdoptJob, JobReporter, JobResult
 from bot.state import Detection, ResourceRecord, StateRepository
 from sandbox.slack import SlackEmulator, Workspace
+from slack_adapters.http_mode import EVENTS_PATH, SlackHttpServer
 from slack_adapters.services import SlackServices
 from tests.faults import DelayingProxy
 
@@ -79,6 +81,8 @@ class Harness:
     remover: RecordingRemover
     channel: str  # the default channel's id
     settings: Settings
+    app: AsyncApp
+    server: SlackHttpServer | None = None  # in HTTP mode: the app's HTTP server, which the emulator posts to
 
     async def detect(self, name: str, *, tf_type: str = "aws_s3_bucket", actor: str | None = None,
                      loses_data: bool = False, tags: dict[str, str] | None = None,
@@ -144,22 +148,36 @@ def slack_env(state_env: dict[str, str], emulator: SlackEmulator) -> dict[str, s
     }
 
 
+@pytest.fixture
+def http_env(slack_env: dict[str, str], emulator: SlackEmulator) -> dict[str, str]:
+    """slack_env for HTTP mode: the app's signing secret instead of the app-level token, and the app's HTTP server on
+    a free local port."""
+    env = {key: value for key, value in slack_env.items() if key != "SLACK_APP_TOKEN"}
+    return {**env, "TFSYNC_SLACK_MODE": "http", "SLACK_SIGNING_SECRET": emulator.signing_secret,
+            "TFSYNC_HTTP_HOST": "127.0.0.1", "TFSYNC_HTTP_PORT": "0"}
+
+
 @contextlib.asynccontextmanager
 async def running(env: dict[str, str], emulator: SlackEmulator) -> AsyncIterator[Harness]:
+    """The app as production wires it, reached the way TFSYNC_SLACK_MODE says: over Socket Mode, or by the emulator
+    posting to its request URL (saved, and so verified, once the server listens)."""
     settings = Settings.from_env(env)
     repo = StateRepository(settings)
     runner, remover = RecordingRunner(repo), RecordingRemover(repo)
     services = build_services(settings, repo, runner=runner, remover=remover)
     app = build_app(services)
-    handler = AsyncSocketModeHandler(app, settings.slack_app_token.reveal())
-    await handler.connect_async()
+    slack = await connect_slack(app, settings)
     try:
-        await emulator.wait_connected(5)
-        yield Harness(emulator, services, repo, runner, remover, emulator.workspace.channel("infra").id, settings)
+        if slack.http is not None:
+            await emulator.use_request_url(slack.http.url + EVENTS_PATH)
+        else:
+            await emulator.wait_connected(5)
+        yield Harness(emulator, services, repo, runner, remover, emulator.workspace.channel("infra").id, settings,
+                      app, slack.http)
         await services.decisions.drain()
         await services.notifier.close()
     finally:
-        await handler.close_async()
+        await slack.close()
 
 
 @pytest.fixture
@@ -177,16 +195,40 @@ def slow_dynamodb(aws_endpoint: str) -> Iterator[DelayingProxy]:
 
 
 @pytest.fixture
-async def slow_harness(
-    slack_env: dict[str, str], emulator: SlackEmulator, slow_dynamodb: DelayingProxy,
-) -> AsyncIterator[Harness]:
-    """The harness with its DynamoDB behind `slow_dynamodb` (no delay until a test sets one); what the test held
-    back is let go when it ends, so the work it started finishes before the app stops."""
-    async with running({**slack_env, "AWS_ENDPOINT_URL_DYNAMODB": slow_dynamodb.url}, emulator) as h:
+async def http_harness(http_env: dict[str, str], emulator: SlackEmulator) -> AsyncIterator[Harness]:
+    """The harness in HTTP mode."""
+    logging.getLogger("tfsync.bolt").setLevel(logging.INFO)
+    async with running(http_env, emulator) as h:
+        yield h
+
+
+@contextlib.asynccontextmanager
+async def running_slow(env: dict[str, str], emulator: SlackEmulator, proxy: DelayingProxy) -> AsyncIterator[Harness]:
+    """`running` with DynamoDB behind `proxy`; what the test held back is let go when it ends, so the work it started
+    finishes before the app stops."""
+    async with running({**env, "AWS_ENDPOINT_URL_DYNAMODB": proxy.url}, emulator) as h:
         try:
             yield h
         finally:
-            slow_dynamodb.release()
+            proxy.release()
+
+
+@pytest.fixture
+async def slow_harness(
+    slack_env: dict[str, str], emulator: SlackEmulator, slow_dynamodb: DelayingProxy,
+) -> AsyncIterator[Harness]:
+    """The harness with its DynamoDB behind `slow_dynamodb` (no delay until a test sets one)."""
+    async with running_slow(slack_env, emulator, slow_dynamodb) as h:
+        yield h
+
+
+@pytest.fixture
+async def slow_http_harness(
+    http_env: dict[str, str], emulator: SlackEmulator, slow_dynamodb: DelayingProxy,
+) -> AsyncIterator[Harness]:
+    """The HTTP mode harness with its DynamoDB behind `slow_dynamodb` (no delay until a test sets one)."""
+    async with running_slow(http_env, emulator, slow_dynamodb) as h:
+        yield h
 
 
 async def eventually(check: Callable[[], Any], seconds: float = 5.0) -> Any:
