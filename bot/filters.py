@@ -16,8 +16,10 @@ READ_ONLY_PREFIXES = (
 CREATE_PREFIXES = ("Create", "Run", "Allocate", "Import", "Register", "Restore", "Launch", "Request", "Copy", "Clone")
 # Create-named calls that change an existing resource rather than making a new one.
 NOT_CREATING = frozenset({"CreateTags", "CreateLaunchTemplateVersion", "CreatePolicyVersion"})
-# invokedBy values that still mean a person at the console, not a service acting on its own.
-HUMAN_INVOKERS = frozenset({"signin.amazonaws.com", "console.amazonaws.com", "AWS Internal"})
+# invokedBy values that still mean a person at the console, not a service acting on its own. "AWS Internal" is not
+# one of them: as invokedBy it marks AWS's own calls (ECR making a KMS grant for a new repository); as a
+# sourceIPAddress or userAgent, which console calls carry, it says nothing of who acted.
+HUMAN_INVOKERS = frozenset({"signin.amazonaws.com", "console.amazonaws.com"})
 CLOUDFORMATION = "cloudformation.amazonaws.com"
 
 

@@ -223,7 +223,7 @@ def test_aws_service_by_source_ip():
 
 @pytest.mark.parametrize(
     ("invoked_by", "source_ip"),
-    [("signin.amazonaws.com", "203.0.113.7"), ("AWS Internal", "AWS Internal"), (None, "console.amazonaws.com"),
+    [("signin.amazonaws.com", "203.0.113.7"), (None, "AWS Internal"), (None, "console.amazonaws.com"),
      (None, "signin.amazonaws.com"), ("console.amazonaws.com", "198.51.100.4")],
 )
 def test_people_at_the_console_are_not_aws_services(invoked_by, source_ip):
@@ -232,6 +232,16 @@ def test_people_at_the_console_are_not_aws_services(invoked_by, source_ip):
         raw["userIdentity"]["invokedBy"] = invoked_by
     raw["sourceIPAddress"] = source_ip
     assert record_filter(rec(raw)) is None
+
+
+def test_aws_acting_as_aws_internal_is_an_aws_service():
+    """A KMS grant ECR makes when a person creates a repository: the person's identity, invokedBy AWS Internal."""
+    raw = corpus_record(BUCKET_FILE)
+    raw.update(eventSource="kms.amazonaws.com", eventName="CreateGrant", sourceIPAddress="AWS Internal",
+               userAgent="AWS Internal", requestParameters={"keyId": "alias/aws/ecr", "operations": ["Decrypt"]})
+    raw["userIdentity"]["invokedBy"] = "AWS Internal"
+    assert record_filter(rec(raw)) == Verdict("aws-service", "invokedBy=AWS Internal")
+    assert Classifier().classify(rec(raw)).verdict == "ignored"
 
 
 def test_sso_user_through_aws_internal_is_a_person():
