@@ -35,6 +35,16 @@ def test_tags_map_and_derived_arn_without_response():
     assert found.tags == {"env": "staging", "Name": "test"}
 
 
+def test_an_early_record_naming_the_cluster_cluster_name_resolves():
+    """A synthetic variant (no public record of the 2018 shape): `clusterName` in the request, no response."""
+    raw = corpus_record("eks__CreateCluster__1.json")
+    raw["responseElements"] = None
+    raw["requestParameters"]["clusterName"] = raw["requestParameters"].pop("name")
+    found = resolve(raw)
+    assert (found.import_id, found.name) == ("test", "test")
+    assert found.arn == "arn:aws:eks:ap-northeast-2:000000000000:cluster/test"
+
+
 def test_record_without_the_name_is_an_extract_error():
     raw = corpus_record("eks__CreateCluster__1.json")
     raw["responseElements"] = None

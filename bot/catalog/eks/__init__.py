@@ -11,8 +11,10 @@ from bot.events import CloudTrailRecord
 
 
 def _cluster(record: CloudTrailRecord) -> list[Found]:
+    # Early EKS records (2018) name the cluster `clusterName` in the request; later ones `name`.
     name = need(
-        first((text(record.request.get("name")), text(dig(record.response, "cluster", "name")))),
+        first((text(record.request.get("name")), text(record.request.get("clusterName")),
+               text(dig(record.response, "cluster", "name")))),
         "requestParameters.name",
     )
     region = region_of(record)
