@@ -370,7 +370,7 @@ class Settings:
     shutdown_seconds: int = 20
 
     # The adopt runner: `local` commits into a git repository on disk, `codebuild` hands the job to the adopter
-    # build; `pr` pushes a branch and opens a pull request, `apply` imports and pushes to the base branch.
+    # build; `pr` pushes a branch and opens a pull request, `apply` pushes to the base branch, then imports.
     runner: str = "local"
     adopt_mode: str = "pr"
     repository_path: Path | None = None

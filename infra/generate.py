@@ -53,7 +53,7 @@ MAX_PATTERN_CHARS = 2048
 # CloudTrail event sources whose IAM action prefix is not the first label of the host name.
 _IAM_PREFIX_EXCEPTIONS = {"monitoring": "cloudwatch"}
 STATE_SCHEMA = "bot.state.schema"
-MODULES = ("detection", "state", "adopter", "bot_runtime", "org_bus", "org_member")
+MODULES = ("detection", "state", "adopter", "bot_runtime", "org_bus", "org_member", "http_api", "monitoring")
 # Each module README's inputs and outputs tables sit between these markers and are rewritten from the .tf files.
 README_BEGIN = "<!-- BEGIN GENERATED INTERFACE -->"
 README_END = "<!-- END GENERATED INTERFACE -->"

@@ -10,7 +10,7 @@ import hcl2
 from tests.conftest import ROOT
 
 INFRA = ROOT / "infra"
-MODULES = ("detection", "state", "adopter", "bot_runtime", "org_bus", "org_member")
+MODULES = ("detection", "state", "adopter", "bot_runtime", "org_bus", "org_member", "http_api", "monitoring")
 # Every Terraform root or module directory under infra/.
 CONFIG_DIRS = (*(f"modules/{m}" for m in MODULES), "examples/complete", "examples/organization", "bootstrap")
 

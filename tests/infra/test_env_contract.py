@@ -8,7 +8,7 @@ import itertools
 import textwrap
 
 from bot import config
-from tests.infra.hcl import INFRA, module_locals
+from tests.infra.hcl import INFRA, module_blocks, module_locals
 
 # Read by the bot, deliberately not set by infra/: the AWS and Slack endpoint overrides exist for tests and the
 # sandbox (their emulators), and AWS_DEFAULT_REGION is only the fallback for AWS_REGION, which the runtime sets.
@@ -95,6 +95,22 @@ def test_bot_runtime_sets_every_setting_the_bot_reads_and_nothing_else() -> None
     secret = set(runtime["bot_secrets"])
     assert not plain & secret
     assert plain | secret == set(config.ENV_VARS) - NOT_SET_BY_INFRA
-    # Tokens come from Secrets Manager, never as plain environment values in the task definition or state.
-    assert secret == {"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"}
-    assert all(":SLACK_" in value for value in runtime["bot_secrets"].values())
+    # Tokens and the signing secret come from Secrets Manager, never as plain environment values in the task
+    # definition or state.
+    assert secret == {"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"}
+    assert all(f":{name}::" in value for name, value in runtime["bot_secrets"].items())
+
+
+def test_each_slack_mode_reads_its_own_credential_from_the_secret() -> None:
+    """Socket Mode's app-level token and HTTP mode's signing secret are read in their own mode only: ECS would not
+    start a task whose secret lacks a key it names."""
+    runtime = module_locals(INFRA / "modules" / "bot_runtime")
+    secrets = runtime["bot_secrets"]
+    assert secrets["SLACK_BOT_TOKEN"] == "${aws_secretsmanager_secret.slack.arn}:SLACK_BOT_TOKEN::"
+    assert secrets["SLACK_APP_TOKEN"].startswith('${var.slack_mode == "http" ? null : ')
+    assert secrets["SLACK_SIGNING_SECRET"].startswith('${var.slack_mode == "http" ? ')
+    assert secrets["SLACK_SIGNING_SECRET"].endswith(" : null}")
+    assert runtime["bot_environment"]["TFSYNC_SLACK_MODE"] == "${var.slack_mode}"
+    # The task definition leaves out the one its mode does not read.
+    [task] = module_blocks(INFRA / "modules" / "bot_runtime", "resource", "aws_ecs_task_definition").values()
+    assert "if local.bot_secrets[key] != null" in str(task["container_definitions"])

@@ -25,6 +25,7 @@ from tests.infra.hcl import CONFIG_DIRS, INFRA, MODULES, load, tf_files
 PLUGIN_DIRS = (Path("/opt/tf-plugins"), Path.home() / ".terraform.d" / "plugins")
 AWS_PROVIDER = Path("registry.terraform.io/hashicorp/aws")
 MOTO_SERVICES = (
+    "apigatewayv2",
     "cloudtrail",
     "cloudwatchlogs",
     "codebuild",
@@ -36,6 +37,7 @@ MOTO_SERVICES = (
     "kms",
     "s3",
     "secretsmanager",
+    "servicediscovery",
     "sns",
     "sqs",
     "sts",

@@ -26,6 +26,10 @@ module "adopter" {
   terraform_state_kms_key_arns  = var.terraform_state_kms_key_arns
   allow_apply                   = var.adopt_mode == "apply"
   artifact_bucket_force_destroy = var.force_destroy
+  read_policy_arns              = var.adopter_read_policy_arns
+  terraform_data_arns           = var.terraform_data_arns
+  pr_provider                   = var.pr_provider
+  pr_api_url                    = var.pr_api_url
 }
 
 module "detection" {
@@ -74,4 +78,40 @@ module "bot_runtime" {
   vpc_id             = var.vpc_id
   subnet_ids         = var.subnet_ids
   desired_count      = var.desired_count
+
+  # HTTP mode: Slack's requests through API Gateway (module.http_api) to the service's tasks.
+  slack_mode                    = var.slack_mode
+  service_discovery_service_arn = try(module.http_api[0].service_discovery_service_arn, null)
+  vpc_link_security_group_id    = try(module.http_api[0].security_group_id, null)
+}
+
+# Slack over HTTP: an HTTP API with POST /slack/events, through a VPC link to the service's tasks (Cloud Map).
+module "http_api" {
+  source = "../../modules/http_api"
+  count  = var.slack_mode == "http" ? 1 : 0
+
+  name                      = var.name
+  vpc_id                    = var.vpc_id
+  subnet_ids                = var.subnet_ids
+  service_security_group_id = module.bot_runtime.http_security_group_id
+  service_port              = module.bot_runtime.http_port
+}
+
+# Alarms (the queues, the bot's own metrics, the adopt builds, the detection rules, the bot's tasks) to one topic,
+# optionally posted to Slack by AWS Chatbot, and a dashboard of the same metrics.
+module "monitoring" {
+  source = "../../modules/monitoring"
+
+  name                   = var.name
+  queue_name             = regex("[^:]+$", module.detection.queue_arn)
+  dead_letter_queue_name = regex("[^:]+$", module.detection.dlq_arn)
+  codebuild_project_name = module.adopter.project_name
+  event_rule_names       = [for arn in module.detection.event_rule_arns : regex("[^/]+$", arn)]
+  ecs_service = var.create_ecs_service ? {
+    cluster_name = regex("[^/]+$", module.bot_runtime.ecs_cluster_arn)
+    service_name = module.bot_runtime.ecs_service_name
+  } : null
+  slack_workspace_id    = var.alarm_slack_workspace_id
+  slack_channel_id      = var.alarm_slack_channel_id
+  alarm_email_addresses = var.alarm_email_addresses
 }

@@ -52,3 +52,18 @@ output "region" {
   description = "Region tfsync is deployed in"
   value       = var.region
 }
+
+output "slack_request_url" {
+  description = "HTTP mode: the Request URL for the Slack app manifest (events, interactivity, slash commands); null in socket mode"
+  value       = try(module.http_api[0].request_url, null)
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic every tfsync alarm notifies"
+  value       = module.monitoring.topic_arn
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard of tfsync's metrics"
+  value       = module.monitoring.dashboard_name
+}

@@ -86,8 +86,32 @@ variable "terraform_state_kms_key_arns" {
   default     = []
 }
 
+variable "adopter_read_policy_arns" {
+  description = "Managed policies the adopt build's role reads the team's whole state with (the adopter's read_policy_arns); null: ReadOnlyAccess"
+  type        = list(string)
+  default     = null
+}
+
+variable "terraform_data_arns" {
+  description = "Objects, secrets, tables and keys the team's Terraform manages and its plan reads (the adopter's terraform_data_arns)"
+  type        = list(string)
+  default     = []
+}
+
+variable "pr_provider" {
+  description = "github or gitlab: who opens the adopt builds' pull requests (null: inferred from pr_api_url or the repository's host)"
+  type        = string
+  default     = null
+}
+
+variable "pr_api_url" {
+  description = "Base URL of the pull request API (GitHub Enterprise: https://<host>/api/v3, GitLab: https://<host>/api/v4); null: inferred"
+  type        = string
+  default     = null
+}
+
 variable "adopt_mode" {
-  description = "pr: adopt builds push a branch and open a pull request; apply: they apply and push (and may write the state)"
+  description = "pr: adopt builds push a branch and open a pull request; apply: they push to the base branch, then apply the import (and may write the state)"
   type        = string
   default     = "pr"
 }
@@ -186,4 +210,33 @@ variable "desired_count" {
   description = "Bot replicas"
   type        = number
   default     = 1
+}
+
+variable "slack_mode" {
+  description = "socket: the bot connects to Slack (Socket Mode); http: Slack sends its requests to the slack_request_url output, through API Gateway to the ECS service (needs create_ecs_service)"
+  type        = string
+  default     = "socket"
+
+  validation {
+    condition     = contains(["socket", "http"], var.slack_mode)
+    error_message = "slack_mode must be socket or http."
+  }
+}
+
+variable "alarm_slack_workspace_id" {
+  description = "Slack workspace (team) id authorized in AWS Chatbot, to post the alarms to alarm_slack_channel_id (null: no Slack)"
+  type        = string
+  default     = null
+}
+
+variable "alarm_slack_channel_id" {
+  description = "Slack channel id the alarms are posted to (invite @aws there)"
+  type        = string
+  default     = null
+}
+
+variable "alarm_email_addresses" {
+  description = "Email addresses the alarms are sent to (each confirms its subscription)"
+  type        = list(string)
+  default     = []
 }

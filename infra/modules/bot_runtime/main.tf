@@ -62,11 +62,19 @@ locals {
     TFSYNC_ROLE_EXTERNAL_ID       = var.role_external_id
     TFSYNC_ACCOUNT_ALIASES        = length(var.account_aliases) == 0 ? null : jsonencode(var.account_aliases)
     TFSYNC_ACCOUNT_TARGETS        = length(var.account_targets) == 0 ? null : jsonencode(var.account_targets)
+    TFSYNC_SLACK_MODE             = var.slack_mode
+    TFSYNC_HTTP_PORT              = var.slack_mode == "http" ? tostring(var.http_port) : null
+    # Null keeps the bot's default, every interface: the container is reached on the task's own address.
+    TFSYNC_HTTP_HOST = null
   }
   # Settings whose values are secrets: read from the Slack secret's JSON keys, never written to Terraform state.
+  # Socket Mode connects with the app-level token; in HTTP mode the bot verifies Slack's requests with the signing
+  # secret. Each is read in its own mode only (null: not read), as ECS does not start a task whose secret lacks a
+  # key it names.
   bot_secrets = {
-    SLACK_BOT_TOKEN = "${aws_secretsmanager_secret.slack.arn}:SLACK_BOT_TOKEN::"
-    SLACK_APP_TOKEN = "${aws_secretsmanager_secret.slack.arn}:SLACK_APP_TOKEN::"
+    SLACK_BOT_TOKEN      = "${aws_secretsmanager_secret.slack.arn}:SLACK_BOT_TOKEN::"
+    SLACK_APP_TOKEN      = var.slack_mode == "http" ? null : "${aws_secretsmanager_secret.slack.arn}:SLACK_APP_TOKEN::"
+    SLACK_SIGNING_SECRET = var.slack_mode == "http" ? "${aws_secretsmanager_secret.slack.arn}:SLACK_SIGNING_SECRET::" : null
   }
   environment = {
     for key, value in merge(local.bot_environment, var.extra_environment) : key => value
@@ -223,7 +231,7 @@ resource "aws_kms_alias" "this" {
 resource "aws_secretsmanager_secret" "slack" {
   #checkov:skip=CKV2_AWS_57:Slack tokens are rotated in Slack's app settings; the secrets step puts the new values.
   name                    = "${var.name}/slack"
-  description             = "tfsync ${var.name}: SLACK_BOT_TOKEN and SLACK_APP_TOKEN (JSON keys)"
+  description             = "tfsync ${var.name}: SLACK_BOT_TOKEN, and SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) (JSON keys)"
   kms_key_id              = local.kms_key_arn
   recovery_window_in_days = var.secret_recovery_window_in_days
 
@@ -384,13 +392,125 @@ data "aws_iam_policy_document" "role" {
     }
   }
 
+  # The adopt builds: followed, and stopped when no result comes in time (bot/runners/codebuild.py).
   dynamic "statement" {
     for_each = var.codebuild_project_arn == null ? [] : [1]
 
     content {
-      sid       = "RunAdoptBuilds"
-      actions   = ["codebuild:StartBuild", "codebuild:BatchGetBuilds"]
+      sid       = "FollowAdoptBuilds"
+      actions   = ["codebuild:BatchGetBuilds", "codebuild:StopBuild"]
       resources = [var.codebuild_project_arn]
+    }
+  }
+
+  # ... and started as the bot starts them: projectName, environmentVariablesOverride and idempotencyToken. StartBuild
+  # may also override whatever the project fixes (buildspec, source, image, privileged mode, service role, ...): the
+  # allow holds only for a request that carries none of those (Null "true": the request does not have the key). See
+  # infra/README.md, "The adopt build's boundary".
+  dynamic "statement" {
+    for_each = var.codebuild_project_arn == null ? [] : [1]
+
+    content {
+      sid       = "StartAdoptBuilds"
+      actions   = ["codebuild:StartBuild"]
+      resources = [var.codebuild_project_arn]
+
+      dynamic "condition" {
+        for_each = toset([
+          "codebuild:artifacts", "codebuild:autoRetryLimit", "codebuild:cache", "codebuild:encryptionKey",
+          "codebuild:environment.certificate", "codebuild:environment.computeType",
+          "codebuild:environment.fleet.fleetArn", "codebuild:environment.image",
+          "codebuild:environment.imagePullCredentialsType", "codebuild:environment.privilegedMode",
+          "codebuild:environment.registryCredential", "codebuild:environment.type", "codebuild:logsConfig",
+          "codebuild:secondaryArtifacts", "codebuild:secondarySources", "codebuild:serviceRole", "codebuild:source",
+          "codebuild:source.auth.type", "codebuild:source.buildspec", "codebuild:source.insecureSsl",
+          "codebuild:source.location",
+        ])
+
+        content {
+          test     = "Null"
+          variable = condition.value
+          values   = ["true"]
+        }
+      }
+    }
+  }
+
+  # Whatever else may allow StartBuild, the overrides that change what runs are denied outright, one statement per
+  # key (Null "false": the request has it; codebuild:source.buildspec supports only the Null operator).
+  dynamic "statement" {
+    for_each = var.codebuild_project_arn == null ? {} : {
+      Buildspec      = "codebuild:source.buildspec"
+      SourceLocation = "codebuild:source.location"
+      Image          = "codebuild:environment.image"
+      PrivilegedMode = "codebuild:environment.privilegedMode"
+      ServiceRole    = "codebuild:serviceRole"
+    }
+
+    content {
+      sid       = "Deny${statement.key}Override"
+      effect    = "Deny"
+      actions   = ["codebuild:StartBuild"]
+      resources = [var.codebuild_project_arn]
+
+      condition {
+        test     = "Null"
+        variable = statement.value
+        values   = ["false"]
+      }
+    }
+  }
+
+  # Environment variables: only those the bot overrides (OVERRIDE_NAMES and ROUTE_OVERRIDES in
+  # bot/runners/codebuild.py). The others steer the script (TFSYNC_TERRAFORM, TFSYNC_PR_API_URL, TFSYNC_GIT_TOKEN)
+  # or the shell (BASH_ENV) and stay the project's.
+  dynamic "statement" {
+    for_each = var.codebuild_project_arn == null ? [] : [1]
+
+    content {
+      sid       = "DenyOtherBuildVariables"
+      effect    = "Deny"
+      actions   = ["codebuild:StartBuild"]
+      resources = [var.codebuild_project_arn]
+
+      condition {
+        test     = "ForAnyValue:StringNotEquals"
+        variable = "codebuild:environment.environmentVariables.name"
+        values = [
+          "TFSYNC_JOB_KEY", "TFSYNC_RESOURCE_ID", "TFSYNC_TARGET_MODULE", "TFSYNC_ADDRESS", "TFSYNC_IMPORT_ID",
+          "TFSYNC_MODE", "TFSYNC_TARGET_ACCOUNT_ID", "TFSYNC_TARGET_ROLE_ARN", "TFSYNC_REPOSITORY_URL",
+          "TFSYNC_BASE_BRANCH", "TFSYNC_ROOT_DIR",
+        ]
+      }
+    }
+  }
+
+  # The build sends the repository token to the repository it clones: a route may name only the repositories
+  # account_targets lists (none listed: no repository override at all).
+  dynamic "statement" {
+    for_each = var.codebuild_project_arn == null ? [] : [[for target in values(var.account_targets) : target.repository if target.repository != null]]
+
+    content {
+      sid       = "DenyOtherRepositories"
+      effect    = "Deny"
+      actions   = ["codebuild:StartBuild"]
+      resources = [var.codebuild_project_arn]
+
+      condition {
+        test     = "Null"
+        variable = "codebuild:environment.environmentVariables/TFSYNC_REPOSITORY_URL.value"
+        values   = ["false"]
+      }
+
+      dynamic "condition" {
+        for_each = length(statement.value) > 0 ? [distinct(statement.value)] : []
+
+        content {
+          test     = "StringNotEquals"
+          variable = "codebuild:environment.environmentVariables/TFSYNC_REPOSITORY_URL.value"
+          values   = condition.value
+        }
+      }
     }
   }
 
@@ -488,6 +608,12 @@ resource "aws_iam_role_policy" "this" {
 ################################################################################
 # ECS Fargate service (optional; the Procfile runs the same bot on any other platform)
 ################################################################################
+
+locals {
+  # HTTP mode on ECS: Slack's requests come in through API Gateway's VPC link (the http_api module) to the tasks,
+  # which Cloud Map lists. In socket mode the service has no port, no registry and nothing in.
+  http_service = var.create_ecs_service && var.slack_mode == "http"
+}
 
 resource "aws_ecs_cluster" "this" {
   count = var.create_ecs_service && var.ecs_cluster_arn == null ? 1 : 0
@@ -610,9 +736,20 @@ resource "aws_ecs_task_definition" "this" {
       readonlyRootFilesystem = true
       stopTimeout            = var.stop_timeout
       environment            = [for key in sort(keys(local.environment)) : { name = key, value = local.environment[key] }]
-      secrets                = [for key in sort(keys(local.bot_secrets)) : { name = key, valueFrom = local.bot_secrets[key] }]
+      secrets                = [for key in sort(keys(local.bot_secrets)) : { name = key, valueFrom = local.bot_secrets[key] } if local.bot_secrets[key] != null]
       mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
       linuxParameters        = { initProcessEnabled = true }
+      # HTTP mode: the port Slack's requests arrive on (through the VPC link). Both modes: the image's heartbeat
+      # check, which ECS acts on (an unhealthy task, stuck or cut off from Slack or SQS, is replaced) and, in HTTP
+      # mode, reports to Cloud Map (no request goes to it).
+      portMappings = local.http_service ? [{ containerPort = var.http_port, hostPort = var.http_port, protocol = "tcp" }] : null
+      healthCheck = {
+        command     = ["CMD", "python", "-m", "bot", "health"]
+        interval    = var.health_check.interval
+        timeout     = var.health_check.timeout
+        retries     = var.health_check.retries
+        startPeriod = var.health_check.start_period
+      }
       logConfiguration = {
         logDriver = "awslogs"
         options = {
@@ -664,6 +801,38 @@ resource "aws_vpc_security_group_egress_rule" "https" {
   tags = var.tags
 }
 
+# HTTP mode: a second group on the tasks, whose one rule admits the VPC link's group on http_port. The group
+# above keeps admitting nothing, so switching modes changes the service's groups and replaces no group.
+resource "aws_security_group" "http" {
+  count = local.http_service ? 1 : 0
+
+  name        = "${var.name}-bot-http"
+  description = "tfsync ${var.name} bot, HTTP mode: Slack's requests in from the API's VPC link only"
+  vpc_id      = var.vpc_id
+
+  tags = var.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "http" {
+  count = local.http_service ? 1 : 0
+
+  security_group_id            = aws_security_group.http[0].id
+  description                  = "Slack's requests from the API Gateway VPC link"
+  ip_protocol                  = "tcp"
+  from_port                    = var.http_port
+  to_port                      = var.http_port
+  referenced_security_group_id = var.vpc_link_security_group_id
+
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.vpc_link_security_group_id != null && var.service_discovery_service_arn != null
+      error_message = "slack_mode = \"http\" with create_ecs_service needs vpc_link_security_group_id and service_discovery_service_arn (the http_api module's security_group_id and service_discovery_service_arn)."
+    }
+  }
+}
+
 resource "aws_ecs_service" "this" {
   count = var.create_ecs_service ? 1 : 0
 
@@ -681,8 +850,20 @@ resource "aws_ecs_service" "this" {
 
   network_configuration {
     subnets          = var.subnet_ids
-    security_groups  = [aws_security_group.this[0].id]
+    security_groups  = concat([aws_security_group.this[0].id], aws_security_group.http[*].id)
     assign_public_ip = var.assign_public_ip
+  }
+
+  # HTTP mode: each task is registered in Cloud Map with its address and port (an SRV record), healthy once its
+  # container health check passes; API Gateway's VPC link sends Slack's requests to those.
+  dynamic "service_registries" {
+    for_each = local.http_service ? [1] : []
+
+    content {
+      registry_arn   = var.service_discovery_service_arn
+      container_name = "tfsync"
+      container_port = var.http_port
+    }
   }
 
   deployment_circuit_breaker {

@@ -47,3 +47,13 @@ output "security_group_id" {
   description = "Security group of the service (null without it)"
   value       = try(aws_security_group.this[0].id, null)
 }
+
+output "http_security_group_id" {
+  description = "HTTP mode with ECS: the tasks' security group that admits the VPC link on http_port (http_api's service_security_group_id); null otherwise"
+  value       = try(aws_security_group.http[0].id, null)
+}
+
+output "http_port" {
+  description = "HTTP mode: the port the bot serves Slack's requests on (http_api's service_port); null in socket mode"
+  value       = var.slack_mode == "http" ? var.http_port : null
+}

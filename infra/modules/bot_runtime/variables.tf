@@ -179,7 +179,7 @@ variable "runner" {
 }
 
 variable "adopt_mode" {
-  description = "TFSYNC_ADOPT_MODE: pr (push a branch, open a pull request) or apply (apply and push; the adopter needs allow_apply)"
+  description = "TFSYNC_ADOPT_MODE: pr (push a branch, open a pull request) or apply (push to the base branch, then apply the import; the adopter needs allow_apply)"
   type        = string
   default     = null
 }
@@ -315,6 +315,23 @@ variable "slack_post_interval_ms" {
   default     = null
 }
 
+variable "slack_mode" {
+  description = "TFSYNC_SLACK_MODE: socket (the bot connects to Slack over Socket Mode) or http (Slack sends signed requests to the bot, through the http_api module)"
+  type        = string
+  default     = "socket"
+
+  validation {
+    condition     = contains(["socket", "http"], var.slack_mode)
+    error_message = "slack_mode must be socket or http."
+  }
+}
+
+variable "http_port" {
+  description = "TFSYNC_HTTP_PORT: port the bot serves Slack's requests and its health endpoints on in HTTP mode"
+  type        = number
+  default     = 8080
+}
+
 variable "extra_environment" {
   description = "Further environment variables for the bot (settings this module does not name yet)"
   type        = map(string)
@@ -429,4 +446,37 @@ variable "stop_timeout" {
   description = "Seconds between SIGTERM and SIGKILL when a task stops (at most 120)"
   type        = number
   default     = 30
+}
+
+variable "service_discovery_service_arn" {
+  description = "HTTP mode with ECS: the Cloud Map service (SRV records) the service registers its tasks with, which API Gateway sends Slack's requests to (http_api's service_discovery_service_arn)"
+  type        = string
+  default     = null
+}
+
+variable "vpc_link_security_group_id" {
+  description = "HTTP mode with ECS: the only security group the tasks admit on http_port (http_api's security_group_id, the VPC link's)"
+  type        = string
+  default     = null
+}
+
+variable "health_check" {
+  description = "The container health check (`python -m bot health`, the image's heartbeat check), in seconds; ECS replaces an unhealthy task and, in HTTP mode, Cloud Map stops routing to it"
+  type = object({
+    interval     = optional(number, 30)
+    timeout      = optional(number, 5)
+    retries      = optional(number, 3)
+    start_period = optional(number, 60)
+  })
+  default = {}
+
+  validation {
+    condition = (
+      var.health_check.interval >= 5 && var.health_check.interval <= 300 &&
+      var.health_check.timeout >= 2 && var.health_check.timeout <= 60 &&
+      var.health_check.retries >= 1 && var.health_check.retries <= 10 &&
+      var.health_check.start_period >= 0 && var.health_check.start_period <= 300
+    )
+    error_message = "health_check: interval 5-300, timeout 2-60, retries 1-10, start_period 0-300 (ECS's limits)."
+  }
 }
