@@ -43,23 +43,10 @@ assume_yes=0
 terraform_cmd="${TERRAFORM:-terraform}"
 python="${PYTHON:-${repository}/.venv/bin/python}"
 plugin_dir="${TFSYNC_PLUGIN_DIR:-}"
+script_path="${BASH_SOURCE[0]}"
+# shellcheck source=scripts/steps.sh source-path=SCRIPTDIR
+source "${infra}/scripts/steps.sh"
 wait_seconds="${TFSYNC_DEPLOY_WAIT_SECONDS:-900}"
-
-usage() {
-  sed -n '2,/^set -E/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
-}
-
-die() {
-  # $1 the message; $2 the exit code (2: the command line or an input, 1: a step failed).
-  printf 'deploy.sh: %s\n' "$1" >&2
-  exit "${2:-1}"
-}
-
-needs_value() {
-  if [ "$#" -lt 2 ] || [ -z "$2" ]; then
-    die "$1 needs a value (see --help)" 2
-  fi
-}
 
 while [ "$#" -gt 0 ]; do
   case "$1" in
@@ -114,27 +101,6 @@ fi
 if [ -n "$plugin_dir" ] && [ ! -d "$plugin_dir" ]; then
   die "--plugin-dir ${plugin_dir}: no such folder" 2
 fi
-
-step_number=0
-step() {
-  step_number=$((step_number + 1))
-  printf '\n==> [%d] %s\n' "$step_number" "$1"
-}
-
-say() {
-  printf '    %s\n' "$*"
-}
-
-tf() {
-  # An array, so a --terraform of "path with spaces" still names one program.
-  local cmd=("$terraform_cmd")
-  "${cmd[@]}" "$@"
-}
-
-declares() {
-  # $1 a Terraform folder, $2 a variable name: whether the folder declares that variable.
-  grep -Eqs "^variable \"$2\"" "$1"/*.tf
-}
 
 init_args() {
   # The arguments of terraform init, with the plugin folder when there is one.

@@ -39,22 +39,9 @@ plan_only=0
 terraform_cmd="${TERRAFORM:-terraform}"
 python="${PYTHON:-${repository}/.venv/bin/python}"
 plugin_dir="${TFSYNC_PLUGIN_DIR:-}"
-
-usage() {
-  sed -n '2,/^set -E/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
-}
-
-die() {
-  # $1 the message; $2 the exit code (2: refused, or a wrong command line or input; 1: a step failed).
-  printf 'destroy.sh: %s\n' "$1" >&2
-  exit "${2:-1}"
-}
-
-needs_value() {
-  if [ "$#" -lt 2 ] || [ -z "$2" ]; then
-    die "$1 needs a value (see --help)" 2
-  fi
-}
+script_path="${BASH_SOURCE[0]}"
+# shellcheck source=scripts/steps.sh source-path=SCRIPTDIR
+source "${infra}/scripts/steps.sh"
 
 while [ "$#" -gt 0 ]; do
   case "$1" in
@@ -103,26 +90,6 @@ fi
 
 scratch="$(mktemp -d)"
 trap 'rm -rf -- "$scratch"' EXIT
-
-step_number=0
-step() {
-  step_number=$((step_number + 1))
-  printf '\n==> [%d] %s\n' "$step_number" "$1"
-}
-
-say() {
-  printf '    %s\n' "$*"
-}
-
-tf() {
-  local cmd=("$terraform_cmd")
-  "${cmd[@]}" "$@"
-}
-
-declares() {
-  # $1 a Terraform folder, $2 a variable name: whether the folder declares that variable.
-  grep -Eqs "^variable \"$2\"" "$1"/*.tf
-}
 
 init_options=(-input=false -no-color)
 [ -z "$plugin_dir" ] || init_options+=("-plugin-dir=${plugin_dir}")
