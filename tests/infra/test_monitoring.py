@@ -45,20 +45,20 @@ variable "region" {
 """
 ALARMS = {
     # address: (namespace, metric, dimensions, statistic, comparison, threshold, treat_missing_data)
-    "aws_cloudwatch_metric_alarm.dlq_depth": (
+    'aws_cloudwatch_metric_alarm.metric["dlq_depth"]': (
         "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": "tfsync-events-dlq"}, "Maximum",
         "GreaterThanThreshold", 0, "notBreaching"),
-    "aws_cloudwatch_metric_alarm.queue_oldest_message": (
+    'aws_cloudwatch_metric_alarm.metric["queue_oldest_message"]': (
         "AWS/SQS", "ApproximateAgeOfOldestMessage", {"QueueName": "tfsync-events"}, "Maximum",
         "GreaterThanThreshold", 900, "notBreaching"),
-    "aws_cloudwatch_metric_alarm.consumer_errors": (
+    'aws_cloudwatch_metric_alarm.metric["consumer_errors"]': (
         NAMESPACE, "ConsumerErrors", None, "Sum", "GreaterThanOrEqualToThreshold", 5, "notBreaching"),
-    "aws_cloudwatch_metric_alarm.slack_errors": (
+    'aws_cloudwatch_metric_alarm.metric["slack_errors"]': (
         NAMESPACE, "SlackErrors", None, "Sum", "GreaterThanOrEqualToThreshold", 20, "notBreaching"),
-    "aws_cloudwatch_metric_alarm.adopt_build_failures[0]": (
+    'aws_cloudwatch_metric_alarm.metric["adopt_build_failures"]': (
         "AWS/CodeBuild", "FailedBuilds", {"ProjectName": "tfsync-adopt"}, "Sum", "GreaterThanThreshold", 0,
         "notBreaching"),
-    **{f"aws_cloudwatch_metric_alarm.event_rule_failed_invocations[{i}]": (
+    **{f'aws_cloudwatch_metric_alarm.metric["failed_invocations:{i}"]': (
         "AWS/Events", "FailedInvocations", {"RuleName": rule}, "Sum", "GreaterThanThreshold", 0, "notBreaching")
        for i, rule in enumerate(RULES)},
 }  # fmt: skip
@@ -115,7 +115,7 @@ def test_the_module_plans_every_alarm_on_its_metric_and_a_dashboard_naming_them(
             statistic, comparison, threshold), address
         assert alarm["treat_missing_data"] == missing, address
         assert alarm["alarm_description"] and alarm["actions_enabled"] is True
-    rule_alarms = [alarms[f"aws_cloudwatch_metric_alarm.event_rule_failed_invocations[{i}]"] for i in range(2)]
+    rule_alarms = [alarms[f'aws_cloudwatch_metric_alarm.metric["failed_invocations:{i}"]'] for i in range(len(RULES))]
     assert [a["alarm_name"] for a in rule_alarms] == [f"{rule}-failed-invocations" for rule in RULES]
 
     absent = alarms["aws_cloudwatch_metric_alarm.bot_absent[0]"]
@@ -192,7 +192,7 @@ def test_the_complete_example_plans_with_monitoring_wired_to_the_other_modules(
                if a.startswith("module.monitoring.")}
 
     detection_rules = [a for a in changes if a.startswith("module.detection.aws_cloudwatch_event_rule.")]
-    rule_alarms = [a for a in after if a.startswith("aws_cloudwatch_metric_alarm.event_rule_failed_invocations[")]
+    rule_alarms = [a for a in after if a.startswith('aws_cloudwatch_metric_alarm.metric["failed_invocations:')]
     assert len(rule_alarms) == len(detection_rules) > 1, "one FailedInvocations alarm per detection rule"
     assert "aws_chatbot_slack_channel_configuration.this[0]" in after
     assert "aws_cloudwatch_dashboard.this[0]" in after
@@ -207,7 +207,8 @@ def test_the_complete_example_plans_with_monitoring_wired_to_the_other_modules(
             assert dimensions is not None and "dimensions" not in alarm, address
         else:
             assert set(alarm.get("dimensions") or {}) == set(dimensions or {}), address
-    assert after["aws_cloudwatch_metric_alarm.adopt_build_failures[0]"]["dimensions"] == {"ProjectName": "tfsync-adopt"}
+    builds = after['aws_cloudwatch_metric_alarm.metric["adopt_build_failures"]']
+    assert builds["dimensions"] == {"ProjectName": "tfsync-adopt"}
     absent = after["aws_cloudwatch_metric_alarm.bot_absent[0]"]
     watched = {q["metric"][0]["metric_name"] for q in absent["metric_query"] if q.get("metric")}
     assert watched == {"RunningTaskCount", "DesiredTaskCount"}

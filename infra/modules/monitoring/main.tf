@@ -215,121 +215,104 @@ resource "aws_chatbot_slack_channel_configuration" "this" {
 # Alarms
 ################################################################################
 
-# SQS publishes a queue's metrics while it is active (it holds messages, or is called); an empty, idle queue has
-# none, which is the good case: missing data is not breaching.
-resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
-  alarm_name        = "${var.name}-dlq-not-empty"
-  alarm_description = "Messages reached the dead-letter queue ${var.dead_letter_queue_name}: tfsync could not handle them after every retry (malformed input, or failures that outlasted the redrive). Read them (console: SQS > the queue > Send and receive messages > Poll), find their reason in the bot's log (it names each malformed message once), fix the cause, then redrive them to ${var.queue_name} (console: Start DLQ redrive) or purge them."
-  namespace         = "AWS/SQS"
-  metric_name       = "ApproximateNumberOfMessagesVisible"
-  dimensions = {
-    QueueName = var.dead_letter_queue_name
-  }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  actions_enabled     = true
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
-
-  tags = var.tags
+# One alarm per signal on one metric, declared as data below: where the source publishes only when it has something
+# to report (SQS for an active queue, the bot when something happens, CodeBuild when builds run, EventBridge when a
+# rule could not deliver), missing data is the good case and is not breaching.
+locals {
+  metric_alarms = merge(
+    {
+      dlq_depth = {
+        name        = "${var.name}-dlq-not-empty"
+        description = "Messages reached the dead-letter queue ${var.dead_letter_queue_name}: tfsync could not handle them after every retry (malformed input, or failures that outlasted the redrive). Read them (console: SQS > the queue > Send and receive messages > Poll), find their reason in the bot's log (it names each malformed message once), fix the cause, then redrive them to ${var.queue_name} (console: Start DLQ redrive) or purge them."
+        namespace   = "AWS/SQS"
+        metric      = "ApproximateNumberOfMessagesVisible"
+        dimensions  = { QueueName = var.dead_letter_queue_name }
+        statistic   = "Maximum"
+        period      = 60
+        periods     = 1
+        comparison  = "GreaterThanThreshold"
+        threshold   = 0
+      }
+      queue_oldest_message = {
+        name        = "${var.name}-queue-stalled"
+        description = "The oldest message in ${var.queue_name} is older than ${var.oldest_message_age_seconds} s: the bot is not consuming (stopped, crashing, or denied SQS) or cannot keep up. Check the bot's tasks and log; messages that keep failing move to the dead-letter queue on their own."
+        namespace   = "AWS/SQS"
+        metric      = "ApproximateAgeOfOldestMessage"
+        dimensions  = { QueueName = var.queue_name }
+        statistic   = "Maximum"
+        period      = 60
+        periods     = 3
+        comparison  = "GreaterThanThreshold"
+        threshold   = var.oldest_message_age_seconds
+      }
+      consumer_errors = {
+        name        = "${var.name}-consumer-errors"
+        description = "${var.consumer_errors_threshold} or more queue messages failed in ${var.errors_period_seconds} s (ConsumerErrors by Reason: failed ones come back after the visibility timeout, malformed ones go to the dead-letter queue). Search the bot's log for 'failed (receive' and 'is malformed': a DynamoDB or S3 error, a denied call or a bad input source."
+        namespace   = local.ns
+        metric      = "ConsumerErrors"
+        dimensions  = null
+        statistic   = "Sum"
+        period      = var.errors_period_seconds
+        periods     = 1
+        comparison  = "GreaterThanOrEqualToThreshold"
+        threshold   = var.consumer_errors_threshold
+      }
+      slack_errors = {
+        name        = "${var.name}-slack-errors"
+        description = "Slack answered ${var.slack_errors_threshold} or more calls with an error in ${var.errors_period_seconds} s (SlackErrors by Error on the dashboard). ratelimited: a burst, shown later on its own; http_5xx or fatal_error: Slack is unwell (status.slack.com); invalid_auth, token_revoked, not_in_channel, channel_not_found: the tokens or the channel setup need fixing. Nothing is lost: records wait until Slack shows them."
+        namespace   = local.ns
+        metric      = "SlackErrors"
+        dimensions  = null
+        statistic   = "Sum"
+        period      = var.errors_period_seconds
+        periods     = 1
+        comparison  = "GreaterThanOrEqualToThreshold"
+        threshold   = var.slack_errors_threshold
+      }
+    },
+    var.codebuild_project_name == null ? {} : {
+      adopt_build_failures = {
+        name        = "${var.name}-adopt-builds-failed"
+        description = "An adopt build of ${var.codebuild_project_name} failed. The resource's Slack thread says why (a plan the clean-plan gate refused lists each change; AdoptGateFailures counts those) and links the build log. A gate refusal needs the code or the resource fixed, then Retry; setup failures (clone, token, init, state access) need the adopter's configuration fixed."
+        namespace   = "AWS/CodeBuild"
+        metric      = "FailedBuilds"
+        dimensions  = { ProjectName = var.codebuild_project_name }
+        statistic   = "Sum"
+        period      = var.errors_period_seconds
+        periods     = 1
+        comparison  = "GreaterThanThreshold"
+        threshold   = 0
+      }
+    },
+    # Keyed by position: the rules' names may be known only after apply (taken from their ARNs).
+    { for index, rule in var.event_rule_names : "failed_invocations:${index}" => {
+      name        = "${rule}-failed-invocations"
+      description = "EventBridge could not deliver events of rule ${rule} to ${var.queue_name} (it retries for a day, then parks them in the dead-letter queue). Usually the queue's policy (the rule's ARN missing from its aws:SourceArn list) or its KMS key refuses EventBridge."
+      namespace   = "AWS/Events"
+      metric      = "FailedInvocations"
+      dimensions  = { RuleName = rule }
+      statistic   = "Sum"
+      period      = var.errors_period_seconds
+      periods     = 1
+      comparison  = "GreaterThanThreshold"
+      threshold   = 0
+    } },
+  )
 }
 
-resource "aws_cloudwatch_metric_alarm" "queue_oldest_message" {
-  alarm_name          = "${var.name}-queue-stalled"
-  alarm_description   = "The oldest message in ${var.queue_name} is older than ${var.oldest_message_age_seconds} s: the bot is not consuming (stopped, crashing, or denied SQS) or cannot keep up. Check the bot's tasks and log; messages that keep failing move to the dead-letter queue on their own."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateAgeOfOldestMessage"
-  dimensions          = { QueueName = var.queue_name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 3
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = var.oldest_message_age_seconds
-  treat_missing_data  = "notBreaching"
-  actions_enabled     = true
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
+resource "aws_cloudwatch_metric_alarm" "metric" {
+  for_each = local.metric_alarms
 
-  tags = var.tags
-}
-
-# The bot writes its metrics only when something happens: no data is no error.
-resource "aws_cloudwatch_metric_alarm" "consumer_errors" {
-  alarm_name          = "${var.name}-consumer-errors"
-  alarm_description   = "${var.consumer_errors_threshold} or more queue messages failed in ${var.errors_period_seconds} s (ConsumerErrors by Reason: failed ones come back after the visibility timeout, malformed ones go to the dead-letter queue). Search the bot's log for 'failed (receive' and 'is malformed': a DynamoDB or S3 error, a denied call or a bad input source."
-  namespace           = local.ns
-  metric_name         = "ConsumerErrors"
-  statistic           = "Sum"
-  period              = var.errors_period_seconds
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  threshold           = var.consumer_errors_threshold
-  treat_missing_data  = "notBreaching"
-  actions_enabled     = true
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "slack_errors" {
-  alarm_name          = "${var.name}-slack-errors"
-  alarm_description   = "Slack answered ${var.slack_errors_threshold} or more calls with an error in ${var.errors_period_seconds} s (SlackErrors by Error on the dashboard). ratelimited: a burst, shown later on its own; http_5xx or fatal_error: Slack is unwell (status.slack.com); invalid_auth, token_revoked, not_in_channel, channel_not_found: the tokens or the channel setup need fixing. Nothing is lost: records wait until Slack shows them."
-  namespace           = local.ns
-  metric_name         = "SlackErrors"
-  statistic           = "Sum"
-  period              = var.errors_period_seconds
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  threshold           = var.slack_errors_threshold
-  treat_missing_data  = "notBreaching"
-  actions_enabled     = true
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
-
-  tags = var.tags
-}
-
-# CodeBuild publishes a project's metrics only when builds run.
-resource "aws_cloudwatch_metric_alarm" "adopt_build_failures" {
-  count = var.codebuild_project_name == null ? 0 : 1
-
-  alarm_name          = "${var.name}-adopt-builds-failed"
-  alarm_description   = "An adopt build of ${coalesce(var.codebuild_project_name, "-")} failed. The resource's Slack thread says why (a plan the clean-plan gate refused lists each change; AdoptGateFailures counts those) and links the build log. A gate refusal needs the code or the resource fixed, then Retry; setup failures (clone, token, init, state access) need the adopter's configuration fixed."
-  namespace           = "AWS/CodeBuild"
-  metric_name         = "FailedBuilds"
-  dimensions          = { ProjectName = coalesce(var.codebuild_project_name, "-") }
-  statistic           = "Sum"
-  period              = var.errors_period_seconds
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  actions_enabled     = true
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
-
-  tags = var.tags
-}
-
-# EventBridge publishes FailedInvocations only when a rule matched and could not deliver.
-resource "aws_cloudwatch_metric_alarm" "event_rule_failed_invocations" {
-  count = length(var.event_rule_names)
-
-  alarm_name          = "${var.event_rule_names[count.index]}-failed-invocations"
-  alarm_description   = "EventBridge could not deliver events of rule ${var.event_rule_names[count.index]} to ${var.queue_name} (it retries for a day, then parks them in the dead-letter queue). Usually the queue's policy (the rule's ARN missing from its aws:SourceArn list) or its KMS key refuses EventBridge."
-  namespace           = "AWS/Events"
-  metric_name         = "FailedInvocations"
-  dimensions          = { RuleName = var.event_rule_names[count.index] }
-  statistic           = "Sum"
-  period              = var.errors_period_seconds
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
+  alarm_name          = each.value.name
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric
+  dimensions          = each.value.dimensions
+  statistic           = each.value.statistic
+  period              = each.value.period
+  evaluation_periods  = each.value.periods
+  comparison_operator = each.value.comparison
+  threshold           = each.value.threshold
   treat_missing_data  = "notBreaching"
   actions_enabled     = true
   alarm_actions       = local.actions
@@ -395,10 +378,7 @@ resource "aws_cloudwatch_metric_alarm" "bot_absent" {
 
 locals {
   alarm_names = concat(
-    [aws_cloudwatch_metric_alarm.dlq_depth.alarm_name, aws_cloudwatch_metric_alarm.queue_oldest_message.alarm_name],
-    [aws_cloudwatch_metric_alarm.consumer_errors.alarm_name, aws_cloudwatch_metric_alarm.slack_errors.alarm_name],
-    aws_cloudwatch_metric_alarm.adopt_build_failures[*].alarm_name,
-    aws_cloudwatch_metric_alarm.event_rule_failed_invocations[*].alarm_name,
+    [for key in sort(keys(aws_cloudwatch_metric_alarm.metric)) : aws_cloudwatch_metric_alarm.metric[key].alarm_name],
     aws_cloudwatch_metric_alarm.bot_absent[*].alarm_name,
   )
   # Made from the names (known before apply), so the dashboard's body is known when its inputs are.
