@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from bot.catalog import BY_EVENT, CatalogEntry, ExtractError
+from bot.catalog import BY_EVENT, CATALOG, CatalogEntry, ExtractError, Found
 from bot.catalog._arn import account_in
 from bot.catalog.base import NotACreation, OtherType, name_tag, suggest_tf_name
 from bot.errors import InputError
@@ -116,6 +116,21 @@ def _foreign_account(record: CloudTrailRecord, resources: Sequence[Resource]) ->
     return None
 
 
+def _resolve(entry: CatalogEntry, record: CloudTrailRecord) -> tuple[CatalogEntry, list[Found]]:
+    """The entry that made the record's resources, and what it found. A record of another type the catalog covers
+    goes to that type's entry (handed over); an import ID the record lacks is left for the entry's lookup."""
+    try:
+        found = entry.resolve(record)
+    except OtherType as exc:
+        other = CATALOG.get(exc.tf_type)
+        if other is None or other.handed_over_by != entry.tf_type:
+            raise
+        entry, found = other, other.resolve(record)
+    if entry.lookup is None and any(not f.import_id for f in found):
+        raise ExtractError("the record has no import ID, and the catalog knows no call that finds it")
+    return entry, found
+
+
 class Classifier:
     """Filters, catalog, managed-state check and ignore rules, applied in that order."""
 
@@ -147,7 +162,7 @@ class Classifier:
         if entry is None:
             return _uncatalogued(record)
         try:
-            found = entry.resolve(record)
+            entry, found = _resolve(entry, record)
         except Exception as exc:
             return _unresolved(record, entry, exc)
         if not found:
@@ -211,4 +226,5 @@ class Classifier:
             ),
             loses_data=entry.loses_data if found.loses_data is None else found.loses_data,
             tags=dict(found.tags),
+            resolve=entry.lookup.call if entry.lookup is not None and not found.import_id else "",
         )

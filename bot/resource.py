@@ -21,11 +21,22 @@ class Resource:
     suggested_name: str
     loses_data: bool
     tags: dict[str, str] = field(default_factory=dict)
+    # When the creation record lacks the import ID (import_id ""): the describe call that finds it, and, once that
+    # call has failed, what went wrong, in words for the thread.
+    resolve: str = ""
+    unresolved: str = ""
+
+    @property
+    def identity(self) -> str:
+        """What tells this resource apart from others of its type, account and region: the import ID, or while it is
+        unknown, the name the record gives (as unique as the name is for the type)."""
+        return self.import_id or f"unresolved:{self.name}"
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "tf_type": self.tf_type,
-            "import_id": self.import_id,
+            "import_id": self.import_id or None,
+            "resolve": self.resolve or None,
             "name": self.name,
             "arn": self.arn,
             "region": self.region,

@@ -54,6 +54,7 @@ def test_bucket_creation_line_has_every_field():
             {
                 "tf_type": "aws_s3_bucket",
                 "import_id": "test-backt-testfile01",
+                "resolve": None,
                 "name": "test-backt-testfile01",
                 "arn": "arn:aws:s3:::test-backt-testfile01",
                 "region": "ap-northeast-1",

@@ -58,6 +58,8 @@ def _entries(package: Any, by_type: dict[str, CatalogEntry], by_event: dict[tupl
         if entry.tf_type in by_type:
             raise RuntimeError(f"catalog: {entry.tf_type} is declared twice")
         by_type[entry.tf_type] = entry
+        if entry.handed_over_by:  # its events are its hander's, checked once every package is loaded
+            continue
         for event_name in entry.create_events:
             key = (entry.event_source, event_name)
             if key in by_event:
@@ -89,7 +91,20 @@ def _load() -> tuple[Mapping[Any, Any], ...]:
                 raise RuntimeError(f"catalog: {service}'s {kind}s are for {sorted(found)}, its ENTRIES for "
                                    f"{sorted(declared)}: each type needs exactly one, in its own service's package")
             registries[kind].update(found)
+    _check_handovers(by_type)
     return (MappingProxyType(by_type), MappingProxyType(by_event), *(MappingProxyType(registries[k]) for k in PARTS))
+
+
+def _check_handovers(by_type: Mapping[str, CatalogEntry]) -> None:
+    """A handed-over type's events must be its hander's, from the same source: otherwise no record reaches it."""
+    for entry in by_type.values():
+        if not entry.handed_over_by:
+            continue
+        hander = by_type.get(entry.handed_over_by)
+        if (hander is None or hander.handed_over_by or hander.event_source != entry.event_source
+                or not entry.create_events or not set(entry.create_events) <= set(hander.create_events)):
+            raise RuntimeError(f"catalog: {entry.tf_type} is handed over by {entry.handed_over_by!r}, which must be "
+                               f"a catalog entry of {entry.event_source} with all of its create events")
 
 
 CATALOG: Mapping[str, CatalogEntry]

@@ -142,3 +142,14 @@ def final_name(base: str, limit: int = 255) -> str:
         cleaned = f"r-{cleaned}"
     suffix = f"-tfsync-final-{stamp}"
     return cleaned[: limit - len(suffix)].rstrip("-") + suffix
+
+
+def refuse(reason: str) -> Executor:
+    """The executor of a type tfsync does not delete from Slack, because no safe default exists (it would take
+    other resources or data with it): it refuses with the reason, and nothing is called."""
+
+    def refused(aws: Clients, req: DeleteRequest) -> DeleteOutcome:
+        raise DeleteRefused(f"tfsync does not delete a {req.tf_type} from Slack: {reason}")
+
+    refused.refuses = reason  # type: ignore[attr-defined]  # what tests and the docs read
+    return refused

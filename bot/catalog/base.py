@@ -9,7 +9,9 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.catalog import _arn
+from bot.catalog.template_input import Clients
 from bot.events import CloudTrailRecord
+from bot.resource import Resource
 
 _IDENT_BAD = re.compile(r"[^a-z0-9_]+")
 _MAX_TF_NAME = 64
@@ -34,7 +36,8 @@ class NotACreation(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """One resource a creation record made, as the catalog entry identified it."""
+    """One resource a creation record made, as the catalog entry identified it. An empty import_id means the record
+    does not carry it (a null responseElements, an API version that returned less); the entry's Lookup finds it."""
 
     import_id: str
     name: str
@@ -46,6 +49,23 @@ class Found:
 
 
 Resolver = Callable[[CloudTrailRecord], list[Found]]
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """What a lookup read: the import ID, and the ARN when the record could not build it either."""
+
+    import_id: str
+    arn: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """The one describe call that finds a resource's import ID when its creation record lacks it, made in the
+    resource's own account and region before the resource is stored (bot/resolution.py)."""
+
+    call: str  # as people and the CLI read it: "secretsmanager:DescribeSecret"
+    find: Callable[[Clients, Resource], Located]
 StateId = Callable[[Mapping[str, Any]], str | None]
 
 
@@ -73,6 +93,12 @@ class CatalogEntry:
     # Terraform-only arguments (no AWS API behind them) whose import leaves a value other than the safe one the code
     # sets; the clean-plan gate accepts an in-place update of exactly these on an imported resource, and nothing else.
     argument_only_updates: tuple[str, ...] = ()
+    # Where a record may lack the import ID: the describe call that finds it (Found.import_id is then "").
+    lookup: Lookup | None = None
+    # A type whose create events belong to another entry of the same event source: that entry's resolver hands the
+    # records of this type over by raising OtherType(this type) (RDS's CreateDBInstance making an Aurora member,
+    # elasticloadbalancing's CreateLoadBalancer making a classic ELB). Its create_events name those events.
+    handed_over_by: str = ""
 
 
 def dig(obj: Any, *path: str | int) -> Any:

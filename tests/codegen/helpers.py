@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,16 @@ from bot.events import CloudTrailRecord
 from bot.terraform import fmt_check, load_config_dir
 
 ACCOUNT = "123456789012"
+
+
+@dataclass(frozen=True)
+class Made:
+    """What a case created: its creation record, the import ID, and arguments the code must hold."""
+
+    record: dict[str, Any]
+    import_id: str
+    expect: dict[str, Any]
+    companions: dict[tuple[str, str], str] | None = None  # (type, label suffix) -> import ID
 
 
 def cloudtrail(source: str, name: str, request: dict[str, Any], response: dict[str, Any] | None,

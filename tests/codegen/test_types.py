@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,19 +14,10 @@ from bot.catalog import DESCRIBE as REGISTRY
 from bot.codegen import TEMPLATE_DIRS, CodeGenerator
 from renderers.hcl import TEMPLATES as SHARED_TEMPLATES
 from renderers.hcl import environment, template_names
-from tests.codegen.helpers import ACCOUNT, assert_terraform_accepts, cloudtrail, detect, parse, write_tree
+from tests.codegen import cases
+from tests.codegen.helpers import ACCOUNT, Made, assert_terraform_accepts, cloudtrail, detect, parse, write_tree
 
 Aws = Callable[..., Any]
-
-
-@dataclass(frozen=True)
-class Made:
-    """What a case created: its creation record, the import ID, and arguments the code must hold."""
-
-    record: dict[str, Any]
-    import_id: str
-    expect: dict[str, Any]
-    companions: dict[tuple[str, str], str] | None = None  # (type, label suffix) -> import ID
 
 
 def _tags(tags: dict[str, str]) -> list[dict[str, str]]:
@@ -778,11 +768,13 @@ CASES: dict[str, Callable[[Aws], Made]] = {
     "aws_sfn_state_machine": make_state_machine,
     "aws_cloudwatch_event_rule": make_event_rule,
     "aws_efs_file_system": make_file_system,
+    **cases.CASES,  # the per-service modules of tests/codegen/cases/
 }
 
 
 def test_every_catalog_type_has_code_generation_a_template_and_a_case():
-    assert set(REGISTRY) == set(CATALOG) == set(CASES)
+    assert set(REGISTRY) == set(CATALOG) == set(CASES) | set(cases.UNSERVED)
+    assert not set(CASES) & set(cases.UNSERVED)
     assert set(template_names(environment(*TEMPLATE_DIRS))) == set(TEMPLATES) == set(CATALOG)
 
 
