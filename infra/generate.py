@@ -9,7 +9,7 @@ calls its describe reader and delete executor really make (infra/recorded-calls.
 
 - tests/codegen/test_types.py and tests/deletion/test_executors.py run every reader and executor against moto with
   clients from the `aws_calls` fixture (tests/aws_calls.py), which records each operation through botocore's
-  `before-call` event as `<IAM prefix>:<Operation>` (the client's signing name, `monitoring` read as `cloudwatch`);
+  `before-parameter-build` event as `<IAM prefix>:<Operation>` (the client's signing name, `monitoring` read as `cloudwatch`);
 - when a test ends, its calls are checked against the recording: one the recording lacks fails the test, because
   the policies generated from the recording would deny it in production;
 - `python -m infra.generate --record` runs those tests with TFSYNC_RECORD_CALLS naming a file they append their
@@ -216,6 +216,18 @@ def data_read_actions(
     return sorted(a for prefix in read_prefixes(catalog, recording) for a in DATA_READ_ACTIONS.get(prefix, ()))
 
 
+# Types whose calls go through another service's client than IAM authorizes them as. Directory buckets are called
+# with the s3 client, but IAM knows them as s3express: bucket calls by their own name, object calls by the session
+# they run in.
+_TYPE_CALL_ACTIONS = {
+    "aws_s3_directory_bucket": {
+        "s3:DeleteBucket": ("s3express:DeleteBucket",),
+        "s3:DeleteObjects": ("s3express:CreateSession",),
+        "s3:ListObjectsV2": ("s3express:CreateSession",),
+    },
+}
+
+
 def delete_actions(
     catalog: Iterable[CatalogEntry], recording: Mapping[str, Mapping[str, Iterable[str]]]
 ) -> dict[str, list[str]]:
@@ -224,7 +236,10 @@ def delete_actions(
     by_type: dict[str, set[str]] = {}
     for entry in catalog:
         actions = {iam_action(entry.event_source, name) for name in entry.delete_events}
-        actions |= changing_actions(recording.get(entry.tf_type, {}).get("delete", ()))
+        calls = recording.get(entry.tf_type, {}).get("delete", ())
+        own = _TYPE_CALL_ACTIONS.get(entry.tf_type, {})
+        actions |= {action for call in calls if call in own for action in own[call]}
+        actions |= changing_actions(call for call in calls if call not in own)
         if actions:
             by_type[entry.tf_type] = actions
     return {tf_type: sorted(actions) for tf_type, actions in sorted(by_type.items())}

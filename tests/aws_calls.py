@@ -1,7 +1,7 @@
 """The AWS calls each type's describe reader and delete executor make, recorded while their tests run against moto.
 
 Tests hand a reader or an executor clients from `aws_calls.factory(tf_type, phase)`: every operation those clients
-call is recorded through botocore's `before-call` event as `<IAM prefix>:<Operation>`. When the test ends, the
+call is recorded through botocore's `before-parameter-build` event as `<IAM prefix>:<Operation>`. When the test ends, the
 calls are checked against infra/recorded-calls.json, the recording tfsync's IAM policies are generated from
 (`python -m infra.generate`): a call the recording lacks would be denied in production, so the test fails and says
 how to refresh the recording. `python -m infra.generate --record` runs these tests with TFSYNC_RECORD_CALLS set to
@@ -30,6 +30,15 @@ class CallRecorder:
 
     def factory(self, tf_type: str, phase: str) -> Callable[[str, str], Any]:
         """A client factory (service, region) -> boto3 client whose calls count for `tf_type`'s `phase`."""
+
+        def make(service: str, region: str = "us-east-1") -> Any:
+            return self.watch(self.aws_client(service, region), tf_type, phase)
+
+        return make
+
+    def watch(self, client: Any, tf_type: str, phase: str) -> Any:
+        """Count a client's calls for `tf_type`'s `phase`; for the types moto does not serve, a client whose
+        answers a botocore Stubber gives (watch it before the Stubber is activated, so this handler runs first)."""
         if phase not in generate.PHASES:
             raise ValueError(f"phase must be one of {generate.PHASES}, not {phase!r}")
         made = self.calls.setdefault((tf_type, phase), set())
@@ -37,12 +46,10 @@ class CallRecorder:
         def record(model: Any, **_: Any) -> None:
             made.add(generate.call_name(model.service_model.signing_name, model.name))
 
-        def make(service: str, region: str = "us-east-1") -> Any:
-            client = self.aws_client(service, region)
-            client.meta.events.register("before-call", record)
-            return client
-
-        return make
+        # before-parameter-build reaches every handler (a Stubber answers in before-call, where the first answer
+        # ends the chain), and comes once per operation called, before any request is made.
+        client.meta.events.register("before-parameter-build", record)
+        return client
 
     def missing(self, recording: dict[str, dict[str, list[str]]]) -> dict[tuple[str, str], list[str]]:
         """The calls made here that the recording lacks, by (type, phase)."""

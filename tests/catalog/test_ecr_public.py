@@ -64,8 +64,9 @@ def test_record_without_a_name_is_an_extract_error():
         resolve(raw)
 
 
-def test_describe_reads_catalog_data_and_tags(tmp_path):
+def test_describe_reads_catalog_data_and_tags(tmp_path, aws_calls):
     client, stub = _stubbed()
+    aws_calls.watch(client, "aws_ecrpublic_repository", "describe")
     stub.add_response("describe_repositories", {"repositories": [{
         "repositoryArn": ARN, "registryId": "123456789012", "repositoryName": "tools",
         "repositoryUri": "public.ecr.aws/a1b2c3d4/tools"}]}, {"repositoryNames": ["tools"]})
@@ -99,8 +100,9 @@ def test_the_event_alone_gives_the_catalog_data():
     assert args["catalog_data"]["operating_systems"] == ["Linux"]
 
 
-def test_a_repository_with_images_needs_confirmed_emptying():
+def test_a_repository_with_images_needs_confirmed_emptying(aws_calls):
     client, stub = _stubbed()
+    aws_calls.watch(client, "aws_ecrpublic_repository", "delete")
     images = {"imageDetails": [{"registryId": "123456789012", "repositoryName": "tools",
                                 "imageDigest": "sha256:" + "a" * 64}]}
     stub.add_response("describe_images", images, {"repositoryName": "tools"})

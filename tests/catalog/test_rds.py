@@ -247,7 +247,7 @@ _DOCDB_CLUSTER = {
 }
 
 
-def _stubbed_docdb(stubs):
+def _stubbed_docdb(stubs, aws_calls=None, phase="describe"):
     import boto3
     from botocore.stub import Stubber
 
@@ -255,6 +255,8 @@ def _stubbed_docdb(stubs):
 
     client = boto3.client("docdb", region_name="us-east-1", aws_access_key_id="testing",
                           aws_secret_access_key="testing")
+    if aws_calls is not None:  # recorded for the roles' policies (infra/recorded-calls.json)
+        aws_calls.watch(client, "aws_docdb_cluster", phase)
     stubber = Stubber(client)
     for method, response, params in stubs:
         stubber.add_response(method, response, params)
@@ -270,7 +272,7 @@ def _docdb_resource():
                     loses_data=True)
 
 
-def test_the_documentdb_reader_writes_what_aws_reports():
+def test_the_documentdb_reader_writes_what_aws_reports(aws_calls):
     from bot.catalog import DESCRIBE
 
     clients, stubber = _stubbed_docdb([
@@ -278,7 +280,7 @@ def test_the_documentdb_reader_writes_what_aws_reports():
         ("list_tags_for_resource", {"TagList": [{"Key": "team", "Value": "search"},
                                                 {"Key": "aws:cloudformation:stack-name", "Value": "x"}]},
          {"ResourceName": _DOCDB_ARN}),
-    ])
+    ], aws_calls, "describe")
     model = DESCRIBE["aws_docdb_cluster"].describe(clients, _docdb_resource())
     stubber.assert_no_pending_responses()
     assert model.args == {
@@ -309,7 +311,7 @@ def test_the_documentdb_reader_leaves_out_defaults():
         assert args[absent] in (None, []), absent
 
 
-def test_a_documentdb_cluster_is_deleted_with_a_final_snapshot():
+def test_a_documentdb_cluster_is_deleted_with_a_final_snapshot(aws_calls):
     from botocore.stub import ANY
 
     from bot.catalog import DELETE
@@ -319,7 +321,7 @@ def test_a_documentdb_cluster_is_deleted_with_a_final_snapshot():
         ("describe_db_clusters", {"DBClusters": [_DOCDB_CLUSTER]}, {"DBClusterIdentifier": "docs"}),
         ("delete_db_cluster", {"DBCluster": {**_DOCDB_CLUSTER, "Status": "deleting"}},
          {"DBClusterIdentifier": "docs", "SkipFinalSnapshot": False, "FinalDBSnapshotIdentifier": ANY}),
-    ])
+    ], aws_calls, "delete")
     outcome = DELETE["aws_docdb_cluster"](clients, DeleteRequest("aws_docdb_cluster", "docs", "us-east-1"))
     stubber.assert_no_pending_responses()
     assert outcome.kept and outcome.kept.startswith("docs-tfsync-final-")

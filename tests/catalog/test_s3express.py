@@ -79,8 +79,9 @@ def test_the_event_alone_gives_the_location():
     assert args == {"bucket": BUCKET, "location": {"name": "usw2-az1", "type": None}, "data_redundancy": None}
 
 
-def test_describe_reads_a_local_zone_location_from_head_bucket():
+def test_describe_reads_a_local_zone_location_from_head_bucket(aws_calls):
     client, stub = _stubbed()
+    aws_calls.watch(client, "aws_s3_directory_bucket", "describe")
     bucket = "media--usw2-lax1-az1--x-s3"
     stub.add_response("head_bucket", {"BucketLocationType": "LocalZone", "BucketLocationName": "usw2-lax1-az1",
                                       "BucketRegion": "us-west-2"}, {"Bucket": bucket})
@@ -94,8 +95,9 @@ def test_describe_reads_a_local_zone_location_from_head_bucket():
                     "data_redundancy": None}
 
 
-def test_a_bucket_with_objects_needs_confirmed_emptying():
+def test_a_bucket_with_objects_needs_confirmed_emptying(aws_calls):
     client, stub = _stubbed()
+    aws_calls.watch(client, "aws_s3_directory_bucket", "delete")
     listed = {"Contents": [{"Key": "a.txt"}, {"Key": "b/c.txt"}], "KeyCount": 2}
     stub.add_response("list_objects_v2", listed, {"Bucket": BUCKET})
     stub.add_response("list_objects_v2", listed, {"Bucket": BUCKET})
