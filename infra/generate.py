@@ -9,7 +9,8 @@ calls its describe reader and delete executor really make (infra/recorded-calls.
 
 - tests/codegen/test_types.py and tests/deletion/test_executors.py run every reader and executor against moto with
   clients from the `aws_calls` fixture (tests/aws_calls.py), which records each operation through botocore's
-  `before-parameter-build` event as `<IAM prefix>:<Operation>` (the client's signing name, `monitoring` read as `cloudwatch`);
+  `before-parameter-build` event as `<IAM prefix>:<Operation>` (the client's signing name, `monitoring` read as
+  `cloudwatch`); the types moto does not serve record theirs from their Stubber tests in tests/catalog/;
 - when a test ends, its calls are checked against the recording: one the recording lacks fails the test, because
   the policies generated from the recording would deny it in production;
 - `python -m infra.generate --record` runs those tests with TFSYNC_RECORD_CALLS naming a file they append their

@@ -1,8 +1,8 @@
 """The AWS calls each type's describe reader and delete executor make, recorded while their tests run against moto.
 
 Tests hand a reader or an executor clients from `aws_calls.factory(tf_type, phase)`: every operation those clients
-call is recorded through botocore's `before-parameter-build` event as `<IAM prefix>:<Operation>`. When the test ends, the
-calls are checked against infra/recorded-calls.json, the recording tfsync's IAM policies are generated from
+call is recorded through botocore's `before-parameter-build` event as `<IAM prefix>:<Operation>`. When the test ends,
+the calls are checked against infra/recorded-calls.json, the recording tfsync's IAM policies are generated from
 (`python -m infra.generate`): a call the recording lacks would be denied in production, so the test fails and says
 how to refresh the recording. `python -m infra.generate --record` runs these tests with TFSYNC_RECORD_CALLS set to
 a file, where they append what they recorded instead of checking it.

@@ -14,7 +14,9 @@ from bot.events import CloudTrailRecord
 _API_VERSIONS = ("2016_09_29", "2016_11_25", "2017_03_25", "2017_10_30", "2018_06_18", "2018_11_05", "2019_03_26",
                  "2020_05_31")
 CREATE_EVENTS = tuple(
-    f"{name}{version}" for name in ("CreateDistribution", "CreateDistributionWithTags") for version in ("", *_API_VERSIONS)
+    f"{name}{version}"
+    for name in ("CreateDistribution", "CreateDistributionWithTags")
+    for version in ("", *_API_VERSIONS)
 )
 
 

@@ -38,7 +38,8 @@ def _pool_args(pool: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "name": pool.get("Name"),
         "deletion_protection": "ACTIVE" if pool.get("DeletionProtection") == "ACTIVE" else None,
-        "mfa_configuration": pool.get("MfaConfiguration") if pool.get("MfaConfiguration") not in (None, "OFF") else None,
+        "mfa_configuration": (pool.get("MfaConfiguration")
+                              if pool.get("MfaConfiguration") not in (None, "OFF") else None),
         "auto_verified_attributes": sorted_strings(pool.get("AutoVerifiedAttributes")),
         "alias_attributes": sorted_strings(pool.get("AliasAttributes")),
         "username_attributes": sorted_strings(pool.get("UsernameAttributes")),
