@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.consumer import Consumer
 from bot.consumer.classifiers import ClassifierSource
 from bot.decisions import AdoptChoice
+from bot.events import CloudTrailRecord
 from bot.managed import ManagedIndex
 from bot.notifier import LoggingNotifier
 from bot.state import StateRepository
@@ -155,3 +156,33 @@ def test_the_classify_cli_reports_the_call_that_finds_a_missing_import_id(tmp_pa
     [resource] = line["resources"]
     assert (resource["import_id"], resource["resolve"], resource["name"]) == (
         None, "secretsmanager:DescribeSecret", SECRET)
+
+
+def _located(record: dict[str, Any], aws_client: Callable[..., Any]) -> Any:
+    from bot.resolution import locate
+
+    [resource] = Classifier().classify(CloudTrailRecord(record, "t")).resources
+    return locate(resource, lambda service, region: aws_client(service, region))
+
+
+def test_a_queue_url_is_read_with_get_queue_url(aws_client: Callable[..., Any]) -> None:
+    url = aws_client("sqs").create_queue(QueueName="orders")["QueueUrl"]
+    record = create_secret_record(A, "x", "77777777-7777-4777-8777-777777777777")
+    record.update(eventSource="sqs.amazonaws.com", eventName="CreateQueue", requestParameters={"queueName": "orders"})
+    located = _located(record, aws_client)
+    assert (located.import_id, located.resolve, located.unresolved) == (url, "", "")
+    assert located.arn == f"arn:aws:sqs:us-east-1:{A}:orders"
+
+
+def test_a_rest_api_id_is_read_only_when_one_api_has_the_name(aws_client: Callable[..., Any]) -> None:
+    apigateway = aws_client("apigateway")
+    api_id = apigateway.create_rest_api(name="orders-api")["id"]
+    record = create_secret_record(A, "x", "88888888-8888-4888-8888-888888888888")
+    record.update(eventSource="apigateway.amazonaws.com", eventName="CreateRestApi",
+                  requestParameters={"createRestApiInput": {"name": "orders-api"}})
+    located = _located(record, aws_client)
+    assert (located.import_id, located.arn) == (api_id, f"arn:aws:apigateway:us-east-1::/restapis/{api_id}")
+
+    apigateway.create_rest_api(name="orders-api")  # a second API of the same name: the name no longer tells
+    located = _located(record, aws_client)
+    assert located.import_id == "" and "2 REST APIs are named 'orders-api'" in located.unresolved
