@@ -119,7 +119,6 @@ SERVICE_ENDPOINT_VARIABLES = MappingProxyType({
     "kms": "AWS_ENDPOINT_URL_KMS",
     "lambda": "AWS_ENDPOINT_URL_LAMBDA",
     "logs": "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
-    "mq": "AWS_ENDPOINT_URL_MQ",
     "opensearch": "AWS_ENDPOINT_URL_OPENSEARCH",
     "rds": "AWS_ENDPOINT_URL_RDS",
     "redshift": "AWS_ENDPOINT_URL_REDSHIFT",

@@ -23,7 +23,6 @@ IGNORE_REASONS = {
 }
 # CREATE records of resource types outside the catalog: reported as unsupported, never dropped.
 UNSUPPORTED = {
-    "cloudformation__CreateStack__1.json",
     "iam__CreateAccessKey__1.json",
     "iam__CreateAccessKey__2.json",
     "iam__CreateAccessKey__3.json",

@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
-from bot.catalog import BY_EVENT, CATALOG, ExtractError
+from bot.catalog import BY_EVENT, CATALOG, DELETE, ExtractError
+from bot.catalog.template_input import Clients
 from bot.classify import Classifier
+from bot.deletion import DeleteRefused, DeleteRequest
 from bot.events import CloudTrailRecord
 from bot.managed import ManagedIndex
 from tests.conftest import DATA, corpus_record
@@ -60,6 +62,8 @@ def test_every_ec2_create_event_maps_to_its_type():
         "CreateInternetGateway": "aws_internet_gateway",
         "CreateNatGateway": "aws_nat_gateway",
         "CreateLaunchTemplate": "aws_launch_template",
+        "CreateRouteTable": "aws_route_table",
+        "CreateVpcEndpoint": "aws_vpc_endpoint",
     }
     mapped = {name: entry.tf_type for (source, name), entry in BY_EVENT.items() if source == "ec2.amazonaws.com"}
     assert {name: mapped.get(name) for name in wanted} == wanted
@@ -362,3 +366,110 @@ def test_state_of_another_key_pair_does_not_match():
     managed = ManagedIndex()
     managed.add_state(_state(("aws_key_pair", {"id": "other", "key_name": "other"})), "s3://states/k.tfstate")
     assert classify(corpus_record("ec2__CreateKeyPair__1.json"), managed).verdict == "detected"
+
+
+# Route tables
+
+ROUTE_TABLE = "ec2__CreateRouteTable__console.json"
+VPC_ENDPOINT = "ec2__CreateVpcEndpoint__console.json"
+
+
+def test_route_table_arn_console_url_and_name_tag():
+    table = only(fixture(ROUTE_TABLE))
+    assert (table.tf_type, table.import_id, table.name) == ("aws_route_table", "rtb-0a1b2c3d4e5f60718", "private-a")
+    assert table.arn == "arn:aws:ec2:eu-west-1:123456789012:route-table/rtb-0a1b2c3d4e5f60718"
+    assert table.console_url == ("https://eu-west-1.console.aws.amazon.com/vpcconsole/home?region=eu-west-1"
+                                 "#RouteTableDetails:RouteTableId=rtb-0a1b2c3d4e5f60718")
+    assert table.tags == {"Name": "private-a"}
+    assert CATALOG["aws_route_table"].delete_events == ("DeleteRouteTable",)
+
+
+def test_route_table_tags_from_the_response_and_in_the_xml_derived_shape():
+    raw = fixture(ROUTE_TABLE)
+    del raw["requestParameters"]["tagSpecificationSet"]
+    assert only(raw).tags == {"Name": "private-a"}
+    # The XML-derived serialiser: wrapped, and a one-element list as the element itself.
+    raw["requestParameters"] = {"CreateRouteTableRequest": {"VpcId": "vpc-1", "TagSpecification": {
+        "ResourceType": "route-table", "tag": 1, "Tag": {"Key": "Name", "Value": "edge", "tag": 1}}}}
+    raw["responseElements"] = {"CreateRouteTableResponse": {"routeTable": {"routeTableId": "rtb-9"}}}
+    table = only(raw)
+    assert (table.import_id, table.name) == ("rtb-9", "edge")
+
+
+def test_route_table_without_tags_is_named_by_its_id():
+    raw = fixture(ROUTE_TABLE)
+    del raw["requestParameters"]["tagSpecificationSet"]
+    raw["responseElements"]["routeTable"]["tagSet"] = {}
+    assert only(raw).name == "rtb-0a1b2c3d4e5f60718"
+
+
+# VPC endpoints
+
+
+def test_vpc_endpoint_in_the_xml_derived_shape():
+    endpoint = only(fixture(VPC_ENDPOINT))
+    assert (endpoint.tf_type, endpoint.import_id) == ("aws_vpc_endpoint", "vpce-0f1e2d3c4b5a69788")
+    assert endpoint.name == "s3 gateway"
+    assert endpoint.tags == {"Name": "s3 gateway"}
+    assert endpoint.arn == "arn:aws:ec2:eu-west-1:123456789012:vpc-endpoint/vpce-0f1e2d3c4b5a69788"
+    assert endpoint.console_url == ("https://eu-west-1.console.aws.amazon.com/vpcconsole/home?region=eu-west-1"
+                                    "#EndpointDetails:vpcEndpointId=vpce-0f1e2d3c4b5a69788")
+    assert CATALOG["aws_vpc_endpoint"].delete_events == ("DeleteVpcEndpoints",)
+
+
+def test_vpc_endpoint_in_the_json_shape_is_named_by_its_service():
+    raw = fixture(VPC_ENDPOINT)
+    raw["requestParameters"] = {"vpcId": "vpc-1", "serviceName": "com.amazonaws.eu-west-1.dynamodb"}
+    raw["responseElements"] = {"vpcEndpoint": {"vpcEndpointId": "vpce-1", "serviceName":
+                                               "com.amazonaws.eu-west-1.dynamodb"}}
+    endpoint = only(raw)
+    assert (endpoint.import_id, endpoint.name) == ("vpce-1", "com.amazonaws.eu-west-1.dynamodb")
+    assert endpoint.suggested_name == "com_amazonaws_eu_west_1_dynamodb"
+
+
+@pytest.mark.parametrize(
+    ("name", "tf_type", "path"),
+    [
+        (ROUTE_TABLE, "aws_route_table", r"responseElements\.routeTable\.routeTableId"),
+        (VPC_ENDPOINT, "aws_vpc_endpoint",
+         r"responseElements\.CreateVpcEndpointResponse\.vpcEndpoint\.vpcEndpointId"),
+    ],
+)
+def test_route_table_and_endpoint_without_their_id_are_incomplete(name, tf_type, path):
+    raw = fixture(name)
+    if name == ROUTE_TABLE:
+        del raw["responseElements"]["routeTable"]["routeTableId"]
+    else:
+        del raw["responseElements"]["CreateVpcEndpointResponse"]["vpcEndpoint"]["vpcEndpointId"]
+    with pytest.raises(ExtractError, match=path):
+        CATALOG[tf_type].resolve(CloudTrailRecord(raw, "t"))
+    assert (classify(raw).verdict, classify(raw).reason_code) == ("error", "incomplete")
+    raw["responseElements"] = None
+    assert (classify(raw).verdict, classify(raw).reason_code) == ("error", "incomplete")
+
+
+@pytest.mark.parametrize(("name", "tf_type", "import_id"), [
+    (ROUTE_TABLE, "aws_route_table", "rtb-0a1b2c3d4e5f60718"),
+    (VPC_ENDPOINT, "aws_vpc_endpoint", "vpce-0f1e2d3c4b5a69788"),
+])
+def test_route_table_and_endpoint_managed_by_their_id(name, tf_type, import_id):
+    managed = ManagedIndex()
+    managed.add_state(_state((tf_type, {"id": import_id})), "s3://states/net.tfstate")
+    result = classify(fixture(name), managed)
+    assert (result.verdict, result.reason_code) == ("ignored", "managed")
+
+
+def test_a_route_table_still_routing_a_subnet_or_a_main_table_is_refused(aws_client, aws_calls):
+    ec2 = aws_client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.82.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.82.1.0/24")["Subnet"]["SubnetId"]
+    table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
+    main = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                              {"Name": "association.main", "Values": ["true"]}])["RouteTables"]
+    clients = Clients(aws_calls.factory("aws_route_table", "delete"), "us-east-1")
+    with pytest.raises(DeleteRefused, match=f"still routes 1 subnet.*{subnet}"):
+        DELETE["aws_route_table"](clients, DeleteRequest("aws_route_table", table, "us-east-1"))
+    with pytest.raises(DeleteRefused, match="main route table"):
+        DELETE["aws_route_table"](clients, DeleteRequest("aws_route_table", main[0]["RouteTableId"], "us-east-1"))
+    assert ec2.describe_route_tables(RouteTableIds=[table])["RouteTables"]

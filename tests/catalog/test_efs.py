@@ -60,3 +60,43 @@ def test_the_service_linked_role_creation_stays_ignored():
     # SageMaker's own file system (the corpus record) is AWS acting, not a person.
     result = Classifier().classify(CloudTrailRecord(corpus_record("elasticfilesystem__CreateFileSystem__1.json"), "t"))
     assert (result.verdict, result.reason_code) == ("ignored", "aws-service")
+
+
+# Mount targets
+
+MOUNT_TARGET = "elasticfilesystem__CreateMountTarget__console.json"
+
+
+def mount_target_record() -> dict:
+    return json.loads((DATA / "cloudtrail" / MOUNT_TARGET).read_text(encoding="utf-8"))
+
+
+def test_mount_target_identity_and_name():
+    result = Classifier().classify(CloudTrailRecord(mount_target_record(), "t"))
+    assert result.verdict == "detected", result
+    [target] = result.resources
+    file_system = mount_target_record()["requestParameters"]["fileSystemId"]
+    assert (target.tf_type, target.import_id) == ("aws_efs_mount_target", "fsmt-0c1d2e3f4a5b6c7d8")
+    # No name of its own: its file system and the zone it serves.
+    assert target.name == f"{file_system} in us-east-1a"
+    assert target.arn == ""
+    assert target.console_url == (
+        f"https://us-east-1.console.aws.amazon.com/efs/home?region=us-east-1#/file-systems/{file_system}"
+    )
+    assert target.loses_data is False
+    assert CATALOG["aws_efs_mount_target"].delete_events == ("DeleteMountTarget",)
+
+
+def test_mount_target_in_pascal_case_is_named_by_its_subnet():
+    raw = mount_target_record()
+    raw["responseElements"] = {"MountTargetId": "fsmt-1"}
+    [found] = CATALOG["aws_efs_mount_target"].resolve(CloudTrailRecord(raw, "t"))
+    assert found.import_id == "fsmt-1"
+    assert found.name.endswith(" in subnet-0123456789abcdef0")
+
+
+def test_missing_mount_target_id():
+    raw = mount_target_record()
+    raw["responseElements"] = None
+    with pytest.raises(ExtractError, match=r"responseElements\.mountTargetId"):
+        CATALOG["aws_efs_mount_target"].resolve(CloudTrailRecord(raw, "t"))

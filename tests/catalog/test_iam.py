@@ -130,3 +130,83 @@ def test_policy_in_state_is_managed_by_its_id_alone():
 
 def test_iam_entries_do_not_lose_data():
     assert [CATALOG[t].loses_data for t in ("aws_iam_role", "aws_iam_user", "aws_iam_policy")] == [False] * 3
+
+
+def _iam_record(event, request, response):
+    """A console record of another IAM call, on the envelope of a real CreateRole record."""
+    raw = corpus_record("iam__CreateRole__1.json")
+    raw.update({"eventName": event, "requestParameters": request, "responseElements": response})
+    return raw
+
+
+def test_group_from_request_and_response():
+    raw = _iam_record("CreateGroup", {"groupName": "data-engineers", "path": "/teams/"},
+                      {"group": {"path": "/teams/", "groupName": "data-engineers", "groupId": "AGPAEXAMPLE",
+                                 "arn": "arn:aws:iam::000000000000:group/teams/data-engineers"}})
+    [result] = [Classifier().classify(CloudTrailRecord(raw, "t"))]
+    assert result.verdict == "detected", result.reason
+    [resource] = result.resources
+    assert (resource.tf_type, resource.import_id) == ("aws_iam_group", "data-engineers")
+    assert resource.arn == "arn:aws:iam::000000000000:group/teams/data-engineers"
+    assert resource.console_url == "https://console.aws.amazon.com/iam/home#/groups/details/data-engineers"
+    assert resource.tags == {}
+    assert resource.loses_data is False
+
+
+def test_group_without_response_builds_the_arn_from_account_path_and_name():
+    found = resolve("aws_iam_group", _iam_record("CreateGroup", {"groupName": "ops"}, None))
+    assert found.arn == "arn:aws:iam::000000000000:group/ops"
+    found = resolve("aws_iam_group", _iam_record("CreateGroup", {"groupName": "ops", "path": "/a/b"}, None))
+    assert found.arn == "arn:aws:iam::000000000000:group/a/b/ops"
+
+
+def test_group_name_from_the_response_when_the_request_was_dropped():
+    found = resolve("aws_iam_group", _iam_record("CreateGroup", {}, {"group": {"groupName": "ops"}}))
+    assert found.import_id == "ops"
+
+
+def test_group_without_a_name_is_an_extract_error():
+    with pytest.raises(ExtractError, match=r"requestParameters\.groupName"):
+        resolve("aws_iam_group", _iam_record("CreateGroup", {"path": "/"}, None))
+
+
+def test_group_name_with_hostile_characters_is_quoted_in_the_console_url():
+    found = resolve("aws_iam_group", _iam_record("CreateGroup", {"groupName": "a+b=c,d.e@f"}, None))
+    assert found.import_id == "a+b=c,d.e@f"
+    assert found.console_url.endswith("#/groups/details/a%2Bb%3Dc%2Cd.e%40f")
+
+
+def test_instance_profile_with_tags_and_path():
+    raw = _iam_record(
+        "CreateInstanceProfile",
+        {"instanceProfileName": "web-nodes", "path": "/ec2/", "tags": [{"key": "team", "value": "web"}]},
+        {"instanceProfile": {"path": "/ec2/", "instanceProfileName": "web-nodes", "instanceProfileId": "AIPAEXAMPLE",
+                             "arn": "arn:aws:iam::000000000000:instance-profile/ec2/web-nodes", "roles": []}},
+    )
+    [result] = [Classifier().classify(CloudTrailRecord(raw, "t"))]
+    assert result.verdict == "detected", result.reason
+    [resource] = result.resources
+    assert (resource.tf_type, resource.import_id) == ("aws_iam_instance_profile", "web-nodes")
+    assert resource.arn == "arn:aws:iam::000000000000:instance-profile/ec2/web-nodes"
+    assert resource.tags == {"team": "web"}
+    assert resource.console_url == "https://console.aws.amazon.com/iam/home#/roles"
+
+
+def test_instance_profile_without_response_builds_its_arn_and_reads_response_tags_otherwise():
+    found = resolve("aws_iam_instance_profile",
+                    _iam_record("CreateInstanceProfile", {"instanceProfileName": "p", "path": "/x/"}, None))
+    assert found.arn == "arn:aws:iam::000000000000:instance-profile/x/p"
+    found = resolve("aws_iam_instance_profile", _iam_record(
+        "CreateInstanceProfile", {},
+        {"instanceProfile": {"instanceProfileName": "p", "tags": [{"key": "k", "value": "v"}]}}))
+    assert (found.import_id, found.tags) == ("p", {"k": "v"})
+
+
+def test_instance_profile_without_a_name_is_an_extract_error():
+    with pytest.raises(ExtractError, match=r"requestParameters\.instanceProfileName"):
+        resolve("aws_iam_instance_profile", _iam_record("CreateInstanceProfile", None, None))
+
+
+def test_group_and_instance_profile_states_map_to_their_names():
+    for tf_type in ("aws_iam_group", "aws_iam_instance_profile"):
+        assert CATALOG[tf_type].state_import_id({"id": "ops", "name": "ops", "arn": "arn:aws:iam::1:x/ops"}) == "ops"

@@ -4,6 +4,7 @@ tfsync's classifier makes of it (detected from the console, ignored from Terrafo
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +14,8 @@ from bot.catalog import CATALOG
 from bot.classify import Classifier
 from bot.config import Settings
 from bot.events import parse_body
-from sandbox.clickops import BURST_SIZE, CREATORS, ClickOps, ClickOpsError
+from sandbox.clickops import BURST_SIZE, CREATORS, EMULATOR_GAPS, ClickOps, ClickOpsError
+from tests.codegen import cases
 
 MAX_BODY = 1024 * 1024
 
@@ -39,7 +41,18 @@ def test_every_catalog_type_has_a_creator() -> None:
     assert set(CREATORS) == set(CATALOG)
 
 
-@pytest.mark.parametrize("tf_type", sorted(CREATORS))
+def test_the_types_the_emulator_cannot_make_are_not_offered_and_say_why(clickops: tuple[ClickOps, str]) -> None:
+    # The same types the tests cannot make in moto either, each tested with recorded responses instead.
+    assert set(EMULATOR_GAPS) == set(cases.UNSERVED)
+    ops, _ = clickops
+    offered = {t["tf_type"] for t in ops.types()}
+    assert offered == set(CREATORS) - set(EMULATOR_GAPS)
+    for tf_type, why in EMULATOR_GAPS.items():
+        with pytest.raises(ClickOpsError, match=f"the sandbox cannot make a {tf_type}: {re.escape(why)}"):
+            ops.create(tf_type, "x", {})
+
+
+@pytest.mark.parametrize("tf_type", sorted(set(CREATORS) - set(EMULATOR_GAPS)))
 def test_console_creation_is_detected_with_the_import_id(
     tf_type: str, clickops: tuple[ClickOps, str], aws_client: Callable[..., Any],
 ) -> None:

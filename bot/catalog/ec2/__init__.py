@@ -254,6 +254,44 @@ def _launch_template(record: CloudTrailRecord) -> list[Found]:
     ]
 
 
+def _route_table(record: CloudTrailRecord) -> list[Found]:
+    response, path = _unwrap(record.response, "CreateRouteTableResponse", "responseElements")
+    table = response.get("routeTable")
+    table_id = need(dig(table, "routeTableId"), f"{path}.routeTable.routeTableId")
+    request, _ = _unwrap(record.request, "CreateRouteTableRequest", "requestParameters")
+    tags = _request_tags(request, "route-table", dig(table, "tagSet"))
+    return [
+        Found(
+            import_id=table_id,
+            name=name_tag(tags) or table_id,
+            arn=_arn(record, f"route-table/{table_id}", dig(table, "ownerId")),
+            console_url=_vpc_console(record, f"RouteTableDetails:RouteTableId={q(table_id)}"),
+            tags=tags,
+        )
+    ]
+
+
+def _vpc_endpoint(record: CloudTrailRecord) -> list[Found]:
+    # CreateVpcEndpoint is one of the actions CloudTrail records in the XML-derived shape, wrapped in
+    # CreateVpcEndpointRequest/Response; older records have the JSON shape, unwrapped.
+    response, path = _unwrap(record.response, "CreateVpcEndpointResponse", "responseElements")
+    endpoint = response.get("vpcEndpoint")
+    endpoint_id = need(dig(endpoint, "vpcEndpointId"), f"{path}.vpcEndpoint.vpcEndpointId")
+    request, _ = _unwrap(record.request, "CreateVpcEndpointRequest", "requestParameters")
+    tags = _request_tags(request, "vpc-endpoint", dig(endpoint, "tagSet"))
+    service = text(dig(endpoint, "serviceName")) or text(request.get("ServiceName", request.get("serviceName")))
+    return [
+        Found(
+            import_id=endpoint_id,
+            # The service is what people know an endpoint by ("com.amazonaws.us-east-1.s3").
+            name=name_tag(tags) or service or endpoint_id,
+            arn=_arn(record, f"vpc-endpoint/{endpoint_id}", dig(endpoint, "ownerId")),
+            console_url=_vpc_console(record, f"EndpointDetails:vpcEndpointId={q(endpoint_id)}"),
+            tags=tags,
+        )
+    ]
+
+
 def _key_pair_state_id(attributes: Mapping[str, Any]) -> str | None:
     value = attributes.get("key_name") or attributes.get("id")
     return value if isinstance(value, str) and value else None
@@ -380,6 +418,29 @@ ENTRIES = (
         delete_events=("DeleteLaunchTemplate",),
         resolve=_launch_template,
         import_id_format="launch template ID: `terraform import aws_launch_template.web lt-12345678`",
+        loses_data=False,
+    ),
+    # CreateDefaultVpc's main route table, and every VPC's, is made by AWS with the VPC (no CreateRouteTable).
+    CatalogEntry(
+        tf_type="aws_route_table",
+        label="route table",
+        service="ec2",
+        event_source=EVENT_SOURCE,
+        create_events=("CreateRouteTable",),
+        delete_events=("DeleteRouteTable",),
+        resolve=_route_table,
+        import_id_format="route table ID: `terraform import aws_route_table.public_rt rtb-4e616f6d69`",
+        loses_data=False,
+    ),
+    CatalogEntry(
+        tf_type="aws_vpc_endpoint",
+        label="VPC endpoint",
+        service="ec2",
+        event_source=EVENT_SOURCE,
+        create_events=("CreateVpcEndpoint",),
+        delete_events=("DeleteVpcEndpoints",),
+        resolve=_vpc_endpoint,
+        import_id_format="VPC endpoint ID: `terraform import aws_vpc_endpoint.endpoint1 vpce-3ecf2a57`",
         loses_data=False,
     ),
 )

@@ -165,6 +165,44 @@ def create_vpc(ctx: CreateContext, name: str, tags: dict[str, str]) -> Call:
                          "tagSet": {"items": ct_tags(all_tags)}}})
 
 
+def create_route_table(ctx: CreateContext, name: str, tags: dict[str, str]) -> Call:
+    vpc = default_subnets(ctx)[0]["VpcId"]
+    all_tags = _with_name(name, tags)
+    table = ctx.client("ec2").create_route_table(
+        VpcId=vpc, TagSpecifications=_ec2_spec("route-table", all_tags))["RouteTable"]
+    return Call({"vpcId": vpc, "tagSpecificationSet": _ct_spec("route-table", all_tags)},
+                {"routeTable": {"routeTableId": table["RouteTableId"], "vpcId": vpc, "ownerId": ctx.account_id,
+                                "routeSet": {"items": [{"destinationCidrBlock": "172.31.0.0/16",
+                                                        "gatewayId": "local", "state": "active",
+                                                        "origin": "CreateRouteTable"}]},
+                                "associationSet": {}, "propagatingVgwSet": {},
+                                "tagSet": {"items": ct_tags(all_tags)}}})
+
+
+def create_vpc_endpoint(ctx: CreateContext, name: str, tags: dict[str, str]) -> Call:
+    # A gateway endpoint for S3 on the default VPC's main route table: the console's most common first endpoint.
+    ec2 = ctx.client("ec2")
+    vpc = default_subnets(ctx)[0]["VpcId"]
+    tables = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                                {"Name": "association.main", "Values": ["true"]}])["RouteTables"]
+    table_ids = [t["RouteTableId"] for t in tables[:1]]
+    service = f"com.amazonaws.{ctx.region}.s3"
+    all_tags = _with_name(name, tags)
+    endpoint = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=service, VpcEndpointType="Gateway",
+                                       RouteTableIds=table_ids,
+                                       TagSpecifications=_ec2_spec("vpc-endpoint", all_tags))["VpcEndpoint"]
+    request: dict[str, Any] = {"VpcId": vpc, "ServiceName": service, "VpcEndpointType": "Gateway",
+                               "TagSpecification": {"ResourceType": "vpc-endpoint", "Tag": pairs(all_tags)}}
+    if table_ids:
+        request["RouteTableId"] = {"content": table_ids[0], "tag": 1}
+    return Call({"CreateVpcEndpointRequest": request},
+                {"CreateVpcEndpointResponse": {"vpcEndpoint": {
+                    "vpcEndpointId": endpoint["VpcEndpointId"], "vpcEndpointType": "Gateway", "vpcId": vpc,
+                    "serviceName": service, "state": "available", "ownerId": ctx.account_id,
+                    "routeTableIdSet": {"item": {"routeTableId": table_ids[0]}} if table_ids else {},
+                    "tagSet": {"item": ct_tags(all_tags)}}}})
+
+
 CREATORS = {
     "aws_ebs_volume": create_volume,
     "aws_eip": create_eip,
@@ -176,4 +214,6 @@ CREATORS = {
     "aws_security_group": create_security_group,
     "aws_subnet": create_subnet,
     "aws_vpc": create_vpc,
+    "aws_route_table": create_route_table,
+    "aws_vpc_endpoint": create_vpc_endpoint,
 }

@@ -1,9 +1,18 @@
 """Deleting EC2 and VPC resources: termination protection is respected, a volume keeps a final snapshot, an
-attached volume or associated Elastic IP is refused, an internet gateway is detached first."""
+attached volume or associated Elastic IP is refused, an internet gateway is detached first, a route table still
+routing subnets is refused."""
 
 from __future__ import annotations
 
-from bot.catalog._delete import AlreadyGone, DeleteOutcome, DeleteRefused, DeleteRequest, call, final_name
+from bot.catalog._delete import (
+    AlreadyGone,
+    DeleteFailed,
+    DeleteOutcome,
+    DeleteRefused,
+    DeleteRequest,
+    call,
+    final_name,
+)
 from bot.catalog.template_input import Clients
 
 
@@ -88,6 +97,39 @@ def delete_launch_template(aws: Clients, req: DeleteRequest) -> DeleteOutcome:
     return DeleteOutcome(f"Deleted launch template {req.import_id}.")
 
 
+def delete_route_table(aws: Clients, req: DeleteRequest) -> DeleteOutcome:
+    ec2 = aws("ec2")
+    tables = call(ec2.describe_route_tables, RouteTableIds=[req.import_id])["RouteTables"]
+    if not tables:
+        raise AlreadyGone(req.import_id)
+    associations = tables[0].get("Associations") or ()
+    if any(a.get("Main") for a in associations):
+        raise DeleteRefused(f"route table {req.import_id} is its VPC's main route table; AWS deletes it with the VPC")
+    attached = [a.get("SubnetId") or a.get("GatewayId") for a in associations]
+    if attached:
+        raise DeleteRefused(f"route table {req.import_id} still routes {len(attached)} subnet(s) or gateway(s) "
+                            f"({', '.join(str(a) for a in attached)}); associate them with another table first")
+    call(ec2.delete_route_table, RouteTableId=req.import_id)
+    return DeleteOutcome(f"Deleted route table {req.import_id} with its routes.")
+
+
+def delete_vpc_endpoint(aws: Clients, req: DeleteRequest) -> DeleteOutcome:
+    ec2 = aws("ec2")
+    found = call(ec2.describe_vpc_endpoints, VpcEndpointIds=[req.import_id])["VpcEndpoints"]
+    if not found or str(found[0].get("State", "")).lower() in ("deleted", "deleting"):
+        raise AlreadyGone(req.import_id)
+    result = call(ec2.delete_vpc_endpoints, VpcEndpointIds=[req.import_id])
+    failed = [u for u in result.get("Unsuccessful") or () if u.get("ResourceId") == req.import_id]
+    if failed:
+        error = failed[0].get("Error") or {}
+        if str(error.get("Code", "")).endswith("NotFound"):
+            raise AlreadyGone(req.import_id)
+        raise DeleteFailed(f"AWS refused the delete (AWS: {error.get('Code')}: {error.get('Message')})",
+                           str(error.get("Code", "")))
+    return DeleteOutcome(f"Deleted VPC endpoint {req.import_id} ({found[0].get('ServiceName')}); traffic to the "
+                         "service takes its public route again.")
+
+
 EXECUTORS = {
     "aws_instance": delete_instance,
     "aws_security_group": delete_security_group,
@@ -99,4 +141,6 @@ EXECUTORS = {
     "aws_internet_gateway": delete_internet_gateway,
     "aws_nat_gateway": delete_nat_gateway,
     "aws_launch_template": delete_launch_template,
+    "aws_route_table": delete_route_table,
+    "aws_vpc_endpoint": delete_vpc_endpoint,
 }

@@ -7,11 +7,12 @@ import binascii
 from collections.abc import Mapping
 from typing import Any
 
-from bot.catalog._describe import clean_tags, items, pair_tags, sorted_strings, true_or_none, unwrap
+from bot.catalog._describe import clean_tags, items, json_doc, pair_tags, sorted_strings, true_or_none, unwrap
 from bot.catalog.base import dig
 from bot.catalog.template_input import Clients, Companion, Model, NotFound, TypeCodegen
 from bot.events import CloudTrailRecord
 from bot.resource import Resource
+from renderers.hcl import JsonDocument
 
 # gp3's baseline, which AWS applies when a volume asks for nothing more.
 _GP3_IOPS = 3000
@@ -521,6 +522,126 @@ def _launch_template_from_event(record: CloudTrailRecord | None, resource: Resou
     return Model(args=args)
 
 
+# aws_route_table
+
+# Where a route sends traffic: the API's field and the provider's argument.
+_ROUTE_TARGETS = {
+    "GatewayId": "gateway_id",
+    "NatGatewayId": "nat_gateway_id",
+    "NetworkInterfaceId": "network_interface_id",
+    "TransitGatewayId": "transit_gateway_id",
+    "VpcPeeringConnectionId": "vpc_peering_connection_id",
+    "EgressOnlyInternetGatewayId": "egress_only_gateway_id",
+    "LocalGatewayId": "local_gateway_id",
+    "CarrierGatewayId": "carrier_gateway_id",
+    "CoreNetworkArn": "core_network_arn",
+}
+_ROUTE_DESTINATIONS = {
+    "DestinationCidrBlock": "cidr_block",
+    "DestinationIpv6CidrBlock": "ipv6_cidr_block",
+    "DestinationPrefixListId": "destination_prefix_list_id",
+}
+
+
+def _route(route: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A route a person added, as the provider reads it back; None for those AWS manages (the VPC's own local
+    route, a gateway endpoint's prefix-list route, routes a virtual private gateway propagates)."""
+    gateway = str(route.get("GatewayId") or "")
+    if gateway == "local" or gateway.startswith("vpce-") or route.get("Origin") not in (None, "CreateRoute"):
+        return None
+    out = {arg: route[field] for field, arg in _ROUTE_DESTINATIONS.items() if route.get(field)}
+    # An instance's route comes back with its network interface too, which is what the provider keeps.
+    out.update({arg: route[field] for field, arg in _ROUTE_TARGETS.items() if route.get(field)})
+    return out if any(arg in out for arg in _ROUTE_DESTINATIONS.values()) else None
+
+
+def _route_table_args(table: Mapping[str, Any], tags: Mapping[str, str]) -> dict[str, Any]:
+    routes = [r for r in (_route(route) for route in table.get("Routes") or ()) if r]
+    return {
+        "vpc_id": table.get("VpcId"),
+        "routes": sorted(routes, key=lambda r: sorted(r.items())),
+        "propagating_vgws": sorted_strings(v.get("GatewayId") for v in table.get("PropagatingVgws") or ()),
+        "tags": clean_tags(tags),
+    }
+
+
+def _describe_route_table(clients: Clients, resource: Resource) -> Model:
+    tables = clients("ec2").describe_route_tables(RouteTableIds=[resource.import_id])["RouteTables"]
+    if not tables:
+        raise NotFound(f"route table {resource.import_id}")
+    return Model(args=_route_table_args(tables[0], pair_tags(tables[0].get("Tags"))))
+
+
+def _route_table_from_event(record: CloudTrailRecord | None, resource: Resource) -> Model:
+    request = _request(record, "CreateRouteTableRequest")
+    table = _get(_response(record, "CreateRouteTableResponse"), "routeTable") or {}
+    # A new route table holds only its local route: the routes are added afterwards, by CreateRoute.
+    args = {"vpc_id": _get(table, "vpcId") or _get(request, "vpcId", "VpcId"), "routes": [], "propagating_vgws": [],
+            "tags": _event_tags(resource)}
+    return Model(args=args)
+
+
+# aws_vpc_endpoint
+
+_GATEWAY = "Gateway"
+
+
+def _policy(document: Any) -> Any:
+    """The endpoint policy, or None where it is the full access AWS gives an endpoint that sets none."""
+    policy = json_doc(document)
+    statements = policy.get("Statement") if isinstance(policy, dict) else None
+    if isinstance(statements, list) and len(statements) == 1 and isinstance(statements[0], dict):
+        statement = {k: v for k, v in statements[0].items() if k != "Sid"}
+        if statement == {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}:
+            return None
+    return JsonDocument(policy) if policy else None
+
+
+def _endpoint_args(endpoint: Mapping[str, Any], tags: Mapping[str, str]) -> dict[str, Any]:
+    kind = endpoint.get("VpcEndpointType") or _GATEWAY
+    gateway = kind.lower() == _GATEWAY.lower()
+    groups = [g.get("GroupId") for g in endpoint.get("Groups") or () if isinstance(g, Mapping)]
+    return {
+        "vpc_id": endpoint.get("VpcId"),
+        "service_name": endpoint.get("ServiceName"),
+        "vpc_endpoint_type": None if gateway else kind,
+        "route_table_ids": sorted_strings(endpoint.get("RouteTableIds")) if gateway else [],
+        "subnet_ids": [] if gateway else sorted_strings(endpoint.get("SubnetIds")),
+        "security_group_ids": [] if gateway else sorted_strings(groups or endpoint.get("SecurityGroupIds")),
+        "private_dns_enabled": True if endpoint.get("PrivateDnsEnabled") and not gateway else None,
+        "policy": _policy(endpoint.get("PolicyDocument")),
+        "tags": clean_tags(tags),
+    }
+
+
+def _describe_vpc_endpoint(clients: Clients, resource: Resource) -> Model:
+    found = clients("ec2").describe_vpc_endpoints(VpcEndpointIds=[resource.import_id])["VpcEndpoints"]
+    if not found or str(found[0].get("State", "")).lower() in ("deleted", "deleting", "failed", "rejected"):
+        raise NotFound(f"VPC endpoint {resource.import_id}")
+    return Model(args=_endpoint_args(found[0], pair_tags(found[0].get("Tags"))))
+
+
+def _vpc_endpoint_from_event(record: CloudTrailRecord | None, resource: Resource) -> Model:
+    request = _request(record, "CreateVpcEndpointRequest")
+    endpoint = _get(_response(record, "CreateVpcEndpointResponse"), "vpcEndpoint") or {}
+
+    def listed(*keys: str) -> list[str]:
+        values = items(_get(request, *keys))
+        return [v if isinstance(v, str) else _get(v, "content") for v in values]
+
+    described = {
+        "VpcId": _get(endpoint, "vpcId") or _get(request, "VpcId", "vpcId"),
+        "ServiceName": _get(endpoint, "serviceName") or _get(request, "ServiceName", "serviceName"),
+        "VpcEndpointType": _get(endpoint, "vpcEndpointType") or _get(request, "VpcEndpointType", "vpcEndpointType"),
+        "RouteTableIds": listed("RouteTableId", "RouteTableIds", "routeTableIdSet"),
+        "SubnetIds": listed("SubnetId", "SubnetIds", "subnetIdSet"),
+        "SecurityGroupIds": listed("SecurityGroupId", "SecurityGroupIds", "securityGroupIdSet"),
+        "PrivateDnsEnabled": str(_get(request, "PrivateDnsEnabled", "privateDnsEnabled")).lower() == "true",
+        "PolicyDocument": _get(request, "PolicyDocument", "policyDocument"),
+    }
+    return Model(args=_endpoint_args(described, resource.tags))
+
+
 CODEGEN = (
     TypeCodegen("aws_instance", _describe_instance, _instance_from_event),
     TypeCodegen(
@@ -537,4 +658,6 @@ CODEGEN = (
     TypeCodegen("aws_internet_gateway", _describe_internet_gateway, _internet_gateway_from_event),
     TypeCodegen("aws_nat_gateway", _describe_nat_gateway, _nat_gateway_from_event),
     TypeCodegen("aws_launch_template", _describe_launch_template, _launch_template_from_event),
+    TypeCodegen("aws_route_table", _describe_route_table, _route_table_from_event),
+    TypeCodegen("aws_vpc_endpoint", _describe_vpc_endpoint, _vpc_endpoint_from_event),
 )

@@ -1,4 +1,4 @@
-"""Amazon Elastic File System: file systems."""
+"""Amazon Elastic File System: file systems and their mount targets."""
 
 from __future__ import annotations
 
@@ -40,6 +40,29 @@ def _file_system(record: CloudTrailRecord) -> list[Found]:
     ]
 
 
+def _mount_target(record: CloudTrailRecord) -> list[Found]:
+    # CreateMountTarget answers with the mount target; its ID (fsmt-...) is what Terraform imports.
+    response = record.response
+    mount_target_id = need(
+        response.get("mountTargetId", response.get("MountTargetId")), "responseElements.mountTargetId"
+    )
+    file_system_id = text(response.get("fileSystemId")) or text(record.request.get("fileSystemId"))
+    where = first((text(response.get("availabilityZoneName")), text(response.get("subnetId")),
+                   text(record.request.get("subnetId"))))
+    region = region_of(record)
+    return [
+        Found(
+            import_id=mount_target_id,
+            # A mount target has no name: people know it by its file system and the zone it serves.
+            name=f"{file_system_id} in {where}" if file_system_id and where else mount_target_id,
+            # Mount targets have no ARN of their own (IAM names them through their file system).
+            arn="",
+            console_url=console(region, f"efs/home?region={q(region)}#/file-systems/{q(file_system_id)}"
+                                if file_system_id else f"efs/home?region={q(region)}#/file-systems"),
+        )
+    ]
+
+
 ENTRIES = (
     CatalogEntry(
         tf_type="aws_efs_file_system",
@@ -51,5 +74,17 @@ ENTRIES = (
         resolve=_file_system,
         import_id_format="file system ID: `terraform import aws_efs_file_system.foo fs-6fa144c6`",
         loses_data=True,
+    ),
+    CatalogEntry(
+        tf_type="aws_efs_mount_target",
+        label="EFS mount target",
+        service="efs",
+        event_source="elasticfilesystem.amazonaws.com",
+        create_events=("CreateMountTarget",),
+        delete_events=("DeleteMountTarget",),
+        resolve=_mount_target,
+        import_id_format="mount target ID: `terraform import aws_efs_mount_target.alpha fsmt-52a643fb`",
+        # The files stay in the file system; instances in its zone lose their mount.
+        loses_data=False,
     ),
 )

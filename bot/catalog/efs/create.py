@@ -1,8 +1,9 @@
-"""Making an EFS file system, as the console's quick create does, and the CloudTrail record of the call."""
+"""Making an EFS file system, as the console's quick create does, and a mount target, and the CloudTrail records
+of the calls."""
 
 from __future__ import annotations
 
-from bot.catalog._create import Call, CreateContext, ct_tags, pairs, slug
+from bot.catalog._create import Call, CreateContext, ct_tags, default_subnets, pairs, slug
 
 
 def create_file_system(ctx: CreateContext, name: str, tags: dict[str, str]) -> Call:
@@ -26,6 +27,21 @@ def create_file_system(ctx: CreateContext, name: str, tags: dict[str, str]) -> C
     )
 
 
+def create_mount_target(ctx: CreateContext, name: str, tags: dict[str, str]) -> Call:
+    # The file system it serves is made quietly first; a mount target takes no name or tags of its own.
+    efs = ctx.client("efs")
+    file_system = efs.create_file_system(CreationToken=slug(f"{name}-files", limit=64),
+                                         Tags=pairs({"Name": f"{name} files"}))["FileSystemId"]
+    subnet = default_subnets(ctx)[0]
+    made = efs.create_mount_target(FileSystemId=file_system, SubnetId=subnet["SubnetId"])
+    return Call({"fileSystemId": file_system, "subnetId": subnet["SubnetId"]},
+                {"ownerId": ctx.account_id, "mountTargetId": made["MountTargetId"], "fileSystemId": file_system,
+                 "subnetId": subnet["SubnetId"], "lifeCycleState": "creating",
+                 "ipAddress": made.get("IpAddress", ""), "networkInterfaceId": made.get("NetworkInterfaceId", ""),
+                 "availabilityZoneName": subnet["AvailabilityZone"], "vpcId": subnet["VpcId"]})
+
+
 CREATORS = {
     "aws_efs_file_system": create_file_system,
+    "aws_efs_mount_target": create_mount_target,
 }

@@ -1,4 +1,5 @@
-"""Amazon EFS file systems, with the backup policy as the separate resource the AWS provider expects."""
+"""Amazon EFS file systems, with the backup policy as the separate resource the AWS provider expects, and their
+mount targets."""
 
 from __future__ import annotations
 
@@ -81,6 +82,38 @@ def _file_system_from_event(record: CloudTrailRecord | None, resource: Resource)
     return _model(resource.import_id, _args(system, (), resource.tags, backup))
 
 
+def _mount_target_args(target: Mapping[str, Any], groups: Iterable[str], address: str | None = None) -> dict[str, Any]:
+    """The arguments; the IP address only where the person asked for one (AWS picks it from the subnet otherwise,
+    and the provider reads it back computed)."""
+
+    def get(name: str) -> Any:
+        return target.get(name, target.get(name[0].lower() + name[1:]))
+
+    return {
+        "file_system_id": get("FileSystemId"),
+        "subnet_id": get("SubnetId"),
+        "ip_address": address or None,
+        "security_groups": sorted(str(g) for g in groups if g),
+    }
+
+
+def _describe_mount_target(clients: Clients, resource: Resource) -> Model:
+    efs = clients("efs")
+    targets = efs.describe_mount_targets(MountTargetId=resource.import_id).get("MountTargets") or []
+    if not targets or targets[0].get("LifeCycleState") in ("deleting", "deleted"):
+        raise NotFound(resource.import_id)
+    groups = efs.describe_mount_target_security_groups(MountTargetId=resource.import_id).get("SecurityGroups")
+    return Model(args=_mount_target_args(targets[0], groups or ()))
+
+
+def _mount_target_from_event(record: CloudTrailRecord | None, resource: Resource) -> Model:
+    request = record.request if record is not None else {}
+    response = record.response if record is not None else {}
+    groups = request.get("securityGroups") or ()
+    address = request.get("ipAddress") if isinstance(request.get("ipAddress"), str) else None
+    return Model(args=_mount_target_args({**request, **response}, groups if isinstance(groups, list) else (), address))
+
+
 CODEGEN = (
     TypeCodegen(
         "aws_efs_file_system",
@@ -88,4 +121,5 @@ CODEGEN = (
         _file_system_from_event,
         companion_types=("aws_efs_backup_policy",),
     ),
+    TypeCodegen("aws_efs_mount_target", _describe_mount_target, _mount_target_from_event),
 )

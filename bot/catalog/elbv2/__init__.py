@@ -1,4 +1,4 @@
-"""Elastic Load Balancing v2: Application, Network and Gateway Load Balancers."""
+"""Elastic Load Balancing v2: Application, Network and Gateway Load Balancers, their target groups and listeners."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.catalog.base import (
     CatalogEntry,
+    ExtractError,
     Found,
     OtherType,
     console,
@@ -56,6 +57,93 @@ def _load_balancer(record: CloudTrailRecord) -> list[Found]:
     ]
 
 
+def _field(body: Any, name: str) -> Any:
+    """A field in CloudTrail's camelCase or the API's PascalCase (records from older producers use the latter)."""
+    if not isinstance(body, Mapping):
+        return None
+    value = body.get(name)
+    return value if value is not None else body.get(name[0].upper() + name[1:])
+
+
+def _listed(body: Any, name: str) -> list[Any]:
+    """A response list (targetGroups, listeners): a plain list, {"member": [...]}, or one bare element."""
+    value = _field(body, name)
+    if isinstance(value, Mapping):
+        value = value.get("member", value.get("items", [value]))
+    return value if isinstance(value, list) else [value] if isinstance(value, Mapping) else []
+
+
+def _response(record: CloudTrailRecord, action: str) -> Mapping[str, Any]:
+    """The response, unwrapped from the {Action}Response/{Action}Result elements the XML-derived shape keeps."""
+    body: Any = record.response
+    for wrapper in (f"{action}Response", f"{action}Result"):
+        inner = _field(body, wrapper)
+        if isinstance(inner, Mapping):
+            body = inner
+    return body if isinstance(body, Mapping) else {}
+
+
+def _tags(record: CloudTrailRecord) -> dict[str, str]:
+    return tags_from_pairs(_field(record.request, "tags"), "key", "value")
+
+
+def _target_group(record: CloudTrailRecord) -> list[Found]:
+    groups = _listed(_response(record, "CreateTargetGroup"), "targetGroups")
+    if not groups:
+        raise ExtractError("the record has no responseElements.targetGroups")
+    tags = _tags(record)
+    region = region_of(record)
+    found = []
+    for index, group in enumerate(groups):
+        arn = need(_field(group, "targetGroupArn"), f"responseElements.targetGroups[{index}].targetGroupArn")
+        name = text(_field(group, "targetGroupName")) or text(_field(record.request, "name"))
+        found.append(
+            Found(
+                import_id=arn,
+                name=name_tag(tags) or name or arn,
+                arn=arn,
+                console_url=console(region, f"ec2/home?region={q(region)}#TargetGroup:targetGroupArn={arn}"),
+                tags=tags,
+            )
+        )
+    return found
+
+
+def _listener_name(listener: Mapping[str, Any], record: CloudTrailRecord, arn: str) -> str:
+    """A listener has no name: people know it by its load balancer and its protocol and port ("web HTTPS:443")."""
+    # arn:...:listener/app/<load balancer name>/<lb id>/<listener id>
+    parts = arn.split(":listener/", 1)[-1].split("/")
+    load_balancer = parts[1] if len(parts) >= 3 else ""
+    protocol = text(_field(listener, "protocol")) or text(_field(record.request, "protocol"))
+    port = _field(listener, "port") or _field(record.request, "port")
+    where = f"{protocol}:{port}" if protocol and port else protocol or (str(port) if port else "")
+    return " ".join(p for p in (load_balancer, where) if p)
+
+
+def _listener(record: CloudTrailRecord) -> list[Found]:
+    listeners = _listed(_response(record, "CreateListener"), "listeners")
+    if not listeners:
+        raise ExtractError("the record has no responseElements.listeners")
+    tags = _tags(record)
+    region = region_of(record)
+    found = []
+    for index, listener in enumerate(listeners):
+        arn = need(_field(listener, "listenerArn"), f"responseElements.listeners[{index}].listenerArn")
+        lb_arn = text(_field(listener, "loadBalancerArn")) or text(_field(record.request, "loadBalancerArn"))
+        # The console shows a listener on its load balancer's page.
+        page = f"LoadBalancer:loadBalancerArn={lb_arn}" if lb_arn else f"ELBListenerV2:listenerArn={arn}"
+        found.append(
+            Found(
+                import_id=arn,
+                name=name_tag(tags) or _listener_name(listener, record, arn) or arn,
+                arn=arn,
+                console_url=console(region, f"ec2/home?region={q(region)}#{page}"),
+                tags=tags,
+            )
+        )
+    return found
+
+
 def _state_id(attributes: Mapping[str, Any]) -> str | None:
     value = attributes.get("arn") or attributes.get("id")
     return value if isinstance(value, str) and value else None
@@ -76,6 +164,38 @@ ENTRIES = (
         ),
         state_import_id=_state_id,
         # Configuration only; access logs, if any, live in S3 and outlive the load balancer.
+        loses_data=False,
+    ),
+    CatalogEntry(
+        tf_type="aws_lb_target_group",
+        label="target group",
+        service="elbv2",
+        event_source="elasticloadbalancing.amazonaws.com",
+        create_events=("CreateTargetGroup",),
+        delete_events=("DeleteTargetGroup",),
+        resolve=_target_group,
+        import_id_format=(
+            "target group ARN: `terraform import aws_lb_target_group.app_front_end "
+            "arn:aws:elasticloadbalancing:us-west-2:187416307283:targetgroup/app-front-end/20cfe21448b66314`"
+        ),
+        state_import_id=_state_id,
+        # Which targets receive traffic; the targets themselves are separate resources that outlive it.
+        loses_data=False,
+    ),
+    CatalogEntry(
+        tf_type="aws_lb_listener",
+        label="load balancer listener",
+        service="elbv2",
+        event_source="elasticloadbalancing.amazonaws.com",
+        create_events=("CreateListener",),
+        delete_events=("DeleteListener",),
+        resolve=_listener,
+        import_id_format=(
+            "listener ARN: `terraform import aws_lb_listener.front_end "
+            "arn:aws:elasticloadbalancing:us-west-2:187416307283:listener/app/front-end-alb/8e4497da625e2d8a/"
+            "9ab28ade35828f96`"
+        ),
+        state_import_id=_state_id,
         loses_data=False,
     ),
 )

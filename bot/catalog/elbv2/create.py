@@ -1,6 +1,9 @@
-"""Making an Application Load Balancer, as the console does, and the CloudTrail record of the call."""
+"""Making an Application Load Balancer, a target group and a listener, as the console does, and the CloudTrail
+records of the calls."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from bot.catalog._create import Call, CreateContext, ct_tags, default_subnets, pairs, slug
 
@@ -37,6 +40,47 @@ def create_load_balancer(ctx: CreateContext, name: str, tags: dict[str, str]) ->
                                     "type": "application", "scheme": "internal"}]})
 
 
+def _target_group(ctx: CreateContext, name: str, tags: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    vpc = default_subnets(ctx)[0]["VpcId"]
+    request = {"name": name, "protocol": "HTTP", "port": 80, "vpcId": vpc, "targetType": "instance"}
+    made = ctx.client("elbv2").create_target_group(
+        Name=name, Protocol="HTTP", Port=80, VpcId=vpc, TargetType="instance",
+        **({"Tags": pairs(tags)} if tags else {}),
+    )["TargetGroups"][0]
+    return request, made
+
+
+def create_target_group(ctx: CreateContext, name: str, tags: dict[str, str]) -> Call:
+    group_name = slug(name, limit=32)
+    request, made = _target_group(ctx, group_name, tags)
+    return Call({**request, "tags": ct_tags(tags)},
+                {"targetGroups": [{"targetGroupArn": made["TargetGroupArn"], "targetGroupName": group_name,
+                                   "protocol": "HTTP", "port": 80, "vpcId": request["vpcId"],
+                                   "healthCheckProtocol": made.get("HealthCheckProtocol", "HTTP"),
+                                   "healthCheckPort": made.get("HealthCheckPort", "traffic-port"),
+                                   "targetType": "instance"}]})
+
+
+def create_listener(ctx: CreateContext, name: str, tags: dict[str, str]) -> Call:
+    # A listener belongs to a load balancer and forwards to a target group: both are made quietly first.
+    base = slug(name, limit=28)
+    lb = create_load_balancer(ctx, f"{base}-lb", {})
+    lb_arn = lb.response["loadBalancers"][0]["loadBalancerArn"] if lb.response else ""
+    _, group = _target_group(ctx, f"{base}-tg", {})
+    action = {"Type": "forward", "TargetGroupArn": group["TargetGroupArn"]}
+    made = ctx.client("elbv2").create_listener(
+        LoadBalancerArn=lb_arn, Protocol="HTTP", Port=80, DefaultActions=[action],
+        **({"Tags": pairs(tags)} if tags else {}),
+    )["Listeners"][0]
+    ct_action = {"type": "forward", "targetGroupArn": group["TargetGroupArn"]}
+    return Call({"loadBalancerArn": lb_arn, "protocol": "HTTP", "port": 80, "defaultActions": [ct_action],
+                 "tags": ct_tags(tags)},
+                {"listeners": [{"listenerArn": made["ListenerArn"], "loadBalancerArn": lb_arn, "port": 80,
+                                "protocol": "HTTP", "defaultActions": [ct_action]}]})
+
+
 CREATORS = {
     "aws_lb": create_load_balancer,
+    "aws_lb_target_group": create_target_group,
+    "aws_lb_listener": create_listener,
 }

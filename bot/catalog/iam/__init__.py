@@ -1,4 +1,4 @@
-"""AWS Identity and Access Management: roles, users and customer managed policies."""
+"""AWS Identity and Access Management: roles, users, groups, instance profiles and customer managed policies."""
 
 from __future__ import annotations
 
@@ -100,6 +100,45 @@ def _policy(record: CloudTrailRecord) -> list[Found]:
     ]
 
 
+def _group(record: CloudTrailRecord) -> list[Found]:
+    name = need(
+        first((text(record.request.get("groupName")), text(dig(record.response, "group", "groupName")))),
+        "requestParameters.groupName",
+    )
+    return [
+        Found(
+            import_id=name,
+            name=name,
+            arn=_entity_arn(record, "group", name),
+            console_url=_console(record, f"/groups/details/{q(name)}"),
+            # A group takes no tags.
+            tags={},
+        )
+    ]
+
+
+def _instance_profile(record: CloudTrailRecord) -> list[Found]:
+    profile = dig(record.response, "instanceProfile")
+    name = need(
+        first((text(record.request.get("instanceProfileName")), text(dig(profile, "instanceProfileName")))),
+        "requestParameters.instanceProfileName",
+    )
+    arn = text(dig(profile, "arn"))
+    if not arn and record.account_id:
+        arn = _arn.global_arn(record, "iam", f"instance-profile{_path(record)}{name}", record.account_id)
+    return [
+        Found(
+            import_id=name,
+            name=name,
+            arn=arn,
+            # The console shows an instance profile only on the page of the role in it; the role comes later
+            # (AddRoleToInstanceProfile), so the list of roles is the nearest page.
+            console_url=_console(record, "/roles"),
+            tags=tags_from_pairs(record.request.get("tags")) or tags_from_pairs(dig(profile, "tags")),
+        )
+    ]
+
+
 def _name_or_id(attributes: Mapping[str, Any]) -> str | None:
     value = attributes.get("name") or attributes.get("id")
     return value if isinstance(value, str) and value else None
@@ -110,8 +149,8 @@ def _arn_or_id(attributes: Mapping[str, Any]) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-# Roles, users and policies hold configuration only, all of which a Terraform definition restores; a recreated
-# entity gets a new unique ID, but nothing stored in it is lost.
+# Roles, users, groups, instance profiles and policies hold configuration only, all of which a Terraform definition
+# restores; a recreated entity gets a new unique ID, but nothing stored in it is lost.
 ENTRIES = (
     CatalogEntry(
         tf_type="aws_iam_role",
@@ -152,5 +191,31 @@ ENTRIES = (
         loses_data=False,
         # The provider's id is the policy ARN, which is also what import takes.
         state_import_id=_arn_or_id,
+    ),
+    CatalogEntry(
+        tf_type="aws_iam_group",
+        label="IAM group",
+        service="iam",
+        event_source="iam.amazonaws.com",
+        create_events=("CreateGroup",),
+        delete_events=("DeleteGroup",),
+        resolve=_group,
+        import_id_format="group name: `terraform import aws_iam_group.developers developers`",
+        loses_data=False,
+        state_import_id=_name_or_id,
+    ),
+    CatalogEntry(
+        tf_type="aws_iam_instance_profile",
+        label="IAM instance profile",
+        service="iam",
+        event_source="iam.amazonaws.com",
+        create_events=("CreateInstanceProfile",),
+        delete_events=("DeleteInstanceProfile",),
+        resolve=_instance_profile,
+        import_id_format=(
+            "instance profile name: `terraform import aws_iam_instance_profile.test_profile app-instance-profile-1`"
+        ),
+        loses_data=False,
+        state_import_id=_name_or_id,
     ),
 )

@@ -1,4 +1,5 @@
-"""Making IAM roles, users and policies, as the console does, and the CloudTrail records of the calls."""
+"""Making IAM roles, users, groups, instance profiles and policies, as the console does, and the CloudTrail records
+of the calls."""
 
 from __future__ import annotations
 
@@ -31,8 +32,26 @@ def create_iam_user(ctx: CreateContext, name: str, tags: dict[str, str]) -> Call
                 {"user": {"userName": user, "path": "/", "arn": made["Arn"], "userId": made["UserId"]}})
 
 
+def create_iam_group(ctx: CreateContext, name: str, tags: dict[str, str]) -> Call:
+    # A group takes no tags.
+    group = slug(name, limit=128)
+    made = ctx.client("iam").create_group(GroupName=group)["Group"]
+    return Call({"groupName": group},
+                {"group": {"groupName": group, "path": "/", "arn": made["Arn"], "groupId": made["GroupId"]}})
+
+
+def create_iam_instance_profile(ctx: CreateContext, name: str, tags: dict[str, str]) -> Call:
+    profile = slug(name, limit=128)
+    made = ctx.client("iam").create_instance_profile(InstanceProfileName=profile, Tags=pairs(tags))["InstanceProfile"]
+    return Call({"instanceProfileName": profile, "tags": ct_tags(tags)},
+                {"instanceProfile": {"instanceProfileName": profile, "path": "/", "arn": made["Arn"],
+                                     "instanceProfileId": made["InstanceProfileId"], "roles": []}})
+
+
 CREATORS = {
     "aws_iam_policy": create_iam_policy,
     "aws_iam_role": create_iam_role,
     "aws_iam_user": create_iam_user,
+    "aws_iam_group": create_iam_group,
+    "aws_iam_instance_profile": create_iam_instance_profile,
 }

@@ -1,4 +1,5 @@
-"""Deleting IAM roles, users and policies: detached from everything first, as IAM requires."""
+"""Deleting IAM roles, users, groups, instance profiles and policies: detached from everything first, as IAM
+requires."""
 
 from __future__ import annotations
 
@@ -65,8 +66,37 @@ def delete_policy(aws: Clients, req: DeleteRequest) -> DeleteOutcome:
     return DeleteOutcome(f"Detached it from every role, user and group and deleted IAM policy {arn}.")
 
 
+def delete_group(aws: Clients, req: DeleteRequest) -> DeleteOutcome:
+    iam = aws("iam")
+    name = req.import_id
+    call(iam.get_group, GroupName=name)
+    for page in iam.get_paginator("get_group").paginate(GroupName=name):
+        for user in page["Users"]:
+            iam.remove_user_from_group(GroupName=name, UserName=user["UserName"])
+    for page in iam.get_paginator("list_attached_group_policies").paginate(GroupName=name):
+        for policy in page["AttachedPolicies"]:
+            iam.detach_group_policy(GroupName=name, PolicyArn=policy["PolicyArn"])
+    for page in iam.get_paginator("list_group_policies").paginate(GroupName=name):
+        for policy_name in page["PolicyNames"]:
+            iam.delete_group_policy(GroupName=name, PolicyName=policy_name)
+    call(iam.delete_group, GroupName=name)
+    return DeleteOutcome(f"Removed its members and policies and deleted IAM group {name}; the users remain.")
+
+
+def delete_instance_profile(aws: Clients, req: DeleteRequest) -> DeleteOutcome:
+    iam = aws("iam")
+    name = req.import_id
+    profile = call(iam.get_instance_profile, InstanceProfileName=name)["InstanceProfile"]
+    for role in profile.get("Roles") or ():
+        iam.remove_role_from_instance_profile(InstanceProfileName=name, RoleName=role["RoleName"])
+    call(iam.delete_instance_profile, InstanceProfileName=name)
+    return DeleteOutcome(f"Took its role out and deleted IAM instance profile {name}; the role remains.")
+
+
 EXECUTORS = {
     "aws_iam_role": delete_role,
     "aws_iam_user": delete_user,
     "aws_iam_policy": delete_policy,
+    "aws_iam_group": delete_group,
+    "aws_iam_instance_profile": delete_instance_profile,
 }

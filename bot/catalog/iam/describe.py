@@ -1,4 +1,5 @@
-"""AWS IAM: roles (with their managed policy attachments), users and customer managed policies."""
+"""AWS IAM: roles and groups (with their policy attachments and inline policies), users, instance profiles and
+customer managed policies."""
 
 from __future__ import annotations
 
@@ -129,10 +130,78 @@ def _policy_from_event(record: CloudTrailRecord | None, resource: Resource) -> M
     return Model(args=args)
 
 
+def _describe_group(clients: Clients, resource: Resource) -> Model:
+    iam = clients("iam")
+    name = resource.import_id
+    group = iam.get_group(GroupName=name)["Group"]
+    attached = iam.list_attached_group_policies(GroupName=name).get("AttachedPolicies") or ()
+    policies = sorted(p["PolicyArn"] for p in attached if p.get("PolicyArn"))
+    inline = [
+        {
+            "suffix": f"inline_{n}",
+            "name": policy_name,
+            "policy": _document(iam.get_group_policy(GroupName=name, PolicyName=policy_name).get("PolicyDocument")),
+        }
+        for n, policy_name in enumerate(sorted(iam.list_group_policies(GroupName=name).get("PolicyNames") or ()), 1)
+    ]
+    args = {
+        "name": group.get("GroupName"),
+        "path": _path(group.get("Path")),
+        "policy_attachments": [{"suffix": f"policy_{n}", "policy_arn": arn} for n, arn in enumerate(policies, 1)],
+        "inline_policies": inline,
+    }
+    companions = tuple(
+        Companion("aws_iam_group_policy_attachment", f"{name}/{arn}", f"policy_{n}")
+        for n, arn in enumerate(policies, 1)
+    ) + tuple(Companion("aws_iam_group_policy", f"{name}:{policy['name']}", policy["suffix"]) for policy in inline)
+    return Model(args=args, companions=companions)
+
+
+def _group_from_event(record: CloudTrailRecord | None, resource: Resource) -> Model:
+    request = record.request if record is not None else {}
+    args: dict[str, Any] = {
+        "name": resource.import_id,
+        "path": _path(request.get("path")),
+        "policy_attachments": [],
+        "inline_policies": [],
+    }
+    return Model(args=args)
+
+
+def _profile_args(name: str, path: Any, roles: Any, tags: dict[str, str]) -> dict[str, Any]:
+    role_names = [r.get("RoleName") for r in roles or () if isinstance(r, dict) and r.get("RoleName")]
+    return {
+        "name": name,
+        "path": _path(path),
+        # A profile holds at most one role; the provider's `role` is that one.
+        "role": role_names[0] if role_names else None,
+        "tags": tags,
+    }
+
+
+def _describe_instance_profile(clients: Clients, resource: Resource) -> Model:
+    iam = clients("iam")
+    profile = iam.get_instance_profile(InstanceProfileName=resource.import_id)["InstanceProfile"]
+    # GetInstanceProfile answers with the profile's tags, as the provider reads them.
+    args = _profile_args(profile["InstanceProfileName"], profile.get("Path"), profile.get("Roles"),
+                         pair_tags(profile.get("Tags")))
+    return Model(args=args)
+
+
+def _instance_profile_from_event(record: CloudTrailRecord | None, resource: Resource) -> Model:
+    request = record.request if record is not None else {}
+    # The role is added by a later call (AddRoleToInstanceProfile), so the creation event never names it.
+    return Model(args=_profile_args(resource.import_id, request.get("path"), (), clean_tags(resource.tags)))
+
+
 CODEGEN = (
     TypeCodegen(
         "aws_iam_role", _describe_role, _role_from_event, ("aws_iam_role_policy_attachment", "aws_iam_role_policy")
     ),
     TypeCodegen("aws_iam_user", _describe_user, _user_from_event),
     TypeCodegen("aws_iam_policy", _describe_policy, _policy_from_event),
+    TypeCodegen(
+        "aws_iam_group", _describe_group, _group_from_event, ("aws_iam_group_policy_attachment", "aws_iam_group_policy")
+    ),
+    TypeCodegen("aws_iam_instance_profile", _describe_instance_profile, _instance_profile_from_event),
 )

@@ -6,8 +6,22 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.catalog import _arn
-from bot.catalog.base import CatalogEntry, ExtractError, Found, console, dig, q, region_of, tags_from_pairs, text
+from bot.catalog.base import (
+    CatalogEntry,
+    ExtractError,
+    Found,
+    console,
+    dig,
+    first,
+    need,
+    q,
+    region_of,
+    tags_from_pairs,
+    text,
+)
 from bot.events import CloudTrailRecord
+
+_ALIAS_PREFIX = "alias/"
 
 
 def _key_id_from_resources(record: CloudTrailRecord) -> str:
@@ -41,6 +55,54 @@ def _key(record: CloudTrailRecord) -> list[Found]:
     ]
 
 
+def _alias_arn_from_resources(record: CloudTrailRecord) -> str:
+    resources = record.raw.get("resources")
+    for item in resources if isinstance(resources, list) else ():
+        arn = text(item.get("ARN")) if isinstance(item, dict) else ""
+        if arn.startswith("arn:") and ":alias/" in arn:
+            return arn
+    return ""
+
+
+def _key_id(target: str) -> str:
+    """The key ID of a target given as an ID or as a key ARN (the API takes both)."""
+    return target.rsplit(":key/", 1)[1] if ":key/" in target else target
+
+
+def _alias(record: CloudTrailRecord) -> list[Found]:
+    request = record.request
+    from_resources = _alias_arn_from_resources(record)
+    name = first((
+        text(request.get("aliasName")), text(request.get("AliasName")),
+        # The alias ARN is arn:<partition>:kms:<region>:<account>:alias/<name>.
+        from_resources.split(":", 5)[5] if from_resources.count(":") >= 5 else "",
+    ))
+    name = need(name, "requestParameters.aliasName")
+    if not name.startswith(_ALIAS_PREFIX):
+        # KMS rejects a name without the prefix, so a record without it names something else.
+        raise ExtractError(f"requestParameters.aliasName {name!r} does not start with {_ALIAS_PREFIX!r}")
+    region = region_of(record)
+    target = _key_id(first((text(request.get("targetKeyId")), text(request.get("TargetKeyId")))))
+    # The console lists a key's aliases on the key's page; an alias has no page of its own.
+    page = f"#/kms/keys/{q(target)}" if target else "#/kms/keys"
+    return [
+        Found(
+            import_id=name,
+            name=name,
+            # Built from the record's own region and account: resources[] has been seen naming another account.
+            arn=_arn.build(record, "kms", name) or from_resources,
+            console_url=console(region, f"kms/home?region={q(region)}{page}"),
+            # An alias takes no tags.
+            tags={},
+        )
+    ]
+
+
+def _alias_state_id(attributes: Mapping[str, Any]) -> str | None:
+    value = attributes.get("name") or attributes.get("id")
+    return value if isinstance(value, str) and value else None
+
+
 def _state_id(attributes: Mapping[str, Any]) -> str | None:
     value = attributes.get("key_id") or attributes.get("id")
     return value if isinstance(value, str) and value else None
@@ -60,5 +122,18 @@ ENTRIES = (
         # Once the key is gone, everything encrypted under it can never be decrypted again.
         loses_data=True,
         state_import_id=_state_id,
+    ),
+    CatalogEntry(
+        tf_type="aws_kms_alias",
+        label="KMS alias",
+        service="kms",
+        event_source="kms.amazonaws.com",
+        create_events=("CreateAlias",),
+        delete_events=("DeleteAlias",),
+        resolve=_alias,
+        import_id_format="alias name: `terraform import aws_kms_alias.a alias/my-key-alias`",
+        # An alias is a name for a key; deleting it leaves the key and everything encrypted under it.
+        loses_data=False,
+        state_import_id=_alias_state_id,
     ),
 )

@@ -18,6 +18,13 @@ def delete_kms_key(aws: Clients, req: DeleteRequest) -> DeleteOutcome:
     )
 
 
+def delete_kms_alias(aws: Clients, req: DeleteRequest) -> DeleteOutcome:
+    # Only the name goes: the key it points to, and everything encrypted under it, stay.
+    call(aws("kms").delete_alias, AliasName=req.import_id)
+    return DeleteOutcome(f"Deleted KMS alias {req.import_id}; the key it pointed to is unchanged.")
+
+
 EXECUTORS = {
     "aws_kms_key": delete_kms_key,
+    "aws_kms_alias": delete_kms_alias,
 }

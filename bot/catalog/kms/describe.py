@@ -48,4 +48,29 @@ def _key_from_event(record: CloudTrailRecord | None, resource: Resource) -> Mode
     return Model(args=_key_args(meta, None, resource.tags))
 
 
-CODEGEN = (TypeCodegen("aws_kms_key", _describe_key, _key_from_event),)
+def _target(value: Any) -> str | None:
+    """The key ID the provider reads back, of a target given as an ID or a key ARN."""
+    if not isinstance(value, str) or not value:
+        return None
+    return value.rsplit(":key/", 1)[1] if ":key/" in value else value
+
+
+def _describe_alias(clients: Clients, resource: Resource) -> Model:
+    kms = clients("kms")
+    for page in kms.get_paginator("list_aliases").paginate():
+        for alias in page.get("Aliases") or ():
+            if alias.get("AliasName") == resource.import_id:
+                return Model(args={"name": resource.import_id, "target_key_id": _target(alias.get("TargetKeyId"))})
+    raise NotFound(f"alias {resource.import_id} does not exist")
+
+
+def _alias_from_event(record: CloudTrailRecord | None, resource: Resource) -> Model:
+    request = record.request if record is not None else {}
+    target = request.get("targetKeyId") or request.get("TargetKeyId")
+    return Model(args={"name": resource.import_id, "target_key_id": _target(target)})
+
+
+CODEGEN = (
+    TypeCodegen("aws_kms_key", _describe_key, _key_from_event),
+    TypeCodegen("aws_kms_alias", _describe_alias, _alias_from_event),
+)

@@ -1,8 +1,8 @@
-"""Amazon RDS: DB instances and DB clusters."""
+"""Amazon RDS: DB instances, Aurora cluster members and DB clusters; DocumentDB clusters, made through the RDS API."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.catalog import _arn
@@ -21,8 +21,15 @@ _OTHER_TYPES = {
 _INSTANCE_ID_FIELD = {"RestoreDBInstanceToPointInTime": "targetDBInstanceIdentifier"}
 
 
+def _field(body: Mapping[str, Any], name: str) -> str:
+    """A field as CloudTrail writes it (dBClusterIdentifier), or as other producers spell it (DBClusterIdentifier,
+    dbClusterIdentifier)."""
+    spellings = (name, name[0].upper() + name[1:], "db" + name[2:] if name.startswith("dB") else name.lower())
+    return first(text(body.get(spelling)) for spelling in spellings)
+
+
 def _engine(record: CloudTrailRecord) -> str:
-    return first((text(record.response.get("engine")), text(record.request.get("engine")))).lower()
+    return first((_field(record.response, "engine"), _field(record.request, "engine"))).lower()
 
 
 def _refuse_foreign_engine(record: CloudTrailRecord, cluster: bool) -> None:
@@ -35,12 +42,18 @@ def _refuse_foreign_engine(record: CloudTrailRecord, cluster: bool) -> None:
 
 def _identifier(record: CloudTrailRecord, field: str) -> str:
     # RDS stores identifiers lower-cased whatever the caller typed, and the provider imports by the stored form.
-    value = first((text(record.response.get(field)), text(record.request.get(field))))
+    value = first((_field(record.response, field), _field(record.request, field)))
     return need(value, f"requestParameters.{field}").lower()
 
 
 def _tags(record: CloudTrailRecord) -> dict[str, str]:
-    return tags_from_pairs(record.response.get("tagList")) or tags_from_pairs(record.request.get("tags"))
+    return (tags_from_pairs(record.response.get("tagList")) or tags_from_pairs(record.response.get("TagList"))
+            or tags_from_pairs(record.request.get("tags")) or tags_from_pairs(record.request.get("Tags")))
+
+
+def _cluster_of(record: CloudTrailRecord) -> str:
+    """The DB cluster an instance joins: set for Aurora members, absent for a standalone instance."""
+    return first((_field(record.response, "dBClusterIdentifier"), _field(record.request, "dBClusterIdentifier")))
 
 
 def _console(record: CloudTrailRecord, identifier: str, cluster: bool) -> str:
@@ -52,32 +65,56 @@ def _console(record: CloudTrailRecord, identifier: str, cluster: bool) -> str:
 def _instance(record: CloudTrailRecord) -> list[Found]:
     _refuse_foreign_engine(record, cluster=False)
     field = _INSTANCE_ID_FIELD.get(record.event_name, "dBInstanceIdentifier")
-    if record.response.get("dBInstanceIdentifier"):
+    cluster = _cluster_of(record)
+    if cluster:
+        # An Aurora member: Terraform models it as aws_rds_cluster_instance, which takes no storage or credentials.
+        raise OtherType("aws_rds_cluster_instance", f"a member of DB cluster {cluster.lower()}")
+    if _field(record.response, "dBInstanceIdentifier"):
         field = "dBInstanceIdentifier"
-    identifier = _identifier(record, field)
-    return [
-        Found(
-            import_id=identifier,
-            name=identifier,
-            arn=text(record.response.get("dBInstanceArn")) or _arn.build(record, "rds", f"db:{identifier}"),
-            console_url=_console(record, identifier, cluster=False),
-            tags=_tags(record),
-        )
-    ]
+    return [_instance_found(record, _identifier(record, field))]
+
+
+def _instance_found(record: CloudTrailRecord, identifier: str) -> Found:
+    return Found(
+        import_id=identifier,
+        name=identifier,
+        arn=_field(record.response, "dBInstanceArn") or _arn.build(record, "rds", f"db:{identifier}"),
+        console_url=_console(record, identifier, cluster=False),
+        tags=_tags(record),
+    )
+
+
+def _cluster_instance(record: CloudTrailRecord) -> list[Found]:
+    _refuse_foreign_engine(record, cluster=False)
+    if not _cluster_of(record):
+        raise OtherType("aws_db_instance", "a DB instance outside any DB cluster")
+    return [_instance_found(record, _identifier(record, "dBInstanceIdentifier"))]
+
+
+def _cluster_found(record: CloudTrailRecord, console_url: Callable[[str], str]) -> Found:
+    identifier = _identifier(record, "dBClusterIdentifier")
+    return Found(
+        import_id=identifier,
+        name=identifier,
+        arn=_field(record.response, "dBClusterArn") or _arn.build(record, "rds", f"cluster:{identifier}"),
+        console_url=console_url(identifier),
+        tags=_tags(record),
+    )
 
 
 def _cluster(record: CloudTrailRecord) -> list[Found]:
     _refuse_foreign_engine(record, cluster=True)
-    identifier = _identifier(record, "dBClusterIdentifier")
-    return [
-        Found(
-            import_id=identifier,
-            name=identifier,
-            arn=text(record.response.get("dBClusterArn")) or _arn.build(record, "rds", f"cluster:{identifier}"),
-            console_url=_console(record, identifier, cluster=True),
-            tags=_tags(record),
-        )
-    ]
+    return [_cluster_found(record, lambda identifier: _console(record, identifier, cluster=True))]
+
+
+def _docdb_cluster(record: CloudTrailRecord) -> list[Found]:
+    engine = _engine(record)
+    if engine and engine != "docdb":
+        raise OtherType(_OTHER_TYPES[engine][1] if engine in _OTHER_TYPES else "aws_rds_cluster", f"engine {engine}")
+    region = region_of(record)
+    return [_cluster_found(
+        record, lambda identifier: console(region, f"docdb/home?region={q(region)}#cluster-details/{q(identifier)}")
+    )]
 
 
 def _instance_state_id(attributes: Mapping[str, Any]) -> str | None:
@@ -135,5 +172,38 @@ ENTRIES = (
         ),
         loses_data=True,
         state_import_id=_cluster_state_id,
+    ),
+    CatalogEntry(
+        tf_type="aws_rds_cluster_instance",
+        label="Aurora DB cluster instance",
+        service="rds",
+        event_source="rds.amazonaws.com",
+        create_events=("CreateDBInstance",),
+        delete_events=("DeleteDBInstance",),
+        resolve=_cluster_instance,
+        import_id_format=(
+            "DB instance identifier, lower-cased: "
+            "`terraform import aws_rds_cluster_instance.prod_instance_1 aurora-cluster-instance-1`"
+        ),
+        # The data lives in the cluster's shared storage, which outlives any one of its instances.
+        loses_data=False,
+        handed_over_by="aws_db_instance",
+    ),
+    CatalogEntry(
+        tf_type="aws_docdb_cluster",
+        label="DocumentDB cluster",
+        service="docdb",
+        event_source="rds.amazonaws.com",
+        create_events=("CreateDBCluster", "RestoreDBClusterFromSnapshot", "RestoreDBClusterToPointInTime"),
+        delete_events=("DeleteDBCluster",),
+        resolve=_docdb_cluster,
+        import_id_format=(
+            "cluster identifier, lower-cased: `terraform import aws_docdb_cluster.docdb_cluster docdb-prod-cluster`"
+        ),
+        loses_data=True,
+        state_import_id=_cluster_state_id,
+        handed_over_by="aws_rds_cluster",
+        # A destroy's final snapshot: Terraform's own, not kept by AWS.
+        argument_only_updates=("skip_final_snapshot", "final_snapshot_identifier"),
     ),
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 
+from botocore.exceptions import ClientError
+
 from bot.catalog._create import HIDDEN, Call, CreateContext, ct_tags, pairs, slug
 
 
@@ -40,7 +42,50 @@ def create_rds_cluster(ctx: CreateContext, name: str, tags: dict[str, str]) -> C
                  "dBClusterArn": made["DBClusterArn"], "tagList": ct_tags(tags)})
 
 
+# The Aurora cluster the sandbox's cluster instances join, made on first use (as if it had been there).
+SANDBOX_CLUSTER = "sandbox-aurora"
+
+
+def _sandbox_cluster(ctx: CreateContext) -> str:
+    rds = ctx.client("rds")
+    try:
+        rds.describe_db_clusters(DBClusterIdentifier=SANDBOX_CLUSTER)
+    except ClientError:
+        rds.create_db_cluster(DBClusterIdentifier=SANDBOX_CLUSTER, Engine="aurora-postgresql", MasterUsername="app",
+                              MasterUserPassword=secrets.token_urlsafe(16),
+                              ScalingConfiguration=_SCALING_AS_PROVIDER_DEFAULTS)
+    return SANDBOX_CLUSTER
+
+
+def create_rds_cluster_instance(ctx: CreateContext, name: str, tags: dict[str, str]) -> Call:
+    identifier = slug(name, limit=63)
+    cluster = _sandbox_cluster(ctx)
+    made = ctx.client("rds").create_db_instance(
+        DBInstanceIdentifier=identifier, DBClusterIdentifier=cluster, Engine="aurora-postgresql",
+        DBInstanceClass="db.r6g.large", Tags=pairs(tags),
+    )["DBInstance"]
+    return Call({"dBInstanceIdentifier": identifier, "dBClusterIdentifier": cluster, "engine": "aurora-postgresql",
+                 "dBInstanceClass": "db.r6g.large", "tags": ct_tags(tags)},
+                {"dBInstanceIdentifier": identifier, "dBClusterIdentifier": cluster, "engine": "aurora-postgresql",
+                 "dBInstanceArn": made["DBInstanceArn"], "tagList": ct_tags(tags)},
+                event_name="CreateDBInstance")
+
+
+def create_docdb_cluster(ctx: CreateContext, name: str, tags: dict[str, str]) -> Call:
+    identifier = slug(name, limit=63)
+    made = ctx.client("docdb").create_db_cluster(
+        DBClusterIdentifier=identifier, Engine="docdb", MasterUsername="app",
+        MasterUserPassword=secrets.token_urlsafe(16), StorageEncrypted=True, Tags=pairs(tags),
+    )["DBCluster"]
+    return Call({"dBClusterIdentifier": identifier, "engine": "docdb", "masterUsername": "app",
+                 "masterUserPassword": HIDDEN, "storageEncrypted": True, "tags": ct_tags(tags)},
+                {"dBClusterIdentifier": identifier, "engine": "docdb", "dBClusterArn": made["DBClusterArn"]},
+                event_name="CreateDBCluster")
+
+
 CREATORS = {
     "aws_db_instance": create_db_instance,
     "aws_rds_cluster": create_rds_cluster,
+    "aws_rds_cluster_instance": create_rds_cluster_instance,
+    "aws_docdb_cluster": create_docdb_cluster,
 }

@@ -1,4 +1,4 @@
-"""Amazon RDS: DB instances and Aurora clusters."""
+"""Amazon RDS: DB instances, Aurora clusters and their members; DocumentDB clusters."""
 
 from __future__ import annotations
 
@@ -217,7 +217,109 @@ def _cluster_from_event(record: CloudTrailRecord | None, resource: Resource) -> 
     return Model(args=args, notes=notes)
 
 
+
+
+def _member_args(db: Mapping[str, Any], tags: Mapping[str, str]) -> dict[str, Any]:
+    """An Aurora member's own settings: storage, credentials, backups and encryption are its cluster's."""
+    groups = db.get("DBParameterGroups") or ()
+    monitoring = _positive(db.get("MonitoringInterval"))
+    return {
+        "identifier": db.get("DBInstanceIdentifier"),
+        "cluster_identifier": db.get("DBClusterIdentifier"),
+        "engine": db.get("Engine"),
+        "engine_version": db.get("EngineVersion"),
+        "instance_class": db.get("DBInstanceClass"),
+        "db_parameter_group_name": _parameter_group(
+            dig(groups, 0, "DBParameterGroupName") or db.get("DBParameterGroupName")
+        ),
+        "publicly_accessible": true_or_none(db.get("PubliclyAccessible")),
+        "preferred_maintenance_window": db.get("PreferredMaintenanceWindow"),
+        # The provider's default is true; it reads the flag back, so only "off" needs writing.
+        "auto_minor_version_upgrade": False if db.get("AutoMinorVersionUpgrade") is False else None,
+        "promotion_tier": _positive(db.get("PromotionTier")),
+        "copy_tags_to_snapshot": true_or_none(db.get("CopyTagsToSnapshot")),
+        "monitoring_interval": monitoring,
+        "monitoring_role_arn": db.get("MonitoringRoleArn") if monitoring else None,
+        "performance_insights_enabled": true_or_none(
+            _first(db, "PerformanceInsightsEnabled", "EnablePerformanceInsights")
+        ),
+        "tags": clean_tags(tags),
+    }
+
+
+def _describe_member(clients: Clients, resource: Resource) -> Model:
+    found = clients("rds").describe_db_instances(DBInstanceIdentifier=resource.import_id)["DBInstances"]
+    if not found:
+        raise NotFound(f"DB instance {resource.import_id}")
+    return Model(args=_member_args(found[0], pair_tags(found[0].get("TagList"))))
+
+
+def _member_from_event(record: CloudTrailRecord | None, resource: Resource) -> Model:
+    request = _recase(record.request) if record is not None else {}
+    response = _recase(record.response) if record is not None else {}
+    db = {**request, **{k: v for k, v in response.items() if v is not None}}
+    db["DBInstanceIdentifier"] = resource.import_id
+    return Model(args=_member_args(db, resource.tags))
+
+
+_DOCDB_PORT = 27017
+_DOCDB_RETENTION = 1  # days: the provider's default, and DocumentDB's
+
+
+def _docdb_args(cluster: Mapping[str, Any], tags: Mapping[str, str]) -> dict[str, Any]:
+    group = cluster.get("DBClusterParameterGroup")
+    subnet_group = cluster.get("DBSubnetGroup")
+    retention = cluster.get("BackupRetentionPeriod")
+    storage_type = cluster.get("StorageType")
+    return {
+        "cluster_identifier": cluster.get("DBClusterIdentifier"),
+        "engine_version": cluster.get("EngineVersion"),
+        "master_username": cluster.get("MasterUsername"),
+        "port": cluster.get("Port") if cluster.get("Port") not in (None, _DOCDB_PORT) else None,
+        "db_subnet_group_name": subnet_group if isinstance(subnet_group, str) else cluster.get("DBSubnetGroupName"),
+        "vpc_security_group_ids": _groups(cluster.get("VpcSecurityGroups")),
+        "db_cluster_parameter_group_name": _parameter_group(
+            group if isinstance(group, str) else cluster.get("DBClusterParameterGroupName")
+        ),
+        "storage_encrypted": true_or_none(cluster.get("StorageEncrypted")),
+        "kms_key_id": _arn(cluster.get("KmsKeyId")) if cluster.get("StorageEncrypted") else None,
+        # The provider reads the storage type back as reported and does not compute it: written whenever reported.
+        "storage_type": storage_type or None,
+        "backup_retention_period": retention if retention not in (None, _DOCDB_RETENTION) else None,
+        "preferred_backup_window": cluster.get("PreferredBackupWindow"),
+        "preferred_maintenance_window": cluster.get("PreferredMaintenanceWindow"),
+        "enabled_cloudwatch_logs_exports": sorted_strings(
+            _first(cluster, "EnabledCloudwatchLogsExports", "EnableCloudwatchLogsExports")
+        ),
+        "deletion_protection": true_or_none(cluster.get("DeletionProtection")),
+        "tags": clean_tags(tags),
+    }
+
+
+def _describe_docdb(clients: Clients, resource: Resource) -> Model:
+    docdb = clients("docdb")
+    found = docdb.describe_db_clusters(DBClusterIdentifier=resource.import_id)["DBClusters"]
+    if not found:
+        raise NotFound(f"DocumentDB cluster {resource.import_id}")
+    cluster = found[0]
+    # DescribeDBClusters of the DocumentDB API reports no tags; they are read from the cluster's ARN.
+    tags = pair_tags(docdb.list_tags_for_resource(ResourceName=cluster["DBClusterArn"]).get("TagList"))
+    return Model(args=_docdb_args(cluster, tags), notes=(_PASSWORD_NOTE,))
+
+
+def _docdb_from_event(record: CloudTrailRecord | None, resource: Resource) -> Model:
+    request = _recase(record.request) if record is not None else {}
+    response = _recase(record.response) if record is not None else {}
+    cluster = {**request, **{k: v for k, v in response.items() if v is not None}}
+    cluster["DBClusterIdentifier"] = resource.import_id
+    if "VpcSecurityGroupIds" in request and not cluster.get("VpcSecurityGroups"):
+        cluster["VpcSecurityGroups"] = request["VpcSecurityGroupIds"]
+    return Model(args=_docdb_args(cluster, resource.tags), notes=(_PASSWORD_NOTE,))
+
+
 CODEGEN = (
     TypeCodegen("aws_db_instance", _describe_instance, _instance_from_event),
     TypeCodegen("aws_rds_cluster", _describe_cluster, _cluster_from_event),
+    TypeCodegen("aws_rds_cluster_instance", _describe_member, _member_from_event),
+    TypeCodegen("aws_docdb_cluster", _describe_docdb, _docdb_from_event),
 )

@@ -1,8 +1,10 @@
-"""Deleting Route 53 hosted zones: only an empty one unless the person confirmed emptying it."""
+"""Deleting Route 53 hosted zones (only an empty one unless the person confirmed emptying it) and record sets (any
+but the zone's own NS and SOA at its apex, which go with the zone)."""
 
 from __future__ import annotations
 
-from bot.catalog._delete import DeleteOutcome, DeleteRefused, DeleteRequest, call
+from bot.catalog._delete import AlreadyGone, DeleteOutcome, DeleteRefused, DeleteRequest, call
+from bot.catalog.route53 import parse_record_id, record_name
 from bot.catalog.template_input import Clients
 
 
@@ -27,6 +29,25 @@ def delete_zone(aws: Clients, req: DeleteRequest) -> DeleteOutcome:
     return DeleteOutcome(f"Deleted hosted zone {apex}" + (f" and its {len(extra)} record(s)." if extra else "."))
 
 
+def delete_record(aws: Clients, req: DeleteRequest) -> DeleteOutcome:
+    zone, name, kind, set_identifier = parse_record_id(req.import_id)
+    route53 = aws("route53")
+    apex = record_name(call(route53.get_hosted_zone, Id=zone)["HostedZone"]["Name"])
+    if name == apex and kind in ("NS", "SOA"):
+        raise DeleteRefused(f"the {kind} record at the apex of {apex} belongs to the zone and goes only with it")
+    answer = route53.list_resource_record_sets(HostedZoneId=zone, StartRecordName=name, StartRecordType=kind)
+    for rrset in answer.get("ResourceRecordSets") or ():
+        if (record_name(rrset.get("Name", "")), rrset.get("Type"), rrset.get("SetIdentifier", "")) == (
+                name, kind, set_identifier):
+            # A DELETE must repeat the set exactly as it is, values included.
+            call(route53.change_resource_record_sets, HostedZoneId=zone,
+                 ChangeBatch={"Changes": [{"Action": "DELETE", "ResourceRecordSet": rrset}]})
+            return DeleteOutcome(f"Deleted the {kind} record {name} from zone {apex}; the code that adopts it holds "
+                                 "its values.")
+    raise AlreadyGone(f"zone {zone} has no {kind} record {name}")
+
+
 EXECUTORS = {
     "aws_route53_zone": delete_zone,
+    "aws_route53_record": delete_record,
 }

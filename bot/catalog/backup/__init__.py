@@ -1,0 +1,48 @@
+"""AWS Backup vaults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.catalog import _arn
+from bot.catalog.base import CatalogEntry, Found, console, first, need, q, region_of, tags_from_map, text
+from bot.events import CloudTrailRecord
+
+
+def _field(body: dict[str, Any], name: str) -> str:
+    return first((text(body.get(name)), text(body.get(name[0].upper() + name[1:]))))
+
+
+def _vault(record: CloudTrailRecord) -> list[Found]:
+    # Vault names are case-sensitive: the name is imported exactly as given.
+    name = need(first((_field(record.response, "backupVaultName"), _field(record.request, "backupVaultName"))),
+                "requestParameters.backupVaultName")
+    region = region_of(record)
+    tags = tags_from_map(record.request.get("backupVaultTags")) or tags_from_map(record.request.get("BackupVaultTags"))
+    return [
+        Found(
+            import_id=name,
+            name=name,
+            arn=_field(record.response, "backupVaultArn") or _arn.build(record, "backup", f"backup-vault:{name}"),
+            console_url=console(region, f"backup/home?region={q(region)}#/backupvaults/details/{q(name)}"),
+            tags=tags,
+        )
+    ]
+
+
+ENTRIES = (
+    CatalogEntry(
+        tf_type="aws_backup_vault",
+        label="AWS Backup vault",
+        service="backup",
+        event_source="backup.amazonaws.com",
+        create_events=("CreateBackupVault",),
+        delete_events=("DeleteBackupVault",),
+        resolve=_vault,
+        import_id_format="vault name: `terraform import aws_backup_vault.test-vault TestVault`",
+        # AWS deletes only an empty vault; the recovery points it holds are the data, and they block the delete.
+        loses_data=False,
+        # Whether a destroy first deletes the vault's recovery points: Terraform's own, not kept by AWS.
+        argument_only_updates=("force_destroy",),
+    ),
+)
