@@ -80,3 +80,29 @@ def test_missing_rule_name():
 )
 def test_state_import_id(attributes, expected):
     assert CATALOG["aws_cloudwatch_event_rule"].state_import_id(attributes) == expected
+
+
+def test_the_api_models_pascal_case_spellings():
+    # The EventBridge API model spells the members Name, EventBusName, Tags [{Key, Value}] and RuleArn; CloudTrail's
+    # records say name/eventBusName/tags/ruleArn (events__PutRule__2, made by Terraform, renamed here).
+    raw = corpus_record("events__PutRule__2.json")
+    raw["requestParameters"] = {
+        "Name": "ARMS_UnprocessedRule",
+        "EventBusName": "arn:aws:events:ap-northeast-1:999999999999:event-bus/arms",
+        "ScheduleExpression": "cron(0 0/12 * * ? *)",
+        "Tags": [{"Key": "team", "Value": "arms"}],
+    }
+    raw["responseElements"] = {"RuleArn": "arn:aws:events:ap-northeast-1:999999999999:rule/arms/ARMS_UnprocessedRule"}
+    [found] = resolve(raw)
+    assert (found.import_id, found.name) == ("arms/ARMS_UnprocessedRule", "ARMS_UnprocessedRule")
+    assert found.arn == "arn:aws:events:ap-northeast-1:999999999999:rule/arms/ARMS_UnprocessedRule"
+    assert found.tags == {"team": "arms"}
+
+
+def test_a_record_naming_the_default_bus_by_arn_is_the_bare_rule_name():
+    # events__PutRule__2 names the default bus; given as its ARN, it is still the default bus.
+    raw = corpus_record("events__PutRule__2.json")
+    raw["requestParameters"]["eventBusName"] = "arn:aws:events:ap-northeast-1:999999999999:event-bus/default"
+    [found] = resolve(raw)
+    assert found.import_id == "ARMS_UnprocessedRule"
+    assert found.arn == "arn:aws:events:ap-northeast-1:999999999999:rule/ARMS_UnprocessedRule"

@@ -1,8 +1,11 @@
+import json
+
 import pytest
 
 from bot.catalog import CATALOG, ExtractError
+from bot.classify import Classifier
 from bot.events import CloudTrailRecord
-from tests.conftest import corpus_record
+from tests.conftest import DATA, corpus_record
 
 # Corpus file -> the resources its record creates, as (Terraform type, exact import ID).
 CORPUS_IDS = {
@@ -52,3 +55,17 @@ def test_record_without_the_name_is_an_extract_error():
 def test_state_attributes_map_to_the_name():
     attributes = {"id": "nodejs-blue", "name": "nodejs-blue", "registry_id": "999999999999"}
     assert CATALOG["aws_ecr_repository"].state_import_id(attributes) == "nodejs-blue"
+
+
+def test_a_2018_console_record_with_the_short_response():
+    # AWS's documentation example (tests/data/cloudtrail/public/PROVENANCE.tsv): the response's repository of 2018
+    # had no tag mutability, scanning or encryption fields; the name, ARN and registry are where they are today.
+    raw = json.loads((DATA / "cloudtrail" / "public" / "ecr__CreateRepository__1.json").read_text(encoding="utf-8"))
+    result = Classifier().classify(CloudTrailRecord(raw, "t"))
+    assert result.verdict == "detected", result
+    [resource] = result.resources
+    assert (resource.tf_type, resource.import_id) == ("aws_ecr_repository", "testrepo")
+    assert resource.arn == "arn:aws:ecr:us-east-2:123456789012:repository/testrepo"
+    assert resource.console_url == (
+        "https://us-east-2.console.aws.amazon.com/ecr/repositories/private/123456789012/testrepo?region=us-east-2"
+    )

@@ -1,8 +1,14 @@
+import json
+
 import pytest
 
 from bot.catalog import CATALOG, ExtractError
+from bot.classify import Classifier
 from bot.events import CloudTrailRecord
-from tests.conftest import corpus_record
+from tests.conftest import DATA, corpus_record
+
+# AWS's documentation example from EKS's launch (tests/data/cloudtrail/public/PROVENANCE.tsv).
+LAUNCH = DATA / "cloudtrail" / "public" / "eks__CreateCluster__1.json"
 
 # Corpus file -> the resources its record creates, as (Terraform type, exact import ID).
 CORPUS_IDS = {
@@ -35,14 +41,32 @@ def test_tags_map_and_derived_arn_without_response():
     assert found.tags == {"env": "staging", "Name": "test"}
 
 
-def test_an_early_record_naming_the_cluster_cluster_name_resolves():
-    """A synthetic variant (no public record of the 2018 shape): `clusterName` in the request, no response."""
-    raw = corpus_record("eks__CreateCluster__1.json")
+def test_the_launch_apis_cluster_name_in_request_and_response():
+    # The 2018 API said clusterName, in the request and in the response's cluster object.
+    raw = json.loads(LAUNCH.read_text(encoding="utf-8"))
+    result = Classifier().classify(CloudTrailRecord(raw, "t"))
+    assert result.verdict == "detected", result
+    [resource] = result.resources
+    assert (resource.tf_type, resource.import_id, resource.name) == ("aws_eks_cluster", "test", "test")
+    assert resource.arn == "arn:aws:eks:us-west-2:111122223333:cluster/test"
+    assert resource.console_url == "https://us-west-2.console.aws.amazon.com/eks/home?region=us-west-2#/clusters/test"
+
+
+def test_the_launch_apis_response_alone_names_the_cluster():
+    # The launch record without its request's clusterName: the response's cluster.clusterName still names it.
+    raw = json.loads(LAUNCH.read_text(encoding="utf-8"))
+    del raw["requestParameters"]["clusterName"]
+    found = resolve(raw)
+    assert (found.import_id, found.arn) == ("test", "arn:aws:eks:us-west-2:111122223333:cluster/test")
+
+
+def test_the_launch_apis_request_alone_names_the_cluster():
+    # The launch record without its response: the request's clusterName, the ARN built from region and account.
+    raw = json.loads(LAUNCH.read_text(encoding="utf-8"))
     raw["responseElements"] = None
-    raw["requestParameters"]["clusterName"] = raw["requestParameters"].pop("name")
     found = resolve(raw)
     assert (found.import_id, found.name) == ("test", "test")
-    assert found.arn == "arn:aws:eks:ap-northeast-2:000000000000:cluster/test"
+    assert found.arn == "arn:aws:eks:us-west-2:111122223333:cluster/test"
 
 
 def test_record_without_the_name_is_an_extract_error():

@@ -65,3 +65,24 @@ def test_missing_function_name():
 def test_state_import_id():
     attributes = {"id": "cloudtrail-events-test", "function_name": "cloudtrail-events-test"}
     assert CATALOG["aws_lambda_function"].state_import_id(attributes) == "cloudtrail-events-test"
+
+
+def test_the_api_models_pascal_case_spellings():
+    # The Lambda API model spells the members FunctionName, FunctionArn and Tags; CloudTrail's records say
+    # functionName/functionArn/tags (lambda__CreateFunction20150331__2, renamed here one side at a time).
+    raw = corpus_record("lambda__CreateFunction20150331__2.json")
+    raw["requestParameters"]["FunctionName"] = raw["requestParameters"].pop("functionName")
+    raw["requestParameters"]["Tags"] = {"team": "platform"}
+    raw["responseElements"] = None
+    [found] = resolve(raw)
+    assert (found.import_id, found.tags) == ("cloudtrailwatcher-000000000000", {"team": "platform"})
+    assert found.arn == "arn:aws:lambda:ap-northeast-2:000000000000:function:cloudtrailwatcher-000000000000"
+
+    raw = corpus_record("lambda__CreateFunction20150331__2.json")
+    response = raw["responseElements"]
+    response["FunctionName"] = response.pop("functionName")
+    response["FunctionArn"] = response.pop("functionArn")
+    del raw["requestParameters"]["functionName"]
+    [found] = resolve(raw)
+    assert found.import_id == "cloudtrailwatcher-000000000000"
+    assert found.arn == response["FunctionArn"]

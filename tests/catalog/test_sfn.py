@@ -44,3 +44,14 @@ def test_arn_built_without_a_response_and_error_without_an_account():
     raw["userIdentity"].pop("accountId")
     with pytest.raises(ExtractError, match=r"responseElements\.stateMachineArn"):
         resolve(raw)
+
+
+def test_a_published_version_keeps_the_unversioned_arn_as_the_import_id():
+    # Since state machine versions (2023) a CreateStateMachine with publish=true also returns
+    # stateMachineVersionArn (API model: CreateStateMachineOutput); the machine is still the unversioned ARN.
+    raw = corpus_record("states__CreateStateMachine__1.json")
+    arn = raw["responseElements"]["stateMachineArn"]
+    raw["requestParameters"]["publish"] = True
+    raw["responseElements"]["stateMachineVersionArn"] = f"{arn}:1"
+    [found] = resolve(raw)
+    assert found.import_id == found.arn == arn

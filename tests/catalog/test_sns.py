@@ -56,3 +56,21 @@ def test_no_response_and_no_account_is_an_extract_error():
 def test_state_import_id_is_the_arn():
     arn = "arn:aws:sns:us-east-1:123456789123:test"
     assert CATALOG["aws_sns_topic"].state_import_id({"id": arn, "arn": arn, "name": "test"}) == arn
+
+
+def test_the_api_models_pascal_case_spellings():
+    # The SNS API model spells the members Name, Tags [{Key, Value}] and, in the result, TopicArn; CloudTrail's own
+    # records say name/tags/topicArn (sns__CreateTopic__2, a CLI call, renamed here).
+    raw = corpus_record("sns__CreateTopic__2.json")
+    raw["requestParameters"] = {"Name": "pwncloud-data-exfiltration", "Tags": [{"Key": "team", "Value": "red"}]}
+    raw["responseElements"] = {"TopicArn": raw["responseElements"]["topicArn"]}
+    [found] = resolve(raw)
+    assert found.import_id == found.arn == "arn:aws:sns:us-east-1:00000000000:pwncloud-data-exfiltration"
+    assert (found.name, found.tags) == ("pwncloud-data-exfiltration", {"team": "red"})
+
+
+def test_missing_name_names_the_field():
+    raw = corpus_record("sns__CreateTopic__2.json")
+    del raw["requestParameters"]["name"]
+    with pytest.raises(ExtractError, match=r"requestParameters\.name"):
+        resolve(raw)

@@ -85,3 +85,37 @@ def test_record_without_the_name_is_an_extract_error():
 def test_state_attributes_map_to_the_name():
     attributes = {"id": "/payments/prod/db-host", "name": "/payments/prod/db-host", "arn": "arn:aws:ssm:x"}
     assert CATALOG["aws_ssm_parameter"].state_import_id(attributes) == "/payments/prod/db-host"
+
+
+def test_the_api_models_pascal_case_spellings():
+    # The SSM API model spells the members Name, Overwrite, Tags [{Key, Value}] and, in the result, Version;
+    # CloudTrail's records say name/overwrite/tags/version.
+    raw = json.loads(CREATE.read_text(encoding="utf-8"))
+    request = raw["requestParameters"]
+    raw["requestParameters"] = {"Name": request["name"], "Type": request["type"], "Value": request["value"],
+                                "Tags": [{"Key": "team", "Value": "payments"}]}
+    raw["responseElements"] = {"Version": 1, "Tier": "Standard"}
+    [found] = resolve(raw)
+    assert (found.import_id, found.tags) == ("/payments/prod/db-host", {"team": "payments"})
+    raw["responseElements"] = {"Version": 2, "Tier": "Standard"}
+    with pytest.raises(NotACreation, match="version 2"):
+        resolve(raw)
+
+
+@pytest.mark.parametrize("flag", [True, "true", "True"])
+def test_the_api_models_overwrite_spelling_without_a_response(flag):
+    raw = json.loads(OVERWRITE.read_text(encoding="utf-8"))
+    raw["responseElements"] = None
+    raw["requestParameters"]["Overwrite"] = flag
+    del raw["requestParameters"]["overwrite"]
+    with pytest.raises(NotACreation, match="overwrite=true"):
+        resolve(raw)
+
+
+@pytest.mark.parametrize("flag", [False, "false"])
+def test_overwrite_false_without_a_response_is_a_creation(flag):
+    raw = json.loads(CREATE.read_text(encoding="utf-8"))
+    raw["responseElements"] = None
+    raw["requestParameters"]["overwrite"] = flag
+    [found] = resolve(raw)
+    assert found.import_id == "/payments/prod/db-host"

@@ -12,7 +12,9 @@ def delete_user_pool(aws: Clients, req: DeleteRequest) -> DeleteOutcome:
     pool = call(idp.describe_user_pool, UserPoolId=req.import_id)["UserPool"]
     if pool.get("DeletionProtection") == "ACTIVE":
         raise DeleteRefused(f"user pool {req.import_id} has deletion protection turned on")
-    if idp.list_users(UserPoolId=req.import_id, Limit=1).get("Users"):
+    # The pool's own count, not ListUsers: listing users reads their attributes (emails, phone numbers), which
+    # tfsync's roles deny. Cognito keeps the count close to the truth; any user at all refuses the delete.
+    if pool.get("EstimatedNumberOfUsers", 1) != 0:
         raise DeleteRefused(f"user pool {req.import_id} still has users; their accounts and passwords would be lost "
                             "for good, so delete it in the console once they are moved or no longer needed")
     domain = pool.get("Domain")

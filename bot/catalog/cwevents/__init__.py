@@ -23,11 +23,17 @@ def import_id(bus: str, rule: str) -> str:
     return rule if bus in ("", DEFAULT_BUS) else f"{bus}/{rule}"
 
 
+def _field(body: dict[str, Any], name: str) -> Any:
+    """A field as CloudTrail writes it (eventBusName), or as the API model spells it (EventBusName)."""
+    value = body.get(name)
+    return value if value is not None else body.get(name[0].upper() + name[1:])
+
+
 def _rule(record: CloudTrailRecord) -> list[Found]:
     # PutRule also updates an existing rule, which the record cannot tell apart; later stages drop known ones.
-    name = need(record.request.get("name"), "requestParameters.name")
-    bus = _bus_name(text(record.request.get("eventBusName"))) or DEFAULT_BUS
-    arn = text(record.response.get("ruleArn"))
+    name = need(_field(record.request, "name"), "requestParameters.name")
+    bus = _bus_name(text(_field(record.request, "eventBusName"))) or DEFAULT_BUS
+    arn = text(_field(record.response, "ruleArn"))
     if not arn:
         arn = _arn.build(record, "events", f"rule/{name}" if bus == DEFAULT_BUS else f"rule/{bus}/{name}")
     region = region_of(record)
@@ -37,7 +43,7 @@ def _rule(record: CloudTrailRecord) -> list[Found]:
             name=name,
             arn=arn,
             console_url=console(region, f"events/home?region={q(region)}#/eventbus/{q(bus)}/rules/{q(name)}"),
-            tags=tags_from_pairs(record.request.get("tags")),
+            tags=tags_from_pairs(_field(record.request, "tags")),
         )
     ]
 

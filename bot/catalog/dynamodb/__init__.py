@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.catalog import _arn
-from bot.catalog.base import CatalogEntry, Found, console, dig, first, need, q, region_of, tags_from_pairs, text
+from bot.catalog.base import CatalogEntry, Found, console, first, need, q, region_of, tags_from_pairs, text
 from bot.events import CloudTrailRecord
 
-# Where each creating call names the new table: request field, then the response's description object.
+# Where each creating call names the new table: request field, then the response's description object, as CloudTrail
+# writes them (camelCase); the API model's PascalCase spellings are read too.
 _NAME_FIELD = {
     "CreateTable": ("tableName",),
     "RestoreTableFromBackup": ("targetTableName",),
@@ -16,11 +19,32 @@ _NAME_FIELD = {
 _DESCRIPTION = {"ImportTable": "importTableDescription"}
 
 
+def _pascal(name: str) -> str:
+    return name[0].upper() + name[1:]
+
+
+def _get(body: Any, *path: str) -> Any:
+    """body[path...] with each step as CloudTrail spells it, or as the API model does (tableName, TableName)."""
+    for step in path:
+        if not isinstance(body, dict):
+            return None
+        body = body.get(step, body.get(_pascal(step)))
+    return body
+
+
 def _table(record: CloudTrailRecord) -> list[Found]:
     path = _NAME_FIELD.get(record.event_name, ("tableName",))
-    description = _DESCRIPTION.get(record.event_name, "tableDescription")
+    description = _get(record.response, _DESCRIPTION.get(record.event_name, "tableDescription"))
+    table_arn = text(_get(description, "tableArn"))
     name = need(
-        first((text(dig(record.request, *path)), text(dig(record.response, description, "tableName")))),
+        first(
+            (
+                text(_get(record.request, *path)),
+                text(_get(description, "tableName")),
+                # An import's description names the table only in its ARN: arn:...:table/<name>.
+                table_arn.split(":table/", 1)[1] if ":table/" in table_arn else "",
+            )
+        ),
         "requestParameters." + ".".join(path),
     )
     region = region_of(record)
@@ -28,9 +52,9 @@ def _table(record: CloudTrailRecord) -> list[Found]:
         Found(
             import_id=name,
             name=name,
-            arn=text(dig(record.response, description, "tableArn")) or _arn.build(record, "dynamodb", f"table/{name}"),
+            arn=table_arn or _arn.build(record, "dynamodb", f"table/{name}"),
             console_url=console(region, f"dynamodbv2/home?region={q(region)}#table?name={q(name)}"),
-            tags=tags_from_pairs(record.request.get("tags")),
+            tags=tags_from_pairs(_get(record.request, "tags")),
         )
     ]
 

@@ -11,14 +11,16 @@ from bot.events import CloudTrailRecord
 
 
 def _cluster(record: CloudTrailRecord) -> list[Found]:
-    # Early EKS records (2018) name the cluster `clusterName` in the request; later ones `name`.
+    # EKS's launch API (2018) named the cluster `clusterName`, in the request and in the response's cluster object;
+    # it has been `name` since.
+    cluster = dig(record.response, "cluster")
     name = need(
         first((text(record.request.get("name")), text(record.request.get("clusterName")),
-               text(dig(record.response, "cluster", "name")))),
+               text(dig(cluster, "name")), text(dig(cluster, "clusterName")))),
         "requestParameters.name",
     )
     region = region_of(record)
-    arn = text(dig(record.response, "cluster", "arn"))
+    arn = text(dig(cluster, "arn"))
     if not arn:
         arn = _arn.build(record, "eks", f"cluster/{name}")
     return [
@@ -27,7 +29,7 @@ def _cluster(record: CloudTrailRecord) -> list[Found]:
             name=name,
             arn=arn,
             console_url=console(region, f"eks/home?region={q(region)}#/clusters/{q(name)}"),
-            tags=tags_from_map(record.request.get("tags")) or tags_from_map(dig(record.response, "cluster", "tags")),
+            tags=tags_from_map(record.request.get("tags")) or tags_from_map(dig(cluster, "tags")),
         )
     ]
 

@@ -10,9 +10,15 @@ from bot.catalog.base import CatalogEntry, Found, console, need, q, region_of, t
 from bot.events import CloudTrailRecord
 
 
+def _field(body: dict[str, Any], name: str) -> Any:
+    """A field as CloudTrail writes it (streamName), or as the API model spells it (StreamName)."""
+    value = body.get(name)
+    return value if value is not None else body.get(name[0].upper() + name[1:])
+
+
 def _stream(record: CloudTrailRecord) -> list[Found]:
     # CreateStream returns nothing, so the request is the only source.
-    name = need(record.request.get("streamName"), "requestParameters.streamName")
+    name = need(_field(record.request, "streamName"), "requestParameters.streamName")
     region = region_of(record)
     return [
         Found(
@@ -20,7 +26,7 @@ def _stream(record: CloudTrailRecord) -> list[Found]:
             name=name,
             arn=_arn.build(record, "kinesis", f"stream/{name}"),
             console_url=console(region, f"kinesis/home?region={q(region)}#/streams/details/{q(name)}/details"),
-            tags=tags_from_map(record.request.get("tags")),
+            tags=tags_from_map(_field(record.request, "tags")),
         )
     ]
 

@@ -19,10 +19,17 @@ def _bare_name(value: str) -> str:
     return value
 
 
+def _field(body: dict[str, Any], name: str) -> Any:
+    """A field as CloudTrail writes it (functionName), or as the API model spells it (FunctionName)."""
+    value = body.get(name)
+    return value if value is not None else body.get(name[0].upper() + name[1:])
+
+
 def _function(record: CloudTrailRecord) -> list[Found]:
+    request, response = record.request, record.response
     name = _bare_name(
         need(
-            first((text(record.response.get("functionName")), text(record.request.get("functionName")))),
+            first((text(_field(response, "functionName")), text(_field(request, "functionName")))),
             "requestParameters.functionName",
         )
     )
@@ -31,9 +38,9 @@ def _function(record: CloudTrailRecord) -> list[Found]:
         Found(
             import_id=name,
             name=name,
-            arn=text(record.response.get("functionArn")) or _arn.build(record, "lambda", f"function:{name}"),
+            arn=text(_field(response, "functionArn")) or _arn.build(record, "lambda", f"function:{name}"),
             console_url=console(region, f"lambda/home?region={q(region)}#/functions/{q(name)}"),
-            tags=tags_from_map(record.request.get("tags")),
+            tags=tags_from_map(_field(request, "tags")),
         )
     ]
 

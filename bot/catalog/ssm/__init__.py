@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.catalog import _arn
-from bot.catalog.base import CatalogEntry, Found, NotACreation, console, dig, need, q, region_of, tags_from_pairs
+from bot.catalog.base import CatalogEntry, Found, NotACreation, console, need, q, region_of, tags_from_pairs
 from bot.events import CloudTrailRecord
 
 
@@ -17,15 +17,21 @@ def _flag(value: Any) -> bool:
     return value is True
 
 
+def _field(body: dict[str, Any], name: str) -> Any:
+    """A field as CloudTrail writes it (overwrite), or as the API model spells it (Overwrite)."""
+    value = body.get(name)
+    return value if value is not None else body.get(name[0].upper() + name[1:])
+
+
 def _parameter(record: CloudTrailRecord) -> list[Found]:
-    name = need(record.request.get("name"), "requestParameters.name")
-    version = dig(record.response, "version")
+    name = need(_field(record.request, "name"), "requestParameters.name")
+    version = _field(record.response, "version")
     version = version if isinstance(version, int) and not isinstance(version, bool) else None
     # PutParameter both creates and updates. A new parameter is always version 1, so the response settles it;
     # without one, overwrite=true is taken as an update (the only way to change an existing parameter).
     if version is not None and version > 1:
         raise NotACreation(f"PutParameter wrote version {version} of the existing parameter {name}")
-    if version is None and _flag(record.request.get("overwrite")):
+    if version is None and _flag(_field(record.request, "overwrite")):
         raise NotACreation(f"PutParameter with overwrite=true changes the existing parameter {name}")
     region = region_of(record)
     # Parameter ARNs drop a hierarchical name's leading slash: parameter/a/b for /a/b.
@@ -38,7 +44,7 @@ def _parameter(record: CloudTrailRecord) -> list[Found]:
             name=name,
             arn=arn,
             console_url=console(region, f"systems-manager/parameters/{path}/description?region={q(region)}"),
-            tags=tags_from_pairs(record.request.get("tags")),
+            tags=tags_from_pairs(_field(record.request, "tags")),
         )
     ]
 
