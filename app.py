@@ -248,7 +248,7 @@ async def run_tfsync(settings: Settings, stop: asyncio.Event, *, connected: asyn
         await classifiers.refresh()
         consumer = Consumer(
             settings, repo, aws.client(settings, "sqs"), s3, classifiers, services.notifier,
-            service_events=decisions.handle_service_event,
+            service_events=decisions.handle_service_event, accounts=decisions.accounts,
         )
         # Everything long-lived is loaded: the collector need not walk it again (bounded pauses on big parses).
         memory.settle()

@@ -173,10 +173,11 @@ class Classifier:
         foreign = _foreign_account(record, resources)
         if foreign is not None:
             return _verdict(record, "error", "account-mismatch", foreign)
-        return self._screen(record, resources)
+        return self.screen(record, resources)
 
-    def _screen(self, record: CloudTrailRecord, resources: list[Resource]) -> Classification:
-        """Detected with the resources neither in a Terraform state nor ignored by a rule; ignored when none is left."""
+    def screen(self, record: CloudTrailRecord, resources: Sequence[Resource]) -> Classification:
+        """Detected with the resources neither in a Terraform state nor ignored by a rule; ignored when none is left.
+        The consumer screens again once a lookup has found an import ID the record lacked (bot/resolution.py)."""
         kept: list[Resource] = []
         reasons: list[tuple[str, str]] = []
         now = self.clock()

@@ -48,7 +48,7 @@ from bot.codegen import (
     resolve_target,
 )
 from bot.deletion import AlreadyGone, DeleteFailed, DeleteOutcome, DeleteRefused, execute, request_of
-from bot.errors import NoSuchRule, NotAllowed, UnknownResource, new_error_id
+from bot.errors import NoSuchRule, NotAllowed, UnknownImportId, UnknownResource, new_error_id
 from bot.events import ServiceEvent
 from bot.managed import StateReader
 from bot.rules import IgnoreScope
@@ -565,7 +565,10 @@ class DecisionService:
 
     async def _reachable(self, record: ResourceRecord) -> None:
         """NoAccountAccess when tfsync could not act in the record's account (from configuration, no role assumed;
-        on a thread, as learning tfsync's own account asks STS once)."""
+        on a thread, as learning tfsync's own account asks STS once); UnknownImportId when the record lacked the
+        resource's import ID and the lookup failed (bot/resolution.py)."""
+        if not record.import_id:
+            raise UnknownImportId(describe_record(record), record.unresolved or "the creation record did not carry it")
         if self.accounts is not None:
             await asyncio.to_thread(self.accounts.require, record.account_id)
 

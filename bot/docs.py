@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.catalog import entries
+from bot.catalog import CATALOG, DELETE, entries
 
 START = "<!-- supported-types:start (python -m bot.docs) -->"
 END = "<!-- supported-types:end -->"
@@ -20,16 +20,29 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _delete_cell(tf_type: str) -> str:
+    """Whether Delete is offered from Slack: yes (and whether it loses data), or why not."""
+    refuses = getattr(DELETE[tf_type], "refuses", None)
+    if refuses:
+        return f"no: {refuses}"
+    return "yes, losing data" if CATALOG[tf_type].loses_data else "yes"
+
+
 def supported_types_table() -> str:
-    """One row per catalog entry: type, what people call it, the events that create it, the import ID."""
+    """One row per catalog entry: type, what people call it, the events that create it, the import ID (and the call
+    that finds it when a record lacks it), and whether Slack's Delete acts on it."""
+    listed = list(entries())
     rows = [
-        "| Terraform type | Resource | Created by (CloudTrail) | Import ID | Deleting loses data |",
-        "|---|---|---|---|---|",
+        f"{len(listed)} types.",
+        "",
+        "| Terraform type | Resource | Created by (CloudTrail) | Import ID | When the record lacks it | Delete |",
+        "|---|---|---|---|---|---|",
     ]
-    for entry in entries():
+    for entry in listed:
+        lookup = f"`{entry.lookup.call}`" if entry.lookup is not None else ""
         rows.append(
             f"| `{entry.tf_type}` | {_cell(entry.label)} | {_cell(', '.join(entry.create_events))} "
-            f"| {_cell(entry.import_id_format)} | {'yes' if entry.loses_data else 'no'} |"
+            f"| {_cell(entry.import_id_format)} | {lookup} | {_cell(_delete_cell(entry.tf_type))} |"
         )
     return "\n".join(rows)
 

@@ -72,3 +72,14 @@ class NoAccountAccess(UserFacingError):
             f"tfsync has no role in account {account_id} (set TFSYNC_ACCOUNT_ROLES or TFSYNC_MEMBER_ROLE_NAME): "
             "it can show and ignore this resource but not adopt or delete it."))
         self.account_id = account_id
+
+
+class UnknownImportId(UserFacingError):
+    """The resource's creation record lacked its import ID and the describe call that finds it failed: without the
+    ID, neither an adoption (its import block) nor a delete can name the resource."""
+
+    title = "Import ID unknown"
+
+    def __init__(self, what: str, why: str) -> None:
+        super().__init__(f"tfsync does not know the import ID of {what} ({why}), so it can show and ignore it but "
+                         "not adopt or delete it.")

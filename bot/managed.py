@@ -50,6 +50,8 @@ class ManagedIndex:
 
     def find(self, tf_type: str, import_id: str, arn: str = "", account: str | None = None) -> ManagedResource | None:
         """The managed resource with this import ID in the account (or in no known account), else with this ARN."""
+        if not import_id:  # not known yet (bot/resolution.py): only the ARN can tell
+            return self.by_arn.get(arn) if arn else None
         hit = self.by_id.get((account, tf_type, import_id)) if account else None
         if hit is None:
             hit = self.by_id.get((None, tf_type, import_id))

@@ -124,6 +124,7 @@ async def resource_view(
         ignore_until=record.ignore_until,
         account_alias=(accounts.alias(record.account_id) or "") if accounts is not None else "",
         reachable=accounts is None or accounts.known_reachable(record.account_id) is not False,
+        unresolved=record.unresolved or "",
     )
 
 

@@ -24,6 +24,7 @@ from enum import Enum
 from typing import Any
 
 from bot import metrics
+from bot.accounts import ClientFactory
 from bot.classify import Classification
 from bot.config import Settings
 from bot.consumer import limits
@@ -34,6 +35,7 @@ from bot.consumer.storage import RecordStore
 from bot.events import CloudTrailRecord, LogFileRef, ServiceEvent, parse_body
 from bot.logfiles import fetch_log_file
 from bot.memory import LOG_FILE_BUDGET, MemoryBudget, Reservation
+from bot.resolution import locate
 from bot.state.repository import Detection, StateRepository
 
 logger = logging.getLogger(__name__)
@@ -99,6 +101,8 @@ class MessageHandler:
     stats: ConsumerStats
     # One per process unless a test gives its own: what the log files of every message in flight may hold.
     budget: MemoryBudget = field(default_factory=lambda: LOG_FILE_BUDGET)
+    # Clients in an account, for the lookups of import IDs records lack (bot/resolution.py).
+    clients_in: Callable[[str], ClientFactory] | None = None
 
     def __post_init__(self) -> None:
         self._readers = asyncio.Semaphore(LOG_FILE_READERS)
@@ -191,6 +195,7 @@ class MessageHandler:
         rules_matter = any(r.verdict == "detected" or r.reason_code in _RULE_DECIDES for _, r in results)
         if rules_matter and await self.classifiers.ensure_current():
             results = [(record, self.classifiers.current.classify(record)) for record, _ in results]
+        results = [(record, await self._locate(record, result)) for record, result in results]
         work: _Work = []
         verdicts: Counter[str] = Counter()
         for record, result in results:
@@ -202,6 +207,17 @@ class MessageHandler:
         for verdict, n in verdicts.items():
             metrics.count(metrics.DETECTIONS, n, Verdict=verdict)
         return work
+
+    async def _locate(self, record: CloudTrailRecord, result: Classification) -> Classification:
+        """The classification with the import IDs its record lacked found (or why not), screened again with them."""
+        if result.verdict != "detected" or not any(r.resolve for r in result.resources):
+            return result
+        clients_in = self.clients_in
+        if clients_in is None:
+            return result
+        located = [await asyncio.to_thread(locate, r, clients_in(r.account_id)) if r.resolve else r
+                   for r in result.resources]
+        return self.classifiers.current.screen(record, located)
 
     async def _store(self, message_id: str, work: _Work, from_log_files: bool, problems: list[str]) -> bool:
         """Store what the records of `work` say, skipping events already done; False when the message was."""

@@ -23,6 +23,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bot import aws, memory, metrics
+from bot.accounts import AccountAccess, Accounts
 from bot.config import Settings
 from bot.consumer.classifiers import ClassifierSource
 from bot.consumer.handling import MessageHandler, Outcome, ServiceEventHandler
@@ -67,6 +68,8 @@ class Consumer:
     stats: ConsumerStats = field(default_factory=ConsumerStats)
     # Receives the non-CloudTrail events on the queue (CodeBuild state changes for the adopt runner).
     service_events: ServiceEventHandler | None = None
+    # Clients in each resource's account, for the import IDs records lack; tfsync's configured roles by default.
+    accounts: Accounts | None = None
 
     def __post_init__(self) -> None:
         if not self.settings.queue_url:
@@ -82,7 +85,9 @@ class Consumer:
         # (twice, to leave room for a slow notifier) without clearing it.
         self.notify_grace = 2.0 * self.settings.visibility_timeout
         store = RecordStore(self.repo, self.notifier, self.stats, self.clock, self.notify_grace)
-        self._handler = MessageHandler(self.settings, self.repo, self.s3, self.classifiers, store, self.stats)
+        accounts = self.accounts or AccountAccess(self.settings)
+        self._handler = MessageHandler(self.settings, self.repo, self.s3, self.classifiers, store, self.stats,
+                                       clients_in=accounts.factory)
         # When the last receive came back (monotonic), for the heartbeat; the start counts as one.
         self._started = monotonic()
         self.last_receive: float | None = None

@@ -39,6 +39,7 @@ class ResourceRecord:
     detected_at: datetime
     status_changed_at: datetime
     created_at: datetime
+    unresolved: str | None = None
     name: str = ""
     arn: str = ""
     console_url: str = ""

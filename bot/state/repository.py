@@ -89,7 +89,7 @@ class Detection:
     @property
     def resource_id(self) -> str:
         r = self.resource
-        return resource_id(r.account_id, r.region, r.tf_type, r.import_id)
+        return resource_id(r.account_id, r.region, r.tf_type, r.identity)
 
     @property
     def at(self) -> datetime | None:
@@ -176,6 +176,7 @@ class StateRepository:
             region=r.region,
             tf_type=r.tf_type,
             import_id=r.import_id,
+            unresolved=r.unresolved or None,
             name=r.name,
             arn=r.arn,
             console_url=r.console_url,

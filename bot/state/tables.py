@@ -77,7 +77,8 @@ class ResourceModel(Model):
     account_id = UnicodeAttribute()
     region = UnicodeAttribute()
     tf_type = UnicodeAttribute()
-    import_id = UnicodeAttribute()
+    import_id = UnicodeAttribute()  # "" while unknown: the record lacked it and the lookup failed (unresolved)
+    unresolved = UnicodeAttribute(null=True)  # why the import ID is unknown, for the thread (bot/resolution.py)
 
     # The detection.
     name = UnicodeAttribute(default="")

@@ -108,6 +108,9 @@ def status_line(resource: ResourceView) -> Mrkdwn:
         return emoji + Mrkdwn("*Waiting for a decision*: tfsync has no role in account {}, so it can show and "
                               "ignore this resource but not adopt or delete it. An admin can add one "
                               "(`TFSYNC_ACCOUNT_ROLES` or `TFSYNC_MEMBER_ROLE_NAME`).").format(account(r, 60))
+    if r.status is Status.DETECTED and not r.import_id:
+        return emoji + Mrkdwn("*Waiting for a decision*: tfsync does not know this resource's import ID, so it can "
+                              "show and ignore it but not adopt or delete it.")
     if r.status is Status.DETECTED:
         return emoji + Mrkdwn("*Waiting for a decision*: adopt it into Terraform, delete it, or ignore it.")
     if r.status is Status.ADOPTING:
@@ -148,8 +151,9 @@ def resource_buttons(resource: ResourceView, *, with_console: bool = True) -> li
     a console link for surfaces that do not show the facts."""
     r = resource
     elements: list[Payload] = []
-    if not r.reachable:
-        # No role in the account: what touches AWS there is not offered; ignoring touches nothing.
+    if not r.actionable:
+        # No role in the account, or no import ID to name the resource by: what touches AWS there is not offered;
+        # ignoring touches nothing.
         if r.status is Status.DETECTED:
             elements = [bk.button("Ignore", Action.RESOURCE_IGNORE, value=r.short_id)]
     elif r.status is Status.DETECTED:
@@ -198,7 +202,8 @@ def fact_fields(resource: ResourceView) -> list[Mrkdwn]:
         Mrkdwn("*Account*\n{}").format(account(r)),
         Mrkdwn("*Region*\n{}").format(code(r.region, 100)),
         Mrkdwn("*Type*\n{}").format(code(r.tf_type, 200)),
-        Mrkdwn("*Import ID*\n{}").format(code(r.import_id, ID_TEXT)),
+        Mrkdwn("*Import ID*\n{}").format(code(r.import_id, ID_TEXT)) if r.import_id
+        else Mrkdwn("*Import ID*\nunknown: {}").format(esc(r.unresolved or "the creation record lacks it", 300)),
     ]
     if safe_url(r.console_url):
         fields.append(Mrkdwn("*Console*\n{}").format(link(r.console_url, "Open in the AWS console")))

@@ -78,6 +78,13 @@ class ResourceView:
     # Ignore and the code preview are offered.
     account_alias: str = ""
     reachable: bool = True
+    # Why the import ID is unknown, when the creation record lacked it and the lookup failed (import_id is "").
+    unresolved: str = ""
+
+    @property
+    def actionable(self) -> bool:
+        """Whether Adopt and Delete can be offered: tfsync has a role in the account and knows the import ID."""
+        return self.reachable and bool(self.import_id)
 
     def __post_init__(self) -> None:
         check_short_id(self.short_id)

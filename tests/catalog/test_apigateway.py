@@ -41,8 +41,18 @@ def test_import_rest_api():
     assert (found.import_id, found.name, found.tags) == ("k3v9q2xw7a", "PetStore", {"team": "pets"})
 
 
-def test_id_is_only_in_the_response():
+def test_without_the_response_the_name_is_kept_for_get_rest_apis():
     raw = corpus_record("apigateway__CreateRestApi__1.json")
     raw["responseElements"] = None
+    [found] = resolve(raw)
+    assert (found.import_id, found.name, found.arn) == ("", "facialanalysis", "")
+    assert CATALOG["aws_api_gateway_rest_api"].lookup.call == "apigateway:GetRestApis"
+    # Older SDK records put the name at the top of the request.
+    raw["requestParameters"] = {"name": "orders-api", "tags": {"team": "orders"}}
+    [found] = resolve(raw)
+    assert (found.name, found.tags) == ("orders-api", {"team": "orders"})
+    raw["requestParameters"] = {}
     with pytest.raises(ExtractError, match=r"responseElements\.id"):
         resolve(raw)
+
+

@@ -47,15 +47,29 @@ def test_other_spellings_of_the_response_arn_and_name_from_the_arn():
     assert found.name == "prod/payments/db-password"
 
 
-def test_response_without_the_arn_is_an_incomplete_error():
-    # As in the AWS documentation's CreateSecret example: responseElements null, no errorCode.
+def test_response_without_the_arn_is_detected_with_the_call_that_finds_it():
+    # As in the AWS documentation's CreateSecret example: responseElements null, no errorCode. The name is in the
+    # request; DescribeSecret in the resource's account finds the ARN (tests/test_resolution.py makes the call).
     raw = raw_fixture()
     raw["responseElements"] = None
+    found = resolve(raw)
+    assert (found.import_id, found.arn, found.name) == ("", "", "prod/payments/db-password")
+    result = Classifier().classify(CloudTrailRecord(raw, "t"))
+    assert result.verdict == "detected", result
+    [resource] = result.resources
+    assert (resource.import_id, resource.resolve) == ("", "secretsmanager:DescribeSecret")
+    line = result.as_dict()["resources"][0]
+    assert (line["import_id"], line["resolve"]) == (None, "secretsmanager:DescribeSecret")
+
+
+def test_a_record_with_neither_the_arn_nor_the_name_is_an_incomplete_error():
+    raw = raw_fixture()
+    raw["responseElements"] = None
+    del raw["requestParameters"]["name"]
     with pytest.raises(ExtractError, match=r"responseElements\.arn"):
         resolve(raw)
     result = Classifier().classify(CloudTrailRecord(raw, "t"))
     assert (result.verdict, result.reason_code) == ("error", "incomplete")
-    assert "responseElements.arn" in result.reason
 
 
 def test_state_id_is_the_arn():

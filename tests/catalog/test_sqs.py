@@ -44,11 +44,26 @@ def test_tags_as_key_value_pairs():
 
 
 @pytest.mark.parametrize("response", [None, {}])
-def test_no_response_means_no_url(response):
+def test_no_response_leaves_the_url_to_get_queue_url(response):
     raw = corpus_record("sqs__CreateQueue__1.json")
     raw["responseElements"] = response
+    [found] = resolve(raw)
+    assert (found.import_id, found.name) == ("", "test-queue")
+    assert CATALOG["aws_sqs_queue"].lookup.call == "sqs:GetQueueUrl"
+    del raw["requestParameters"]["queueName"]
     with pytest.raises(ExtractError, match=r"responseElements\.queueUrl"):
         resolve(raw)
+
+
+def test_the_json_protocols_field_names():
+    # Since 2023 the SDKs call SQS over its JSON protocol; records written from those calls spell the fields the
+    # way the API does.
+    raw = corpus_record("sqs__CreateQueue__1.json")
+    url = raw["responseElements"]["queueUrl"]
+    raw["requestParameters"] = {"QueueName": "test-queue", "Tags": {"team": "orders"}}
+    raw["responseElements"] = {"QueueUrl": url}
+    [found] = resolve(raw)
+    assert (found.import_id, found.name, found.tags) == (url, "test-queue", {"team": "orders"})
 
 
 def test_state_import_id_is_the_url():

@@ -56,8 +56,9 @@ def bucket(**changes: object) -> ResourceView:
 
 
 def expected_buttons(resource: ResourceView) -> set[str]:
-    """The decisions a parent message offers: by status, and only Ignore where tfsync has no role."""
-    if not resource.reachable:
+    """The decisions a parent message offers: by status, and only Ignore where tfsync has no role in the account or
+    does not know the import ID."""
+    if not resource.reachable or not resource.import_id:
         return {Action.RESOURCE_IGNORE} if resource.status is Status.DETECTED else set()
     return EXPECTED_BUTTONS[resource.status]
 
@@ -268,3 +269,16 @@ def test_an_account_without_a_role_offers_only_ignore_and_says_why(status: Statu
         assert "tfsync has no role in account sandbox (`123456789012`)" in text
         assert "can show and ignore this resource but not adopt or delete it" in text
         assert "Terraform* (preview)" in text, "the code preview from the event is still offered"
+
+
+def test_a_resource_whose_import_id_is_unknown_says_why_and_offers_only_ignore() -> None:
+    why = "the record lacks the import ID, and secretsmanager:DescribeSecret failed: AWS answered AccessDenied <x>"
+    payload = render_resource_message(bucket(import_id="", unresolved=why))
+    assert_message(payload)
+    assert set(buttons(payload)) == {Action.RESOURCE_IGNORE}
+    text = json.dumps(payload["blocks"])
+    assert "*Import ID*\\nunknown: the record lacks the import ID, and secretsmanager:DescribeSecret failed" in text
+    assert "AccessDenied &lt;x&gt;" in text, "what AWS said is escaped for mrkdwn"
+    assert "does not know this resource's import ID" in text
+    # Known again (a later lookup, or the ID filled in): every button is back.
+    assert set(buttons(render_resource_message(bucket()))) >= {Action.RESOURCE_ADOPT, Action.RESOURCE_DELETE}

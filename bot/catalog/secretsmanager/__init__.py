@@ -5,17 +5,33 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.catalog.base import CatalogEntry, ExtractError, Found, console, dig, first, q, region_of, tags_from_pairs, text
+from bot.catalog.base import (
+    CatalogEntry,
+    ExtractError,
+    Found,
+    Located,
+    Lookup,
+    console,
+    dig,
+    first,
+    q,
+    region_of,
+    tags_from_pairs,
+    text,
+)
+from bot.catalog.template_input import Clients, NotFound
 from bot.events import CloudTrailRecord
+from bot.resource import Resource
 
 
 def _secret(record: CloudTrailRecord) -> list[Found]:
     # The ARN ends in a random suffix Secrets Manager adds, so only the response knows it; producers spell the
-    # field arn, aRN or ARN.
+    # field arn, aRN or ARN. Some records have no response at all (responseElements null): the name in the request
+    # is then all there is, and DescribeSecret finds the ARN (_locate).
     arn = first(text(dig(record.response, key)) for key in ("arn", "aRN", "ARN"))
-    if not arn:
-        raise ExtractError("the record has no responseElements.arn")
-    name = first((text(record.request.get("name")), text(record.response.get("name"))))
+    name = first(text(dig(body, key)) for body in (record.request, record.response) for key in ("name", "Name"))
+    if not arn and not name:
+        raise ExtractError("the record has neither responseElements.arn nor requestParameters.name")
     if not name:
         # arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 random characters>
         name = arn.split(":secret:", 1)[-1].rsplit("-", 1)[0]
@@ -31,6 +47,13 @@ def _secret(record: CloudTrailRecord) -> list[Found]:
             tags=tags_from_pairs(record.request.get("tags")),
         )
     ]
+
+
+def _locate(clients: Clients, resource: Resource) -> Located:
+    secret = clients("secretsmanager").describe_secret(SecretId=resource.name)
+    if secret.get("DeletedDate"):
+        raise NotFound(f"secret {resource.name} is scheduled for deletion")
+    return Located(import_id=secret["ARN"], arn=secret["ARN"])
 
 
 def _state_id(attributes: Mapping[str, Any]) -> str | None:
@@ -55,6 +78,7 @@ ENTRIES = (
         # The secret's value is not in any Terraform definition that would import it.
         loses_data=True,
         state_import_id=_state_id,
+        lookup=Lookup("secretsmanager:DescribeSecret", _locate),
         # How a destroy deletes, and whether a replica may overwrite: Terraform's own, not kept by AWS.
         argument_only_updates=("recovery_window_in_days", "force_overwrite_replica_secret"),
     ),

@@ -7,29 +7,58 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.catalog import _arn
-from bot.catalog.base import CatalogEntry, Found, console, need, q, region_of, tags_from_map, tags_from_pairs, text
+from bot.catalog.base import (
+    CatalogEntry,
+    ExtractError,
+    Found,
+    Located,
+    Lookup,
+    console,
+    first,
+    q,
+    region_of,
+    tags_from_map,
+    tags_from_pairs,
+    text,
+)
+from bot.catalog.template_input import Clients
 from bot.events import CloudTrailRecord
+from bot.resource import Resource
 
 
 def _queue(record: CloudTrailRecord) -> list[Found]:
     # The import ID is the queue URL, which only the response carries: its host form depends on the endpoint
     # the caller used (sqs.<region>.amazonaws.com, queue.amazonaws.com, ...), so it is not rebuilt from the name.
-    url = need(record.response.get("queueUrl"), "responseElements.queueUrl")
+    # A record without it (responseElements null) still names the queue: GetQueueUrl finds the URL (_locate).
+    # The query API's records spell the fields queueName/queueUrl; the JSON protocol's (2023 on) QueueName/QueueUrl.
+    url = first(text(record.response.get(key)) for key in ("queueUrl", "QueueUrl"))
     path = [part for part in urlsplit(url).path.split("/") if part]
-    name = text(record.request.get("queueName")) or (path[-1] if path else url)
+    name = first(text(record.request.get(key)) for key in ("queueName", "QueueName")) or (path[-1] if path else "")
+    if not url and not name:
+        raise ExtractError("the record has neither responseElements.queueUrl nor requestParameters.queueName")
     account = path[0] if len(path) == 2 else record.account_id
     region = region_of(record)
     arn = f"arn:{_arn.partition(region)}:sqs:{region}:{account}:{name}" if account else ""
-    tags = record.request.get("tags")
+    tags = first_present(record.request, "tags", "Tags")
     return [
         Found(
             import_id=url,
             name=name,
             arn=arn,
-            console_url=console(region, f"sqs/v3/home?region={q(region)}#/queues/{q(url)}"),
+            console_url=console(region, f"sqs/v3/home?region={q(region)}#/queues/{q(url or name)}"),
             tags=tags_from_map(tags) if isinstance(tags, dict) else tags_from_pairs(tags),
         )
     ]
+
+
+def _locate(clients: Clients, resource: Resource) -> Located:
+    url = clients("sqs").get_queue_url(QueueName=resource.name)["QueueUrl"]
+    return Located(import_id=url, arn=resource.arn)
+
+
+def first_present(body: Mapping[str, Any], *keys: str) -> Any:
+    """The first of the keys' values that is set."""
+    return next((body[key] for key in keys if body.get(key) is not None), None)
 
 
 def _state_id(attributes: Mapping[str, Any]) -> str | None:
@@ -51,5 +80,6 @@ ENTRIES = (
         ),
         loses_data=True,
         state_import_id=_state_id,
+        lookup=Lookup("sqs:GetQueueUrl", _locate),
     ),
 )
