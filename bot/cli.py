@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import codecs
+import io
 import json
 import logging
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
-from bot.classify import Classifier
+import msgspec
+
+from bot.classify import Classification, Classifier, error
 from bot.config import Settings
 from bot.errors import ConfigError, InputError
-from bot.events import Envelope, parse_body
+from bot.events import CloudTrailRecord, Envelope
+from bot.logfiles import read_log_file
 from bot.logs import configure as configure_logging
 from bot.rules import load_rules
 
 logger = logging.getLogger(__name__)
-
-
-def _read_input(path: str, stdin: Any) -> bytes:
-    if path == "-":
-        return stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
-    return Path(path).read_bytes()
 
 
 def _build_classifier(settings: Settings, rules_path: Path | None) -> Classifier:
@@ -38,34 +40,146 @@ def _build_classifier(settings: Settings, rules_path: Path | None) -> Classifier
     return Classifier(own_roles=settings.own_role_arns, ignore_rules=rules, managed=managed)
 
 
+class _Lines:
+    """The output lines of one input, held (on disk past a few MiB) until the input is read whole.
+
+    A log file is read as a stream and its records classified as they come, so a file of any size takes the same
+    memory; its lines wait here, because a file that turns out unreadable part-way is reported as one error line,
+    without the records before the fault, as when it was read at once.
+    """
+
+    def __init__(self) -> None:
+        self.file = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115 - closed by copy_to
+        self.pending = bytearray()  # lines encoded straight into it, written to the file a batch at a time
+        self.errors = False
+
+    def add(self, result: Classification) -> None:
+        if result.verdict == "error":
+            self.errors = True
+        pending = self.pending
+        end = len(pending)
+        try:
+            _ENCODER.encode_into(result.as_dict(), pending, -1)
+        except UnicodeEncodeError:
+            # A string with a lone surrogate (JSON may escape one) has no UTF-8 form: escaped, it is still JSON.
+            del pending[end:]
+            pending += json.dumps(result.as_dict(), separators=(",", ":")).encode()
+        pending.append(10)  # newline
+        if len(pending) >= _BATCH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.file.write(self.pending)
+            self.pending.clear()
+
+    def mark(self) -> tuple[int, bool]:
+        self.flush()
+        return self.file.tell(), self.errors
+
+    def back_to(self, mark: tuple[int, bool]) -> None:
+        """Drop the lines added since `mark`."""
+        self.pending.clear()
+        self.file.seek(mark[0])
+        self.file.truncate()
+        self.errors = mark[1]
+
+    def copy_to(self, out: TextIO) -> None:
+        self.flush()
+        self.file.seek(0)
+        buffer = getattr(out, "buffer", None)
+        with self.file:
+            if buffer is not None:
+                out.flush()
+                shutil.copyfileobj(self.file, buffer, _SPOOL_BYTES)
+                buffer.flush()
+                return
+            decoder = codecs.getincrementaldecoder("utf-8")()  # a chunk may end inside a character
+            while chunk := self.file.read(_SPOOL_BYTES):
+                out.write(decoder.decode(chunk))
+
+
+_SPOOL_BYTES = 8 << 20
+_BATCH_BYTES = 1 << 20
+_ENCODER = msgspec.json.Encoder()
+
+
+def _open_input(path: str, stdin: Any, limit: int) -> tuple[BinaryIO, str | None]:
+    """The input's bytes as a stream, or the problem that stops it being read (over the size limit)."""
+    if path == "-":
+        data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
+        stream: BinaryIO = io.BytesIO(data)
+        size = len(data)
+    else:
+        stream = Path(path).open("rb")  # noqa: SIM115 - closed by the caller
+        size = os.fstat(stream.fileno()).st_size
+    if size > limit:
+        stream.close()
+        return stream, f"body is {size} bytes, over the {limit}-byte limit"
+    return stream, None
+
+
+def _read(path: str, stdin: Any, settings: Settings, classifier: Classifier, lines: _Lines) -> Envelope:
+    """Read one input in any shape tfsync accepts, its records classified into `lines` as they are read."""
+    source = path  # the spec names inputs as given; `-` is standard input
+    limit = settings.max_log_file_bytes  # a file may be a whole CloudTrail log file, so the log-file limit
+    try:
+        stream, problem = _open_input(path, stdin, limit)
+    except OSError as exc:
+        return Envelope(source, errors=[InputError(source, f"cannot read: {exc.strerror}")])
+    if problem is not None:
+        return Envelope(source, errors=[InputError(source, problem)])
+    mark = lines.mark()
+    with stream:
+        return read_log_file(
+            stream, source, limit, keep=_classify_into(classifier, lines), notifications=True, max_item_errors=None,
+            discard=_back_to(lines, mark),
+            io_error=lambda exc: InputError(source, f"cannot read: {getattr(exc, 'strerror', None) or exc}"),
+        )
+
+
+def _back_to(lines: _Lines, mark: tuple[int, bool]) -> Callable[[], None]:
+    return lambda: lines.back_to(mark)
+
+
+def _classify_into(classifier: Classifier, lines: _Lines) -> Callable[[CloudTrailRecord], bool]:
+    classify, add = classifier.classify, lines.add
+
+    def keep(record: CloudTrailRecord) -> bool:
+        add(classify(record))
+        return False  # classified and written: nothing of it is held
+
+    return keep
+
+
 def cmd_classify(args: argparse.Namespace, settings: Settings, out: TextIO, stdin: Any) -> int:
     classifier = _build_classifier(settings, args.ignore_rules or settings.ignore_rules_file)
     s3 = None
     malformed = False
     for path in args.paths:
-        source = path  # the spec names inputs as given; `-` is standard input
-        try:
-            data = _read_input(path, stdin)
-        except OSError as exc:
-            envelope = Envelope(source, errors=[InputError(source, f"cannot read: {exc.strerror}")])
-        else:
-            # A file may be a whole CloudTrail log file, so it gets the log-file limit, not the message one.
-            envelope = parse_body(data, source, settings.max_log_file_bytes)
+        lines = _Lines()
+        envelope = _read(path, stdin, settings, classifier, lines)
+        errors = list(envelope.errors)
         if envelope.log_files:
             from bot import aws
-            from bot.logfiles import expand
+            from bot.logfiles import fetch_log_file
 
             s3 = s3 or aws.client(settings, "s3")
-            envelope = expand(envelope, s3, settings.max_log_file_bytes)
+            for ref in envelope.log_files:
+                part = fetch_log_file(s3, ref, settings.max_log_file_bytes, keep=_classify_into(classifier, lines),
+                                      discard=_back_to(lines, lines.mark()))
+                errors.extend(part.errors)
+                envelope.notes.extend(part.notes)
         for note in envelope.notes:
             logger.info("%s", note)
         for event in envelope.service_events:
             # Not CloudTrail records, so no output line; said here so the input is not dropped silently.
             logger.info("%s: %s event, not a CloudTrail record; classify reads CloudTrail only", event.source,
                         event.kind)
-        for result in classifier.classify_envelope(envelope):
-            malformed |= result.verdict == "error"
-            out.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
+        for exc in errors:
+            lines.add(error(exc))
+        malformed |= lines.errors
+        lines.copy_to(out)
     return 1 if malformed else 0
 
 

@@ -16,11 +16,16 @@ read is then a few pieces of text and one record, whatever the file holds:
 - more than MAX_ITEM_ERRORS malformed records end the read: such a file is no CloudTrail log file, and listing
   millions of its problems would itself be the bomb.
 
-Records are split with the standard library's C decoder (json.JSONDecoder.raw_decode) over a buffer that grows
-only while one record is incomplete, not with a streaming tokenizer such as ijson, which would still build a
-string token of any length in memory before handing it over. A file that is not one object holding a `Records`
-array (a bare record, a notification) is read as a whole, under the same per-record limit, and goes through the
-general envelope reader, so every shape `bot.events.parse_body` reads is still read here, with the same errors.
+Records are read in runs: the text up to the last record boundary in the next BATCH_CHARS (at most one record's
+limit) is read by msgspec in one call, each item as far as the fields the filters decide on (the rest of a record
+is read from its text only when asked for: read-only noise never is). A cut that msgspec accepts is a true
+boundary (see `_Reader._batch`); where there is none, or msgspec refuses the run, the records are split one by one
+with the standard library's C decoder (json.JSONDecoder.raw_decode) over a buffer that grows only while one
+record is incomplete, which also gives the exact error of a malformed file. Neither builds a string of any length
+before it is bounded, as a streaming tokenizer such as ijson would. A file that is not one object holding a
+`Records` array (a bare record, a notification) is read as a whole, under the same per-record limit, and goes
+through the general envelope reader, so every shape `bot.events.parse_body` reads is still read here, with the
+same errors.
 """
 
 from __future__ import annotations
@@ -32,10 +37,22 @@ import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import msgspec
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bot.errors import InputError
-from bot.events import CloudTrailRecord, Envelope, LogFileRef, parse_document, read_records_item
+from bot.events import (
+    CloudTrailRecord,
+    Envelope,
+    LogFileRef,
+    RecordFields,
+    item_record,
+    materialize,
+    parse_document,
+    read_item,
+    read_records_item,
+    read_whole,
+)
 from bot.memory import Reservation, gc_paused, record_cost
 
 CHUNK_BYTES = 64 * 1024  # read from S3 at a time
@@ -47,6 +64,16 @@ _WHITESPACE = re.compile(r"[ \t\n\r]*")
 # number, a literal, a \\uXXXX escape): the longest such token is well under this.
 _CUT_TOKEN = 64
 _DECODER = json.JSONDecoder()
+# The batch path: records are cut from the text in runs of up to this many characters, each run taken apart by
+# msgspec in one call (into each item's text, so each one's size is known), then each item read on its own.
+BATCH_CHARS = 256 * 1024
+_RAW_ITEMS = msgspec.json.Decoder(list[msgspec.Raw])
+_ANY = msgspec.json.Decoder()
+# Where one record of a `Records` array may end and the next begin: "}", a comma, "{", whitespace between. In the
+# files CloudTrail writes, compact, every record starts with its eventVersion, and no object inside one does, so
+# that boundary is looked for first (and found from the end, without a scan of the whole run).
+_CLOUDTRAIL_BOUNDARY = '},{"eventVersion":'
+_RECORD_BOUNDARY = re.compile(r"\}[ \t\n\r]*,[ \t\n\r]*(?=\{)")
 
 Keep = Callable[[CloudTrailRecord], bool]
 
@@ -59,12 +86,14 @@ def fetch_log_file(
     record_limit: int | None = None,
     keep: Keep | None = None,
     reservation: Reservation | None = None,
+    discard: Callable[[], None] | None = None,
 ) -> Envelope:
     """Read one log file; failures come back as errors in the envelope, never raised.
 
     `keep` decides which records stay in the envelope (all of them without it); `record_limit` bounds one record
     (default: `max_bytes`); `reservation` is charged for every record kept. An error that makes the file
-    unreadable as a whole (missing, corrupt, truncated, over a limit) comes back alone, without records.
+    unreadable as a whole (missing, corrupt, truncated, over a limit) comes back alone, without records, and
+    `discard` is called to drop what `keep` made of the records read before it.
     """
     envelope = Envelope(ref.uri)
     try:
@@ -80,28 +109,60 @@ def fetch_log_file(
             ref.uri, f"cannot fetch the log file ({exc}), named by {ref.source}", transient=True,
         ))
         return envelope
-    reader = _Reader(ref.uri, max_bytes, record_limit or max_bytes, keep, reservation)
+    size = response.get("ContentLength")
     # Closed even when the read stops early, so the connection is not left hanging.
     with response["Body"] as body:
-        try:
-            size = response.get("ContentLength")
-            if isinstance(size, int) and size > max_bytes:
-                raise InputError(ref.uri, f"log file is {size} bytes, over the {max_bytes}-byte limit")
-            with gc_paused():
-                reader.read(_text(_inflated(_chunks(body, ref.uri, max_bytes), ref.uri, max_bytes), ref.uri))
-        except InputError as exc:
-            # Without its traceback: the frames it holds would keep the records read so far alive.
-            envelope.errors.append(exc.with_traceback(None))
-        except (BotoCoreError, OSError) as exc:
-            envelope.errors.append(InputError(
-                ref.uri, f"cannot fetch the log file ({exc}), named by {ref.source}", transient=True,
-            ))
-        else:
-            return reader.envelope
+        if isinstance(size, int) and size > max_bytes:
+            envelope.errors.append(InputError(ref.uri, f"log file is {size} bytes, over the {max_bytes}-byte limit"))
+            return envelope
+        return read_log_file(
+            body, ref.uri, max_bytes, record_limit=record_limit, keep=keep, reservation=reservation, discard=discard,
+            io_errors=(BotoCoreError, OSError),
+            io_error=lambda exc: InputError(
+                ref.uri, f"cannot fetch the log file ({exc}), named by {ref.source}", transient=True
+            ),
+        )
+
+
+def read_log_file(
+    body: Any,
+    source: str,
+    max_bytes: int,
+    *,
+    record_limit: int | None = None,
+    keep: Keep | None = None,
+    reservation: Reservation | None = None,
+    notifications: bool = False,
+    max_item_errors: int | None = MAX_ITEM_ERRORS,
+    discard: Callable[[], None] | None = None,
+    io_errors: tuple[type[Exception], ...] = (OSError,),
+    io_error: Callable[[Exception], InputError] | None = None,
+) -> Envelope:
+    """Read a log file from `body` (anything with `read(n)`), as `fetch_log_file` reads an S3 object.
+
+    `notifications` lets the file name other log files and hold service events (the CLI reads any input so);
+    without it such a file is an error. `max_item_errors` (None: no limit) is how many malformed records end the
+    read. An error of `io_errors` while reading becomes `io_error(exc)`. `discard` is called when the file turns
+    out unreadable as a whole, to drop what `keep` made of the records read before the fault.
+    """
+    envelope = Envelope(source)
+    reader = _Reader(source, max_bytes, record_limit or max_bytes, keep, reservation, notifications, max_item_errors)
+    try:
+        with gc_paused():
+            reader.read(_text(_inflated(_chunks(body, source, max_bytes), source, max_bytes), source))
+    except InputError as exc:
+        # Without its traceback: the frames it holds would keep the records read so far alive.
+        envelope.errors.append(exc.with_traceback(None))
+    except io_errors as exc:
+        envelope.errors.append(io_error(exc) if io_error else InputError(source, f"cannot read: {exc}"))
+    else:
+        return reader.envelope
     # The records of an unreadable file are dropped with it, and what they held of the budget given back.
     reader.envelope.records.clear()
     if reservation is not None:
         reservation.give_back(reader.taken)
+    if discard is not None:
+        discard()
     return envelope
 
 
@@ -202,20 +263,32 @@ class _Text:
         self._lines = 0  # newlines before buf[0]
         self._last_newline = -1  # offset in the whole text of the last newline before buf[0]
 
-    def fill(self) -> bool:
-        """Read one more piece, dropping what was taken; False at the end of the text."""
-        piece = next(self.pieces, None)
-        if piece is None:
-            self.eof = True
+    def fill(self, want: int = 0) -> bool:
+        """Read one more piece, or pieces until `want` characters are not taken yet, dropping what was taken; False
+        at the end of the text. The buffer is copied once however many pieces are read."""
+        pieces: list[str] = []
+        unread = len(self.buf) - self.pos
+        while not pieces or unread < want:
+            piece = next(self.pieces, None)
+            if piece is None:
+                self.eof = True
+                break
+            pieces.append(piece)
+            unread += len(piece)
+        if not pieces:
             return False
-        taken = self.buf[: self.pos]
-        if newlines := taken.count("\n"):
+        buf, pos = self.buf, self.pos
+        if newlines := buf.count("\n", 0, pos):
             self._lines += newlines
-            self._last_newline = self._base + taken.rfind("\n")
-        self._base += self.pos
-        self.buf = self.buf[self.pos :] + piece
+            self._last_newline = self._base + buf.rfind("\n", 0, pos)
+        self._base += pos
+        self.buf = "".join([buf[pos:], *pieces])
         self.pos = 0
         return True
+
+    def offset(self) -> int:
+        """Where the reading is, in characters from the start of the whole text."""
+        return self._base + self.pos
 
     def peek(self) -> str:
         """The next character that is not whitespace ("" at the end), without taking it."""
@@ -277,17 +350,32 @@ class _Text:
         return InputError(self.source, f"not JSON: {message} at line {line} column {column}")
 
 
+def _cut(buf: str, start: int, stop: int) -> tuple[int, int] | int:
+    """(end of the last record, start of the next) at the last record boundary in buf[start:stop], or, when there
+    is none, how many characters were looked at."""
+    end = buf.rfind(_CLOUDTRAIL_BOUNDARY, start, stop) + 1
+    if end:
+        return end, end + 1  # the next starts past the comma
+    boundaries = list(_RECORD_BOUNDARY.finditer(buf, start, stop))
+    if not boundaries:
+        return stop - start
+    return boundaries[-1].start() + 1, boundaries[-1].end()
+
+
 class _Reader:
     """Takes one log file's text apart into an envelope of the records kept."""
 
     def __init__(
-        self, source: str, max_bytes: int, record_limit: int, keep: Keep | None, reservation: Reservation | None
+        self, source: str, max_bytes: int, record_limit: int, keep: Keep | None, reservation: Reservation | None,
+        notifications: bool = False, max_item_errors: int | None = MAX_ITEM_ERRORS,
     ) -> None:
         self.source = source
         self.max_bytes = max_bytes
         self.record_limit = record_limit
         self.keep = keep
         self.reservation = reservation
+        self.notifications = notifications
+        self.max_item_errors = max_item_errors
         self.envelope = Envelope(source)
         self._scratch = Envelope(source)
         self._item_errors = 0
@@ -326,7 +414,7 @@ class _Reader:
         text.end()
         if not streamed:
             self._read_document(others)
-        if self._notifications:
+        if self._notifications and not self.notifications:
             self.envelope.errors.append(
                 InputError(self.source, "a log file must hold CloudTrail records, not notifications")
             )
@@ -335,6 +423,9 @@ class _Reader:
         """A file that is not a `Records` log file: read as a whole by the general envelope reader."""
         parsed = parse_document(document, self.source, self.max_bytes)
         self._notifications = bool(parsed.log_files or parsed.service_events)
+        if self.notifications:
+            self.envelope.log_files.extend(parsed.log_files)
+            self.envelope.service_events.extend(parsed.service_events)
         self.envelope.errors.extend(parsed.errors)
         self.envelope.notes.extend(parsed.notes)
         for record in parsed.records:
@@ -347,40 +438,120 @@ class _Reader:
             self.envelope.notes.append(f"{self.source}: 'Records' is empty, nothing to read")
             return
         index = 0
+        batch_from = 0  # where in the text the batch path may next be tried
         while True:
+            if text.offset() >= batch_from:
+                read, tried = self._batch(text, index)
+                if read:
+                    index += read
+                    continue
+                # The slow path reads as much as the failed try did before the next try, so a file that defeats
+                # the batch path costs at most twice the standard library's reading of it.
+                batch_from = text.offset() + tried
             item, size = text.value(self.record_limit, f"Records[{index}]")
-            source = f"{self.source}#Records[{index}]"
-            self._item(item, source, size)
+            self._item(item, f"{self.source}#Records[{index}]", size)
             index += 1
             if text.peek() == "]":
                 text.pos += 1
                 return
             text.take(",", "',' delimiter")
 
+    def _batch(self, text: _Text, index: int) -> tuple[int, int]:
+        """Read the records at the text's position up to the last record boundary in the next BATCH_CHARS, at once.
+
+        (records read, 0), or (0, characters tried) when there is no boundary to cut at or the cut text is not a
+        run of records msgspec reads (malformed, cut inside a string or a record, or JSON only the standard library
+        takes): the slow path then reads on, record by record, with its exact errors. A cut that parses as a run
+        of whole values is a true record boundary: JSON is read left to right, so the same text before the cut
+        reads the same, and only a cut between two items of the array closes every bracket opened after it.
+        """
+        limit = min(BATCH_CHARS, self.record_limit)
+        if text.peek() != "{":
+            return 0, 1
+        if len(text.buf) - text.pos < limit and not text.eof:
+            text.fill(limit)
+        start = text.pos
+        cut = _cut(text.buf, start, min(len(text.buf), start + limit))
+        if isinstance(cut, int):
+            return 0, cut
+        end, after = cut
+        texts: list[Any] | None = None
+        try:
+            if self.keep is None and self.reservation is None:
+                # Every record is kept whole and none is charged: read them whole, in one call.
+                items = _ANY.decode("[" + text.buf[start:end] + "]")
+            else:
+                # Each item as far as its CloudTrail fields, the rest left in its text (a view of the run) for
+                # the few records that need it; that text's length (bytes of UTF-8, characters for the ASCII
+                # CloudTrail writes) is what the budget is charged for it.
+                texts = _RAW_ITEMS.decode("[" + text.buf[start:end] + "]")
+                items = [read_item(item) for item in texts]
+        except Exception:  # the slow path reads this text again, and says what is wrong with it
+            return 0, end - start
+        text.pos = after
+        # The whole cut was within the record limit, so each record of it is.
+        self._items(items, texts, index)
+        return len(items), 0
+
+    def _items(self, items: list[Any], raws: list[Any] | None, index: int) -> None:
+        """The items of a run (with their texts, when read in part), the first of them Records[index]."""
+        source, keep, kept = self.source, self.keep, self.envelope.records
+        whole = keep is None and self.reservation is None
+        for offset, item in enumerate(items):
+            where = f"{source}#Records[{index + offset}]"
+            try:
+                if type(item) is RecordFields and raws is not None:
+                    if item.eventSource == "aws:s3":  # an S3 notification, perhaps: the general reading
+                        self._item(read_whole(raws[offset]), where, len(raws[offset]))
+                        continue
+                    record = item_record(item, raws[offset], where)
+                elif type(item) is not dict or item.get("eventSource") == "aws:s3":
+                    self._item(item, where, len(raws[offset]) if raws is not None else 0)  # the general reading
+                    continue
+                else:
+                    record = CloudTrailRecord(item, where)
+            except InputError as exc:
+                self._errors([exc])
+                continue
+            if whole:
+                kept.append(record)
+            elif keep is None or keep(record):
+                self._hold(record, len(raws[offset]) if raws is not None else 0)
+
     def _item(self, item: Any, source: str, size: int) -> None:
         scratch = self._scratch
         read_records_item(item, source, scratch)
         if scratch.log_files:
             self._notifications = True
+            if self.notifications:
+                self.envelope.log_files.extend(scratch.log_files)
             scratch.log_files.clear()
         for record in scratch.records:
             self._keep(record, size)
         if scratch.errors:
-            self._item_errors += len(scratch.errors)
-            if self._item_errors > MAX_ITEM_ERRORS:
-                raise InputError(
-                    self.source, f"more than {MAX_ITEM_ERRORS} records are malformed: not a CloudTrail log file, "
-                    "read no further"
-                )
-            self.envelope.errors.extend(scratch.errors)
+            self._errors(scratch.errors)
         self.envelope.notes.extend(scratch.notes)
         scratch.records.clear()
         scratch.errors.clear()
         scratch.notes.clear()
 
+    def _errors(self, errors: list[InputError]) -> None:
+        """Problems of single records, kept beside the good ones until there are too many of them."""
+        self._item_errors += len(errors)
+        if self.max_item_errors is not None and self._item_errors > self.max_item_errors:
+            raise InputError(
+                self.source, f"more than {self.max_item_errors} records are malformed: not a CloudTrail log "
+                "file, read no further"
+            )
+        self.envelope.errors.extend(errors)
+
     def _keep(self, record: CloudTrailRecord, size: int) -> None:
-        if self.keep is not None and not self.keep(record):
-            return
+        if self.keep is None or self.keep(record):
+            self._hold(record, size)
+
+    def _hold(self, record: CloudTrailRecord, size: int) -> None:
+        """Keep the record in the envelope, charged to the reservation."""
+        materialize(record)  # a record kept must not hold on to the run of text it was read from
         cost = record_cost(size)
         if self.reservation is not None and not self.reservation.take(cost):
             budget = self.reservation.budget

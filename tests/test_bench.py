@@ -36,3 +36,39 @@ def test_measure_reads_every_body():
 
 def test_bench_main_discovers_every_bench_module():
     assert "classify_bench" in bench_main.discover()
+
+
+def test_log_file_measure_reads_every_record():
+    from bench.classify_bench import log_file_bytes, log_file_records, measure_log_file
+
+    bodies, _, _ = build_mix(load_corpus(CORPUS))
+    data = log_file_bytes(log_file_records(bodies[:300]))
+    assert json.loads(data)["Records"] == [json.loads(body)["detail"] for body in bodies[:300]]
+    json_seconds, pipeline_seconds, classified = measure_log_file(data, rounds=1)
+    assert json_seconds > 0 and pipeline_seconds > 0 and classified == 300
+
+
+def test_generated_log_files_hold_what_they_say(tmp_path):
+    from bench.classify_bench import write_log_file
+
+    records = [json.loads(body)["detail"] for body in build_mix(load_corpus(CORPUS))[0][:50]]
+    by_count, by_size = tmp_path / "count.json", tmp_path / "size.json"
+    assert write_log_file(by_count, records, count=120) == 120
+    assert json.loads(by_count.read_bytes())["Records"] == (records * 3)[:120]
+    held = write_log_file(by_size, records, size=100_000)
+    assert 100_000 - 5_000 < by_size.stat().st_size <= 100_000
+    assert len(json.loads(by_size.read_bytes())["Records"]) == held
+
+
+def test_the_classify_bench_prints_every_figure(capsys):
+    import os
+
+    from bench.classify_bench import run
+
+    cpus = os.sched_getaffinity(0)
+    run(rounds=1, cli_records=300, cli_rounds=1, big_file_bytes=1 << 20)
+    out = capsys.readouterr().out
+    assert os.sched_getaffinity(0) == cpus  # pinned while it ran, not after
+    assert out.count("ratio to json.loads:") == 2
+    assert "300 records" in out and out.count("records per CPU second:") == 2 and "peak RSS:" in out
+    assert "start-up alone (no records):" in out

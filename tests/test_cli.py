@@ -234,3 +234,76 @@ def test_half_set_slack_tokens_are_an_error_not_the_sandbox(token: str, missing:
     assert proc.returncode == 2, proc.stderr
     assert f"{missing} is not set: tfsync on Slack needs both Slack tokens" in proc.stderr
     assert "sandbox ready" not in proc.stdout and "xoxb-not-a-real-token" not in proc.stdout + proc.stderr
+
+
+def _summaries(results: list[Any]) -> list[tuple]:
+    return [(r.source, r.event_id, r.verdict, r.reason, [(x.tf_type, x.import_id) for x in r.resources])
+            for r in results]
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_a_large_log_file_is_read_as_a_stream_with_the_verdicts_of_a_whole_read(tmp_path, compress):
+    import gzip
+
+    from bot.classify import Classifier
+    from bot.events import parse_body
+
+    records = [corpus_record(path.name) for path in sorted(CORPUS.glob("*.json"))] * 12  # past one run of records
+    data = json.dumps({"Records": records}, separators=(",", ":")).encode()
+    trail = write(tmp_path, "trail.json.gz" if compress else "trail.json", gzip.compress(data) if compress else data)
+    code, lines, _ = run("classify", trail)
+    expected = Classifier().classify_envelope(parse_body(data, trail, 1 << 30))
+    assert code == (1 if any(r.verdict == "error" for r in expected) else 0)
+    assert len(lines) == len(records) > 1000
+    assert [(line["source"], line["event_id"], line["verdict"], line["reason"],
+             [(r["tf_type"], r["import_id"]) for r in line["resources"]]) for line in lines] == _summaries(expected)
+
+
+def test_a_log_file_broken_after_good_records_is_one_error_line(tmp_path):
+    records = [corpus_record("s3__CreateBucket__1.json"), corpus_record("sts__GetCallerIdentity__1.json")] * 200
+    data = json.dumps({"Records": records}, separators=(",", ":")).encode()
+    broken = write(tmp_path, "broken.json", data[:-100] + b"]}")  # cut inside the last record
+    good = str(CORPUS / "s3__CreateBucket__4.json")
+    code, lines, _ = run("classify", broken, good)
+    assert code == 1
+    assert [(line["source"], line["verdict"]) for line in lines] == [(broken, "error"), (good, "detected")]
+    assert lines[0]["reason"].startswith("not JSON: ")
+
+
+def test_a_file_over_the_log_file_limit_is_refused_unread(tmp_path):
+    path = str(CORPUS / "s3__CreateBucket__1.json")
+    size = (CORPUS / "s3__CreateBucket__1.json").stat().st_size
+    code, [line], _ = run("classify", path, env={"TFSYNC_MAX_LOG_FILE_BYTES": "100"})
+    assert (code, line["verdict"], line["reason"]) == (1, "error", f"body is {size} bytes, over the 100-byte limit")
+
+
+def test_lines_are_compact_utf8_json(tmp_path):
+    record = corpus_record("s3__CreateBucket__1.json")
+    path = write(tmp_path, "café.json", json.dumps(record).encode())
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("TFSYNC_", "AWS_ENDPOINT_URL"))}
+    proc = subprocess.run([sys.executable, "-m", "bot", "classify", path], cwd=ROOT, env=base, capture_output=True,
+                          timeout=120, check=True)
+    [line] = proc.stdout.splitlines()
+    assert line.startswith(b'{"source":"' + path.encode() + b'","event_id":')  # UTF-8 as is, not \u escapes
+    assert json.loads(line)["verdict"] == "detected"
+
+
+def test_a_lone_surrogate_is_written_escaped(tmp_path):
+    record = corpus_record("sts__GetCallerIdentity__1.json")
+    record["eventName"] = "Get\ud800Identity"
+    path = write(tmp_path, "odd.json", json.dumps(record).encode())  # ASCII, with the surrogate as an escape
+    code, [line], _ = run("classify", path)
+    assert (code, line["event_name"], line["verdict"]) == (0, "Get\ud800Identity", "ignored")
+
+
+def test_lines_written_to_a_text_stream_keep_every_character(tmp_path):
+    import io
+
+    from bot.cli import main
+
+    records = [dict(corpus_record("sts__GetCallerIdentity__1.json"), eventID=f"é-{n}-\u65e5") for n in range(3000)]
+    path = write(tmp_path, "trail.json", json.dumps({"Records": records}, ensure_ascii=False).encode())
+    out = io.StringIO()
+    assert main(["classify", path], env={}, out=out) == 0
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [line["event_id"] for line in lines] == [f"é-{n}-\u65e5" for n in range(3000)]

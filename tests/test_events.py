@@ -5,11 +5,13 @@ from __future__ import annotations
 import copy
 import gzip
 import json
+from typing import Any
 
 import pytest
 
 from bot.classify import Classifier
 from bot.config import DEFAULT_MAX_LOG_FILE_BYTES, DEFAULT_MAX_MESSAGE_BYTES
+from bot.errors import InputError
 from bot.events import CloudTrailRecord, Envelope, LogFileRef, ServiceEvent, parse_body, parse_document
 from tests.conftest import corpus_record
 from tests.shapes import (
@@ -410,3 +412,105 @@ def test_string_readonly_is_understood():
     record["readOnly"] = "false"
     [parsed] = parse_body(dumps(record), "m", MSG).records
     assert parsed.read_only is False
+
+
+# msgspec reads every body first; what it refuses, json.loads reads again, so the values are json.loads's -------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": NaN, "b": Infinity, "c": -Infinity}',  # json.loads takes these; msgspec does not
+        '{"a": 1e400}',  # past a double: json.loads reads inf
+        '{"a": "\\ud800", "b": "\\udc00\\ud800"}',  # lone surrogate escapes
+        '{"a": 18446744073709551616, "b": -9223372036854775809}',  # past 64 bits, read exactly
+        '{"a": 1, "a": 2}',  # the last of a repeated key
+        '{"a": -0.0, "b": 2.5e-324, "c": 1E5, "d": "\\u0000\\u00e9\\ud83d\\ude00", "e": [true, false, null]}',
+        "[" * 50 + "]" * 50,
+    ],
+)
+def test_bodies_read_to_the_values_json_loads_gives(text):
+    from bot.events import load_json
+
+    expected = json.loads(text)
+    for data in (text, text.encode(), b"\xef\xbb\xbf" + text.encode(), gzip.compress(text.encode())):
+        value = load_json(data, "m", MSG)
+        assert repr(value) == repr(expected)  # repr: NaN is not equal to itself
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b'{"a": 1,}', "not JSON: Expecting property name enclosed in double quotes at line 1 column 9"),
+        (b'{"a": "x\ny"}', "not JSON: Invalid control character at at line 1 column 9"),
+        (b'{"a": 01}', "not JSON: Expecting ',' delimiter at line 1 column 8"),
+        (b"{} {}", "not JSON: Extra data at line 1 column 4"),
+        (b'{"a": "\xed\xa0\x80"}', "not UTF-8 text (invalid continuation byte at byte 7)"),
+        (b"\xff\xfe{\x00}\x00", "not UTF-8 text (invalid start byte at byte 0)"),
+        (b" \n\t", "body is empty"),
+    ],
+)
+def test_what_msgspec_refuses_gets_the_standard_librarys_error(data, problem):
+    assert only_error(parse_body(data, "m", MSG)) == f"m: {problem}"
+
+
+def test_an_eventbridge_body_and_its_record_read_as_before():
+    record = corpus_record(BUCKET_FILE)
+    body = json.dumps(eventbridge(record), separators=(",", ":")).encode()
+    [parsed] = parse_body(body, "m", MSG).records
+    assert parsed.raw == record and parsed.source == "m"
+    assert (parsed.event_name, parsed.event_source, parsed.account_id) == (
+        record["eventName"], record["eventSource"], record["userIdentity"]["accountId"]
+    )
+
+
+# Records read as far as the filters need: every field as CloudTrailRecord reads it, the rest on first use --------
+
+RECORD_ATTRS = ("source", "event_source", "event_name", "event_id", "event_time", "event_type", "aws_region",
+                "error_code", "user_agent", "read_only", "account_id", "raw", "user_identity", "request", "response")
+FIELD_VALUES = (None, 5, 0, "", "x", "TRUE", "false", [], {}, {"accountId": "111122223333"}, True, 1.5)
+FIELDS = ("eventSource", "eventName", "eventID", "eventTime", "eventType", "awsRegion", "errorCode", "userAgent",
+          "readOnly", "recipientAccountId", "userIdentity", "requestParameters", "responseElements")
+
+
+def reference(detail: Any, source: str) -> Any:
+    """What CloudTrailRecord makes of the detail read whole: its attributes, or its error."""
+    try:
+        record = CloudTrailRecord(detail, source)
+    except InputError as exc:
+        return str(exc)
+    return {name: getattr(record, name) for name in RECORD_ATTRS}
+
+
+def attributes(envelope: Envelope) -> Any:
+    if envelope.errors:
+        return only_error(envelope)
+    [record] = envelope.records
+    return {name: getattr(record, name) for name in RECORD_ATTRS}
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_a_record_read_in_part_is_the_record_read_whole(field):
+    for name in (BUCKET_FILE, READ_FILE):
+        for value in (*FIELD_VALUES, "absent"):
+            record = corpus_record(name)
+            if value == "absent":
+                record.pop(field, None)
+            else:
+                record[field] = value
+            text = json.dumps(eventbridge(record), separators=(",", ":"))
+            expected = reference(json.loads(text)["detail"], "m")
+            for body in (text, text.encode()):  # SQS hands the consumer text; files and tests give bytes
+                assert attributes(parse_body(body, "m", MSG)) == expected, (field, value, type(body))
+
+
+@pytest.mark.parametrize("as_bytes", [True, False])
+def test_a_record_read_in_part_reads_its_dicts_once_and_only_when_asked(as_bytes):
+    text = json.dumps(eventbridge(corpus_record(READ_FILE)), separators=(",", ":"))
+    body = text.encode() if as_bytes else text
+    [record] = parse_body(body, "m", MSG).records
+    assert type(record) is not CloudTrailRecord and isinstance(record, CloudTrailRecord)
+    assert record._text is body  # nothing read past the filters' fields yet
+    identity = record.user_identity
+    assert record._text is None and identity is record.raw["userIdentity"]  # one reading, shared as before
+    assert record.raw == corpus_record(READ_FILE)

@@ -159,3 +159,47 @@ def test_corpus_files_are_all_readable_unmutated():
     for name in CORPUS_FILES:
         envelope = parse_body((CORPUS / name).read_bytes(), name, MAX)
         assert len(envelope.records) == 1 and not envelope.errors, name
+
+
+# The reader is msgspec, with json.loads reading again what msgspec refuses: together they must read exactly what
+# json.loads reads, to the same values, and refuse exactly what it refuses.
+numbers = st.integers(min_value=-(2**80), max_value=2**80) | st.floats(allow_nan=True, allow_infinity=True)
+texts = st.text(max_size=12) | st.sampled_from(["\ud800", "\udc00x", "\x00", "\u00e9", "\U0001f600"])
+odd_values = st.recursive(
+    st.none() | st.booleans() | numbers | texts,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(texts, children, max_size=4),
+    max_leaves=20,
+)
+NEAR_JSON = '{}[]",:0123456789.eE+-truefalsnNaIiy \\\n\t/u'
+
+
+def _standard(data: bytes) -> str:
+    """repr of what json.loads makes of strict UTF-8 data (a byte-order mark dropped), or "error"."""
+    try:
+        return repr(json.loads(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")))
+    except (ValueError, RecursionError):
+        return "error"
+
+
+def _ours(data: bytes) -> str:
+    from bot.errors import InputError
+    from bot.events import load_json
+
+    try:
+        return repr(load_json(data, "prop", MAX))
+    except InputError:
+        return "error"
+
+
+@PROPERTY
+@given(odd_values, st.sampled_from([None, 1]), st.booleans())
+def test_json_reads_to_the_values_json_loads_gives(value: Any, indent: int | None, ascii_only: bool):
+    data = json.dumps(value, indent=indent, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
+    assert _ours(data) == _standard(data)
+
+
+@PROPERTY
+@given(st.binary(max_size=60) | st.text(alphabet=NEAR_JSON, max_size=40).map(str.encode))
+def test_near_json_is_read_or_refused_as_json_loads_does(data: bytes):
+    if data[:2] != b"\x1f\x8b":  # gzip is inflated first, a step json.loads does not take
+        assert _ours(data) == _standard(data)

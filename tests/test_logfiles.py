@@ -312,3 +312,148 @@ def test_the_collector_is_paused_while_a_file_is_parsed_and_back_after(s3):
     read(s3, key, keep=lambda record: states.append(gc.isenabled()) or True)
     assert states == [False, False, False]
     assert gc.isenabled()
+
+
+# Records read in runs: msgspec reads all the records up to a boundary at once; a cut it accepts must be a true
+# boundary between records, and anything it refuses is read again record by record with the exact errors --------
+
+
+def compact(records: list[Any]) -> bytes:
+    """A log file as CloudTrail writes it before gzip: compact, every record starting with its eventVersion."""
+    return json.dumps({"Records": records}, separators=(",", ":")).encode()
+
+
+def trapped(count: int) -> list[dict[str, Any]]:
+    """Records whose insides look like record boundaries: the boundary text in strings, arrays of objects."""
+    records = []
+    for index, record in enumerate(RECORDS[:count]):
+        record = json.loads(json.dumps(record))
+        record["requestParameters"] = {
+            "note": '},{"eventVersion":"1.08","eventName":"Fake"}',
+            "items": [{"eventVersion": "1.08", "n": index}, {"eventVersion": "1.09"}],
+        }
+        records.append(record)
+    return records
+
+
+@pytest.fixture
+def small_runs(monkeypatch):
+    """Runs of a few records, so many cuts fall inside strings and arrays of objects."""
+    import bot.logfiles as logfiles
+
+    monkeypatch.setattr(logfiles, "BATCH_CHARS", 5000)
+
+
+@pytest.mark.parametrize("shape", ["compact", "spaced", "indented"])
+@pytest.mark.parametrize("charged", [False, True])
+def test_records_read_in_runs_are_the_whole_files(s3, small_runs, monkeypatch, shape, charged):
+    import bot.logfiles as logfiles
+    from bot.memory import MemoryBudget
+
+    in_runs: list[Any] = []
+    read_items = logfiles._Reader._items
+
+    def spy(self: Any, items: list[Any], sizes: Any, index: int) -> None:
+        in_runs.extend(items)
+        read_items(self, items, sizes, index)
+
+    monkeypatch.setattr(logfiles._Reader, "_items", spy)
+    records = trapped(40)
+    data = {"compact": compact(records), "spaced": log_file(records, compress=False),
+            "indented": json.dumps({"Records": records}, indent=2).encode()}[shape]
+    key = log_key().removesuffix(".gz")
+    upload(s3, key, data)
+    reservation = MemoryBudget().reservation() if charged else None
+    streamed = read(s3, key, reservation=reservation)
+    reference = whole(data, key)
+    assert streamed.errors == reference.errors == []
+    assert [(r.source, r.raw) for r in streamed.records] == [(r.source, r.raw) for r in reference.records]
+    assert len(streamed.records) == 40
+    assert 0 < len(in_runs) < 40  # some cuts held, some fell inside a record and were read one by one
+
+
+def test_each_record_read_in_a_run_is_charged_by_its_own_text(s3):
+    from bot.memory import MemoryBudget, record_cost
+
+    key = log_key()
+    upload(s3, key, compact(RECORDS))
+    reservation = MemoryBudget().reservation()
+    envelope = read(s3, key, keep=lambda record: record.event_name == "CreateBucket", reservation=reservation)
+    creates = [r for r in RECORDS if r["eventName"] == "CreateBucket"]
+    assert [r.raw for r in envelope.records] == creates
+    sizes = [len(json.dumps(r, separators=(",", ":"))) for r in creates]
+    assert reservation.held == sum(map(record_cost, sizes))
+
+
+def test_a_file_whose_every_cut_fails_is_still_read_whole(s3, small_runs):
+    # Each record ends with the boundary text in a string, so the last boundary of every run is a false one.
+    records = []
+    for record in RECORDS[:30]:
+        record = json.loads(json.dumps(record))
+        record["zz"] = '},{"eventVersion":"1.08"}'
+        records.append(record)
+    key = log_key()
+    data = compact(records)
+    upload(s3, key, data)
+    streamed = read(s3, key)
+    assert [(r.source, r.raw) for r in streamed.records] == [(r.source, r.raw) for r in whole(data, key).records]
+    assert len(streamed.records) == 30
+
+
+def test_records_only_the_standard_library_reads_are_read_as_it_reads_them(s3, small_runs):
+    records = [json.loads(json.dumps(r)) for r in RECORDS[:20]]
+    records[7]["requestParameters"] = {"ratio": float("nan"), "big": 2**70, "odd": "\ud800"}
+    key = log_key()
+    data = json.dumps({"Records": records}, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    upload(s3, key, data)
+    streamed, reference = read(s3, key), whole(data, key)
+    assert streamed.errors == reference.errors == []
+    assert repr([r.raw for r in streamed.records]) == repr([r.raw for r in reference.records])
+
+
+def test_a_compact_record_over_the_limit_ends_the_read_naming_it(s3):
+    key = log_key()
+    giant = dict(RECORDS[0], requestParameters={"blob": "x" * 5000})
+    upload(s3, key, compact([RECORDS[0], RECORDS[1], giant, RECORDS[2]]))
+    envelope = read(s3, key, record_limit=4096)
+    assert envelope.records == []
+    assert [str(e) for e in envelope.errors] == [
+        f"s3://{LOG_BUCKET}/{key}: Records[2] is over the 4096-byte limit for one record"
+    ]
+
+
+def test_malformed_records_in_a_compact_file_are_kept_beside_the_good_ones(s3):
+    key = log_key()
+    records = [RECORDS[0], 5, {"eventName": "NoSource"}, RECORDS[1], {"eventSource": "s3.amazonaws.com",
+                                                                      "eventName": "X", "userIdentity": "root"}]
+    data = compact(records)
+    upload(s3, key, data)
+    streamed = read(s3, key)
+    assert [str(e) for e in streamed.errors] == [str(e) for e in whole(data, key).errors]
+    assert len(streamed.errors) == 3 and [r.source for r in streamed.records] == [
+        f"s3://{LOG_BUCKET}/{key}#Records[0]", f"s3://{LOG_BUCKET}/{key}#Records[3]"
+    ]
+
+
+def test_records_read_in_part_from_a_run_are_the_records_read_whole(s3):
+    from tests.test_events import FIELD_VALUES, FIELDS, RECORD_ATTRS
+
+    records: list[Any] = []
+    for field in FIELDS:
+        for value in FIELD_VALUES:
+            record = json.loads(json.dumps(RECORDS[len(records) % len(RECORDS)]))
+            record[field] = value
+            records.append(record)
+    key = log_key()
+    data = compact(records)
+    upload(s3, key, data)
+    seen: list[Any] = []
+
+    def keep(record: Any) -> bool:
+        seen.append((record.source, {name: getattr(record, name) for name in RECORD_ATTRS}))
+        return False
+
+    streamed, reference = read(s3, key, keep=keep), whole(data, key)
+    assert [str(e) for e in streamed.errors] == [str(e) for e in reference.errors]
+    assert seen == [(r.source, {name: getattr(r, name) for name in RECORD_ATTRS}) for r in reference.records]
+    assert len(seen) + len(streamed.errors) == len(records)
