@@ -183,6 +183,10 @@ def cmd_classify(args: argparse.Namespace, settings: Settings, out: TextIO, stdi
     return 1 if malformed else 0
 
 
+# The commands main() runs itself; with none, the composition root's default runs tfsync (bot/__main__.py).
+ENGINE_COMMANDS = frozenset({"classify", "worker", "health", "codegen"})
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="tfsync: keep AWS and Terraform in sync")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
