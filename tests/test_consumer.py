@@ -138,7 +138,9 @@ async def test_redelivery_x3_of_100_events_makes_100_records_and_100_notificatio
     copies = bodies * 3
     random.Random(4).shuffle(copies)
     send_all(sqs, queue_url, copies)
-    settings = settings_for(state_env, queue_url)
+    # Nothing here is meant to time out: a visibility timeout long enough for a loaded machine keeps each message to
+    # one receive, so every copy is deleted exactly once (the copies are what is under test, not redelivery).
+    settings = settings_for(state_env, queue_url, TFSYNC_VISIBILITY_TIMEOUT="30")
     notifier = RecordingNotifier()
     # Two replicas on one queue, so copies of one event also race each other.
     replicas = [make_consumer(settings, notifier), make_consumer(settings, notifier)]
