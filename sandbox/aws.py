@@ -137,24 +137,11 @@ class _AtomicDynamoDB:
 
 
 def _fill_moto_gaps() -> None:
-    """Calls the AWS provider makes that moto does not serve, answered from moto's own state.
+    """Calls the AWS provider makes that moto does not answer as AWS does, answered from moto's own state (the fills
+    and what each stands in for are in sandbox/moto_gaps.py). Idempotent."""
+    from sandbox import moto_gaps
 
-    Step Functions: the provider lists a state machine's versions on every read and retries a 500 for minutes;
-    moto keeps the versions a `publish` made but has no ListStateMachineVersions. Idempotent.
-    """
-    from moto.core.responses import ActionResult
-    from moto.stepfunctions.responses import StepFunctionResponse
-
-    if hasattr(StepFunctionResponse, "list_state_machine_versions"):
-        return
-
-    def list_state_machine_versions(self: StepFunctionResponse) -> ActionResult:
-        machine = self.stepfunction_backend.describe_state_machine(self._get_param("stateMachineArn"))
-        versions = sorted(machine.versions.values(), key=lambda v: v.version, reverse=True)
-        return ActionResult({"stateMachineVersions": [
-            {"stateMachineVersionArn": v.arn, "creationDate": v.creation_date} for v in versions]})
-
-    StepFunctionResponse.list_state_machine_versions = list_state_machine_versions  # type: ignore[attr-defined]
+    moto_gaps.install()
 
 
 class EmbeddedAws:

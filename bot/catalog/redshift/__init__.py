@@ -58,6 +58,6 @@ ENTRIES = (
         ),
         loses_data=True,
         # A destroy's final snapshot: Terraform's own, not kept by AWS.
-        argument_only_updates=("skip_final_snapshot", "final_snapshot_identifier"),
+        argument_only_updates=("skip_final_snapshot", "final_snapshot_identifier", "apply_immediately"),
     ),
 )

@@ -56,11 +56,3 @@ def _gone(aws: Aws, name: str) -> bool:
 CASES = {"aws_autoscaling_group": make_group}
 GONE = {"aws_autoscaling_group": _gone}
 PROVIDER_ENDPOINTS = {"autoscaling"}
-NOT_PLANNED = {
-    "aws_autoscaling_group": (
-        "moto (5.2.5) does not model a group's capacity reservation specification: its DescribeAutoScalingGroups "
-        "answers without CapacityReservationSpecification, so the provider imports capacity_reservation_preference "
-        "as null and plans an in-place update of capacity_reservation_specification (null -> \"\"); AWS answers "
-        "{CapacityReservationPreference: default} for every group. Everything else plans with no change."
-    ),
-}

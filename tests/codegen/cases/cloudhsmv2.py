@@ -34,8 +34,3 @@ def _cluster_gone(aws: Aws, cluster_id: str) -> bool:
 CASES = {"aws_cloudhsm_v2_cluster": make_cloudhsm_cluster}
 GONE = {"aws_cloudhsm_v2_cluster": _cluster_gone}
 PROVIDER_ENDPOINTS = {"cloudhsmv2"}
-NOT_PLANNED = {
-    "aws_cloudhsm_v2_cluster": "the provider's DescribeClusters read fails to decode moto's answer: moto writes the "
-                               "cluster's CreateTimestamp as a string where the service model has a JSON number "
-                               "('expected Timestamp to be a JSON Number, got string instead')",
-}

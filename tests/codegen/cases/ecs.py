@@ -102,12 +102,3 @@ GONE = {
     "aws_ecs_task_definition": _task_definition_gone,
     "aws_ecs_service": _service_gone,
 }
-NOT_PLANNED = {
-    "aws_ecs_service": (
-        "moto (5.2.5) keeps neither a service's deployment configuration nor its availability zone rebalancing: "
-        "its DescribeServices answers without deploymentConfiguration and availabilityZoneRebalancing, so the "
-        "provider imports deployment_maximum_percent and deployment_minimum_healthy_percent as null and "
-        "availability_zone_rebalancing as \"\", and plans them to its defaults (200, 100, DISABLED), which AWS "
-        "itself reports for every such service. Everything else plans with no change."
-    ),
-}

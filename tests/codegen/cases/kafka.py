@@ -40,8 +40,3 @@ def make_msk_cluster(aws: Aws) -> Made:
 
 CASES = {"aws_msk_cluster": make_msk_cluster}
 PROVIDER_ENDPOINTS = {"kafka"}
-NOT_PLANNED = {
-    "aws_msk_cluster": "the provider's read of the cluster calls kafka:GetBootstrapBrokers, which moto does not "
-                       "implement (it answers 500: NotImplementedError 'The get_bootstrap_brokers action has not "
-                       "been implemented'), so the plan fails reading the cluster",
-}

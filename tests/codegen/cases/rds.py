@@ -19,26 +19,28 @@ _SERVERLESS_V1_DEFAULTS = {"MinCapacity": 1, "MaxCapacity": 16, "AutoPause": Tru
 
 def make_rds_cluster_instance(aws: Aws) -> Made:
     rds = aws("rds")
-    rds.create_db_cluster(DBClusterIdentifier="ledger", Engine="aurora-postgresql", EngineVersion="16.4",
+    # Not make_rds_cluster's "ledger": the all-types plan makes both in one moto, and a cluster's automated snapshot
+    # is named after it by the minute.
+    rds.create_db_cluster(DBClusterIdentifier="payments", Engine="aurora-postgresql", EngineVersion="16.4",
                           MasterUsername="app", MasterUserPassword="not-a-real-password",
                           ScalingConfiguration=_SERVERLESS_V1_DEFAULTS)
     rds.create_db_instance(
-        DBInstanceIdentifier="Ledger-Reader-1", DBClusterIdentifier="ledger", Engine="aurora-postgresql",
+        DBInstanceIdentifier="Payments-Reader-1", DBClusterIdentifier="payments", Engine="aurora-postgresql",
         DBInstanceClass="db.r6g.large", PromotionTier=3, AutoMinorVersionUpgrade=False,
         PreferredMaintenanceWindow="sun:05:00-sun:06:00", CopyTagsToSnapshot=True,
         Tags=[{"Key": "team", "Value": "finance ${x}"}],
     )
     record = cloudtrail("rds.amazonaws.com", "CreateDBInstance",
-                        {"dBInstanceIdentifier": "Ledger-Reader-1", "dBClusterIdentifier": "ledger",
+                        {"dBInstanceIdentifier": "Payments-Reader-1", "dBClusterIdentifier": "payments",
                          "engine": "aurora-postgresql", "dBInstanceClass": "db.r6g.large", "promotionTier": 3},
-                        {"dBInstanceIdentifier": "ledger-reader-1", "dBClusterIdentifier": "ledger",
+                        {"dBInstanceIdentifier": "payments-reader-1", "dBClusterIdentifier": "payments",
                          "engine": "aurora-postgresql",
-                         "dBInstanceArn": f"arn:aws:rds:us-east-1:{ACCOUNT}:db:ledger-reader-1"})
-    expect = {"identifier": "ledger-reader-1", "cluster_identifier": "ledger", "engine": "aurora-postgresql",
+                         "dBInstanceArn": f"arn:aws:rds:us-east-1:{ACCOUNT}:db:payments-reader-1"})
+    expect = {"identifier": "payments-reader-1", "cluster_identifier": "payments", "engine": "aurora-postgresql",
               "instance_class": "db.r6g.large", "promotion_tier": 3, "auto_minor_version_upgrade": False,
               "preferred_maintenance_window": "sun:05:00-sun:06:00", "copy_tags_to_snapshot": True,
               "tags": {"team": "finance ${x}"}}
-    return Made(record, "ledger-reader-1", expect)
+    return Made(record, "payments-reader-1", expect)
 
 
 def _instance_gone(aws: Aws, identifier: str) -> bool:

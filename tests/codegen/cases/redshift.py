@@ -45,8 +45,3 @@ def _cluster_gone(aws: Aws, identifier: str) -> bool:
 CASES = {"aws_redshift_cluster": make_redshift_cluster}
 GONE = {"aws_redshift_cluster": _cluster_gone}
 PROVIDER_ENDPOINTS = {"redshift"}
-NOT_PLANNED = {
-    "aws_redshift_cluster": "the provider's read of the cluster (DescribeClusters) fails with 'unexpected "
-                            "AvailabilityZoneRelocationStatus value \"\" returned by API': moto's cluster never "
-                            "reports AvailabilityZoneRelocationStatus (AWS reports enabled or disabled)",
-}
