@@ -14,14 +14,14 @@ Aws = Callable[..., Any]
 
 def make_backup_vault(aws: Aws) -> Made:
     key = aws("kms").create_key(Description="backups")["KeyMetadata"]["Arn"]
-    # Untagged: moto reads a vault's tags only from a path ending in "/" (boto3's), so the provider's ListTags
-    # (no trailing slash) gets none back and would plan to add them; the reader's tags are checked elsewhere.
-    vault = aws("backup").create_backup_vault(BackupVaultName="Nightly-DB", EncryptionKeyArn=key)
+    tags = {"team": "dba ${x}"}
+    vault = aws("backup").create_backup_vault(BackupVaultName="Nightly-DB", EncryptionKeyArn=key,
+                                              BackupVaultTags=tags)
     record = cloudtrail("backup.amazonaws.com", "CreateBackupVault",
-                        {"backupVaultName": "Nightly-DB", "encryptionKeyArn": key},
+                        {"backupVaultName": "Nightly-DB", "encryptionKeyArn": key, "backupVaultTags": tags},
                         {"backupVaultName": "Nightly-DB", "backupVaultArn": vault["BackupVaultArn"],
                          "creationDate": "Nov 29, 2026, 12:00:00 PM"})
-    return Made(record, "Nightly-DB", {"name": "Nightly-DB", "kms_key_arn": key})
+    return Made(record, "Nightly-DB", {"name": "Nightly-DB", "kms_key_arn": key, "tags": tags})
 
 
 def _vault_gone(aws: Aws, name: str) -> bool:
