@@ -131,9 +131,11 @@ module "bot" {{
     assert retcode == 0, stderr
     retcode, stdout, stderr = terraform(root, "show", "-json", "plan.bin")
     assert retcode == 0, stderr
-    [document] = [c["change"]["after"]["policy"] for c in json.loads(stdout)["resource_changes"]
-                  if c["address"] == "module.bot.aws_iam_role_policy.this"]
-    return list(json.loads(document)["Statement"])
+    changes = json.loads(stdout)["resource_changes"]
+    after = {c["address"]: c["change"]["after"] for c in changes}
+    # The role's inline policy and the managed one its opt-in deletions are in.
+    return [*json.loads(after["module.bot.aws_iam_role_policy.this"]["policy"])["Statement"],
+            *json.loads(after["module.bot.aws_iam_policy.delete[0]"]["policy"])["Statement"]]
 
 
 class _CodeBuild:
@@ -239,10 +241,14 @@ def test_the_start_allow_requires_every_override_key_startbuild_has_to_be_absent
 
 
 def test_the_policy_fits_an_inline_policys_quota(policy: list[dict[str, Any]]) -> None:
-    # IAM counts a role's inline policies without whitespace: 10,240 characters at most. This is the largest policy
-    # the module renders (every delete type), so every deployment fits.
-    size = len(json.dumps({"Version": "2012-10-17", "Statement": policy}, separators=(",", ":")))
+    # IAM counts policies without whitespace: a role's inline policies 10,240 characters at most, a managed policy
+    # 6,144. This is the largest policy the module renders (every delete type), so every deployment fits.
+    deletes = [s for s in policy if s.get("Sid") == "DeleteOptedInTypes"]
+    inline = [s for s in policy if s.get("Sid") != "DeleteOptedInTypes"]
+    size = len(json.dumps({"Version": "2012-10-17", "Statement": inline}, separators=(",", ":")))
     assert size < 10_240, size
+    managed = len(json.dumps({"Version": "2012-10-17", "Statement": deletes}, separators=(",", ":")))
+    assert deletes and managed < 6_144, managed
 
 
 def test_context_follows_the_documented_keys() -> None:

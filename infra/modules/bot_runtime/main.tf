@@ -111,12 +111,11 @@ locals {
   state_bucket_arns   = distinct([for ref in local.state_refs : "arn:${local.partition}:s3:::${ref.bucket}"])
 
   # Data the catalog's Describe*/Get* wildcards would read and no describe reader or delete executor needs:
-  # execution input and output, container environments, parameter values in bulk or from history, command
+  # execution input and output, parameter values in bulk or from history, command
   # output, a second route to Lambda environments, layer code, a queued activity task's input (which takes the
   # task off its queue) and object data as a torrent.
   unused_data_reads = [
     "ec2:GetLaunchTemplateData",
-    "ecs:DescribeTaskDefinition",
     "lambda:GetFunctionConfiguration",
     "lambda:GetLayerVersion",
     "lambda:GetLayerVersionByArn",
@@ -290,9 +289,7 @@ resource "aws_iam_role" "this" {
 }
 
 data "aws_iam_policy_document" "role" {
-  #checkov:skip=CKV_AWS_356:Describe/Get/List of the catalog's services and the opt-in deletions must reach resources created by hand, unknown in advance. Describing one for adoption reads what its Terraform code holds: Lambda environment variables and code links (lambda:GetFunction), instance and launch template user data (ec2:DescribeInstanceAttribute, ec2:DescribeLaunchTemplateVersions) and SSM String parameter values (ssm:GetParameter; SecureString values stay encrypted, kms:Decrypt is granted only on tfsync's own inputs' keys). These data reads the wildcards include are denied below: objects, items, secret values, log events and records (outside tfsync's own resources), and executions, task definitions, parameters in bulk or history, command output, layer code and API key values.
-  #checkov:skip=CKV_AWS_111:Writes are on named ARNs, except the opt-in delete actions (delete_types, empty by default), whose targets are resources created by hand.
-  #checkov:skip=CKV_AWS_109:The role manages no permissions unless iam types are opted in to deletion.
+  #checkov:skip=CKV_AWS_356:Describe/Get/List of the catalog's services and the opt-in deletions must reach resources created by hand, unknown in advance. Describing one for adoption reads what its Terraform code holds: Lambda environment variables and code links (lambda:GetFunction), the container environments of task definitions (ecs:DescribeTaskDefinition), instance and launch template user data (ec2:DescribeInstanceAttribute, ec2:DescribeLaunchTemplateVersions) and SSM String parameter values (ssm:GetParameter; SecureString values stay encrypted, kms:Decrypt is granted only on tfsync's own inputs' keys). These data reads the wildcards include are denied below: objects, items, secret values, log events and records (outside tfsync's own resources), and executions, parameters in bulk or history, command output, layer code and API key values.
   statement {
     sid = "ConsumeQueue"
     actions = [
@@ -542,16 +539,6 @@ data "aws_iam_policy_document" "role" {
     }
   }
 
-  dynamic "statement" {
-    for_each = length(local.delete_actions) > 0 ? [1] : []
-
-    content {
-      sid       = "DeleteOptedInTypes"
-      actions   = local.delete_actions
-      resources = ["*"]
-    }
-  }
-
   # Get* above would also read data (objects, items, secret values); only tfsync's own are readable.
   dynamic "statement" {
     for_each = length(local.catalog_data_read_actions) > 0 ? [1] : []
@@ -603,6 +590,40 @@ resource "aws_iam_role_policy" "this" {
       error_message = "Each state location must be s3://bucket/key or s3://bucket/prefix/, optionally followed by ?workspace_key_prefix=<prefix> (not starting or ending with /)."
     }
   }
+}
+
+# The opt-in deletions, in a managed policy of their own: with every type the catalog can delete opted in, their
+# actions would take the role's inline policies past IAM's 10,240 characters (a managed policy holds 6,144).
+data "aws_iam_policy_document" "delete" {
+  #checkov:skip=CKV_AWS_356:The opt-in delete actions (delete_types, empty by default) must reach resources created by hand, unknown in advance.
+  #checkov:skip=CKV_AWS_111:The opt-in delete actions (delete_types, empty by default) are the only writes here; their targets are resources created by hand.
+  #checkov:skip=CKV_AWS_109:The policy manages no permissions unless iam types are opted in to deletion.
+  dynamic "statement" {
+    for_each = length(local.delete_actions) > 0 ? [1] : []
+
+    content {
+      sid       = "DeleteOptedInTypes"
+      actions   = local.delete_actions
+      resources = ["*"]
+    }
+  }
+}
+
+resource "aws_iam_policy" "delete" {
+  count = length(local.delete_actions) > 0 ? 1 : 0
+
+  name        = "${var.name}-bot-delete"
+  description = "What tfsync's bot may delete: the types opted in to deletion from Slack"
+  policy      = data.aws_iam_policy_document.delete.json
+
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "delete" {
+  count = length(local.delete_actions) > 0 ? 1 : 0
+
+  role       = aws_iam_role.this.name
+  policy_arn = aws_iam_policy.delete[0].arn
 }
 
 ################################################################################

@@ -18,11 +18,10 @@ locals {
   ]
   # Reads of data the catalog's wildcards grant and tfsync never makes, denied everywhere as the bot's role denies
   # them (tests/infra/test_organization.py keeps this role's denies a superset of the bot role's): execution input
-  # and output, container environments, parameter values in bulk or from history, command output, a second route
+  # and output, parameter values in bulk or from history, command output, a second route
   # to Lambda environments, layer code, a queued activity task's input and object data as a torrent.
   unused_data_reads = [
     "ec2:GetLaunchTemplateData",
-    "ecs:DescribeTaskDefinition",
     "lambda:GetFunctionConfiguration",
     "lambda:GetLayerVersion",
     "lambda:GetLayerVersionByArn",
@@ -220,7 +219,7 @@ resource "aws_iam_role" "member" {
 data "aws_iam_policy_document" "member" {
   count = var.create_member_role ? 1 : 0
 
-  #checkov:skip=CKV_AWS_356:Describe/Get/List of the catalog's services and the opt-in deletions must reach resources created by hand, unknown in advance. Describing one for adoption reads what its Terraform code holds: Lambda environment variables and code links (lambda:GetFunction), instance and launch template user data (ec2:DescribeInstanceAttribute, ec2:DescribeLaunchTemplateVersions) and SSM String parameter values (ssm:GetParameter; SecureString values stay encrypted, kms:Decrypt is denied but on the Terraform state's keys). These data reads the wildcards include are denied below on every resource but the Terraform state objects, lock tables and keys named in the inputs: objects, items, secret values, log events and records, executions, task definitions, parameters in bulk or history, command output, layer code and API key values.
+  #checkov:skip=CKV_AWS_356:Describe/Get/List of the catalog's services and the opt-in deletions must reach resources created by hand, unknown in advance. Describing one for adoption reads what its Terraform code holds: Lambda environment variables and code links (lambda:GetFunction), the container environments of task definitions (ecs:DescribeTaskDefinition), instance and launch template user data (ec2:DescribeInstanceAttribute, ec2:DescribeLaunchTemplateVersions) and SSM String parameter values (ssm:GetParameter; SecureString values stay encrypted, kms:Decrypt is denied but on the Terraform state's keys). These data reads the wildcards include are denied below on every resource but the Terraform state objects, lock tables and keys named in the inputs: objects, items, secret values, log events and records, executions, parameters in bulk or history, command output, layer code and API key values.
   #checkov:skip=CKV_AWS_111:The only writes on every resource are the opt-in delete actions (allow_delete_types, empty by default), whose targets are resources created by hand; the Terraform state's lock objects and items, its encryption and (with allow_apply) its objects are written on the ARNs named in the inputs only.
   #checkov:skip=CKV_AWS_109:The role manages no permissions unless iam types are opted in to deletion.
   # Describing a detected resource and planning its import: read-only calls of the catalog's services (generated).
