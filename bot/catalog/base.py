@@ -69,9 +69,21 @@ class Lookup:
 StateId = Callable[[Mapping[str, Any]], str | None]
 
 
-def _state_id(attributes: Mapping[str, Any]) -> str | None:
-    value = attributes.get("id")
-    return value if isinstance(value, str) and value else None
+def state_attribute(*names: str) -> StateId:
+    """A state_import_id that reads the first of these attributes of a state's resource that is a non-empty string:
+    the attribute the provider keeps the import ID in (often not its `id`)."""
+
+    def read(attributes: Mapping[str, Any]) -> str | None:
+        for name in names:
+            value = attributes.get(name)
+            if isinstance(value, str) and value:
+                return value
+        return None
+
+    return read
+
+
+_state_id = state_attribute("id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +123,23 @@ def dig(obj: Any, *path: str | int) -> Any:
             return None
         obj = obj[step] if isinstance(step, int) else obj.get(step)
     return obj
+
+
+def spelled(body: Any, *path: str) -> Any:
+    """body[path[0]][path[1]]..., each step as CloudTrail writes it (camelCase: topicArn) or, where that is missing,
+    as the API model spells it (PascalCase: TopicArn), which records of other producers and API versions use; None
+    where a step is missing or not an object."""
+    for step in path:
+        if not isinstance(body, Mapping):
+            return None
+        value = body.get(step)
+        body = value if value is not None else body.get(step[:1].upper() + step[1:])
+    return body
+
+
+def spelled_text(body: Any, *path: str) -> str:
+    """spelled() of a string field, or '' for anything else."""
+    return text(spelled(body, *path))
 
 
 def text(value: Any) -> str:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from bot.catalog._describe import unwrap
 from bot.catalog.base import (
     CatalogEntry,
@@ -15,6 +12,7 @@ from bot.catalog.base import (
     first,
     q,
     region_of,
+    state_attribute,
     tags_from_pairs,
     text,
 )
@@ -53,10 +51,6 @@ def _certificate(record: CloudTrailRecord) -> list[Found]:
     ]
 
 
-def _state_id(attributes: Mapping[str, Any]) -> str | None:
-    value = attributes.get("arn") or attributes.get("id")
-    return value if isinstance(value, str) and value else None
-
 
 ENTRIES = (
     CatalogEntry(
@@ -73,6 +67,6 @@ ENTRIES = (
         ),
         loses_data=False,
         # The provider's id is the certificate ARN, which is also what import takes.
-        state_import_id=_state_id,
+        state_import_id=state_attribute("arn", "id"),
     ),
 )

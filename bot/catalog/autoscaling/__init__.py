@@ -5,23 +5,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.catalog.base import CatalogEntry, Found, console, name_tag, need, q, region_of, tags_from_pairs, text
+from bot.catalog.base import (
+    CatalogEntry,
+    Found,
+    console,
+    first,
+    name_tag,
+    need,
+    q,
+    region_of,
+    spelled,
+    spelled_text,
+    tags_from_pairs,
+    text,
+)
 from bot.events import CloudTrailRecord
 
 
-def _field(body: Any, *names: str) -> Any:
-    """The first of a field's spellings: CloudTrail's camelCase, the API's PascalCase."""
-    if not isinstance(body, Mapping):
-        return None
-    for name in names:
-        for key in (name, name[0].upper() + name[1:]):
-            if body.get(key) is not None:
-                return body[key]
-    return None
-
-
 def _request(record: CloudTrailRecord) -> Mapping[str, Any]:
-    inner = _field(record.request, "createAutoScalingGroupRequest")
+    inner = spelled(record.request, "createAutoScalingGroupRequest")
     return inner if isinstance(inner, Mapping) else record.request
 
 
@@ -29,14 +31,15 @@ def _group(record: CloudTrailRecord) -> list[Found]:
     request = _request(record)
     # CreateAutoScalingGroup answers with nothing (responseElements is null): the name it was given is the group's
     # identity and its import ID. The ARN holds a UUID only AWS knows, so the record cannot build it.
-    name = need(text(_field(request, "autoScalingGroupName")), "requestParameters.autoScalingGroupName")
-    tags = tags_from_pairs(_field(request, "tags"), "key", "value")
+    name = need(text(spelled(request, "autoScalingGroupName")), "requestParameters.autoScalingGroupName")
+    tags = tags_from_pairs(spelled(request, "tags"), "key", "value")
     region = region_of(record)
     return [
         Found(
             import_id=name,
             name=name_tag(tags) or name,
-            arn=text(_field(record.response, "autoScalingGroupARN", "autoScalingGroupArn")),
+            arn=first((spelled_text(record.response, "autoScalingGroupARN"),
+                       spelled_text(record.response, "autoScalingGroupArn"))),
             console_url=console(region, f"ec2/home?region={q(region)}#AutoScalingGroupDetails:id={q(name)}"),
             tags=tags,
         )

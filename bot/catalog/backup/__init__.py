@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.catalog import _arn
-from bot.catalog.base import CatalogEntry, Found, console, first, need, q, region_of, tags_from_map, text
+from bot.catalog.base import CatalogEntry, Found, console, first, need, q, region_of, spelled_text, tags_from_map
 from bot.events import CloudTrailRecord
-
-
-def _field(body: dict[str, Any], name: str) -> str:
-    return first((text(body.get(name)), text(body.get(name[0].upper() + name[1:]))))
 
 
 def _vault(record: CloudTrailRecord) -> list[Found]:
     # Vault names are case-sensitive: the name is imported exactly as given.
-    name = need(first((_field(record.response, "backupVaultName"), _field(record.request, "backupVaultName"))),
+    name = need(first((spelled_text(record.response, "backupVaultName"),
+                       spelled_text(record.request, "backupVaultName"))),
                 "requestParameters.backupVaultName")
     region = region_of(record)
     tags = tags_from_map(record.request.get("backupVaultTags")) or tags_from_map(record.request.get("BackupVaultTags"))
@@ -23,7 +18,7 @@ def _vault(record: CloudTrailRecord) -> list[Found]:
         Found(
             import_id=name,
             name=name,
-            arn=_field(record.response, "backupVaultArn") or _arn.build(record, "backup", f"backup-vault:{name}"),
+            arn=spelled_text(record.response, "backupVaultArn") or _arn.build(record, "backup", f"backup-vault:{name}"),
             console_url=console(region, f"backup/home?region={q(region)}#/backupvaults/details/{q(name)}"),
             tags=tags,
         )

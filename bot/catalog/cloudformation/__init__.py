@@ -3,11 +3,19 @@ which bot/filters.py sets aside as made by CloudFormation)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from bot.catalog._describe import unwrap
-from bot.catalog.base import CatalogEntry, Found, console, first, need, q, region_of, tags_from_pairs, text
+from bot.catalog.base import (
+    CatalogEntry,
+    Found,
+    console,
+    first,
+    need,
+    q,
+    region_of,
+    state_attribute,
+    tags_from_pairs,
+    text,
+)
 from bot.events import CloudTrailRecord
 
 
@@ -33,11 +41,6 @@ def _stack(record: CloudTrailRecord) -> list[Found]:
     ]
 
 
-def _state_id(attributes: Mapping[str, Any]) -> str | None:
-    # The provider's id is the stack ID (an ARN); import takes the name.
-    value = attributes.get("name")
-    return value if isinstance(value, str) and value else None
-
 
 ENTRIES = (
     CatalogEntry(
@@ -51,6 +54,7 @@ ENTRIES = (
         import_id_format="stack name: `terraform import aws_cloudformation_stack.stack networking-stack`",
         # Deleting a stack deletes every resource it made, with whatever data they hold.
         loses_data=True,
-        state_import_id=_state_id,
+        # The provider's id is the stack ID (an ARN); import takes the name.
+        state_import_id=state_attribute("name"),
     ),
 )

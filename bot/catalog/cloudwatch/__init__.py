@@ -12,25 +12,29 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.catalog import _arn
-from bot.catalog.base import CatalogEntry, Found, console, name_tag, need, q, region_of, tags_from_pairs, text
+from bot.catalog.base import (
+    CatalogEntry,
+    Found,
+    console,
+    name_tag,
+    need,
+    q,
+    region_of,
+    spelled,
+    state_attribute,
+    tags_from_pairs,
+    text,
+)
 from bot.events import CloudTrailRecord
-
-
-def _field(body: Any, name: str) -> Any:
-    """A field in CloudTrail's camelCase or the API's PascalCase."""
-    if not isinstance(body, Mapping):
-        return None
-    value = body.get(name)
-    return value if value is not None else body.get(name[0].upper() + name[1:])
 
 
 def _alarm(record: CloudTrailRecord) -> list[Found]:
     request: Mapping[str, Any] = record.request
-    wrapped = _field(request, "putMetricAlarmRequest")
+    wrapped = spelled(request, "putMetricAlarmRequest")
     if isinstance(wrapped, Mapping):
         request = wrapped
-    name = need(text(_field(request, "alarmName")), "requestParameters.alarmName")
-    tags = tags_from_pairs(_field(request, "tags"), "key", "value")
+    name = need(text(spelled(request, "alarmName")), "requestParameters.alarmName")
+    tags = tags_from_pairs(spelled(request, "tags"), "key", "value")
     region = region_of(record)
     return [
         Found(
@@ -44,10 +48,6 @@ def _alarm(record: CloudTrailRecord) -> list[Found]:
     ]
 
 
-def _state_id(attributes: Mapping[str, Any]) -> str | None:
-    value = attributes.get("alarm_name") or attributes.get("id")
-    return value if isinstance(value, str) and value else None
-
 
 ENTRIES = (
     CatalogEntry(
@@ -59,7 +59,7 @@ ENTRIES = (
         delete_events=("DeleteAlarms",),
         resolve=_alarm,
         import_id_format="alarm name: `terraform import aws_cloudwatch_metric_alarm.test alarm-12345`",
-        state_import_id=_state_id,
+        state_import_id=state_attribute("alarm_name", "id"),
         # Its state history is kept by CloudWatch for two weeks either way; the metrics it watches are not its own.
         loses_data=False,
     ),

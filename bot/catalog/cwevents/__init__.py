@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.catalog import _arn
-from bot.catalog.base import CatalogEntry, Found, console, need, q, region_of, tags_from_pairs, text
+from bot.catalog.base import CatalogEntry, Found, console, need, q, region_of, spelled, tags_from_pairs, text
 from bot.events import CloudTrailRecord
 
 DEFAULT_BUS = "default"
@@ -23,17 +23,12 @@ def import_id(bus: str, rule: str) -> str:
     return rule if bus in ("", DEFAULT_BUS) else f"{bus}/{rule}"
 
 
-def _field(body: dict[str, Any], name: str) -> Any:
-    """A field as CloudTrail writes it (eventBusName), or as the API model spells it (EventBusName)."""
-    value = body.get(name)
-    return value if value is not None else body.get(name[0].upper() + name[1:])
-
 
 def _rule(record: CloudTrailRecord) -> list[Found]:
     # PutRule also updates an existing rule, which the record cannot tell apart; later stages drop known ones.
-    name = need(_field(record.request, "name"), "requestParameters.name")
-    bus = _bus_name(text(_field(record.request, "eventBusName"))) or DEFAULT_BUS
-    arn = text(_field(record.response, "ruleArn"))
+    name = need(spelled(record.request, "name"), "requestParameters.name")
+    bus = _bus_name(text(spelled(record.request, "eventBusName"))) or DEFAULT_BUS
+    arn = text(spelled(record.response, "ruleArn"))
     if not arn:
         arn = _arn.build(record, "events", f"rule/{name}" if bus == DEFAULT_BUS else f"rule/{bus}/{name}")
     region = region_of(record)
@@ -43,7 +38,7 @@ def _rule(record: CloudTrailRecord) -> list[Found]:
             name=name,
             arn=arn,
             console_url=console(region, f"events/home?region={q(region)}#/eventbus/{q(bus)}/rules/{q(name)}"),
-            tags=tags_from_pairs(_field(record.request, "tags")),
+            tags=tags_from_pairs(spelled(record.request, "tags")),
         )
     ]
 

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
 from urllib.parse import quote
 
 from bot.catalog import _arn
-from bot.catalog.base import CatalogEntry, Found, console, dig, first, need, q, region_of, tags_from_pairs, text
+from bot.catalog.base import (
+    CatalogEntry,
+    Found,
+    console,
+    dig,
+    first,
+    need,
+    q,
+    region_of,
+    state_attribute,
+    tags_from_pairs,
+    text,
+)
 from bot.events import CloudTrailRecord
 
 
@@ -44,10 +54,6 @@ def _repository(record: CloudTrailRecord) -> list[Found]:
     ]
 
 
-def _state_id(attributes: Mapping[str, Any]) -> str | None:
-    value = attributes.get("name") or attributes.get("id")
-    return value if isinstance(value, str) and value else None
-
 
 ENTRIES = (
     CatalogEntry(
@@ -61,6 +67,6 @@ ENTRIES = (
         import_id_format="repository name: `terraform import aws_ecr_repository.service test-service`",
         # Deleting a repository (with force) deletes every image in it.
         loses_data=True,
-        state_import_id=_state_id,
+        state_import_id=state_attribute("name", "id"),
     ),
 )

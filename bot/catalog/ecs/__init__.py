@@ -17,6 +17,7 @@ from bot.catalog.base import (
     need,
     q,
     region_of,
+    spelled,
     tags_from_pairs,
     text,
 )
@@ -60,23 +61,14 @@ def _state_id(attributes: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _field(body: Any, *path: str) -> Any:
-    """body[path[0]][path[1]]... with each step in CloudTrail's camelCase or the API's PascalCase."""
-    for step in path:
-        if not isinstance(body, Mapping):
-            return None
-        value = body.get(step)
-        body = value if value is not None else body.get(step[0].upper() + step[1:])
-    return body
-
 
 def _task_definition(record: CloudTrailRecord) -> list[Found]:
     # Every RegisterTaskDefinition makes a new revision, a resource of its own: the ARN with the revision.
-    arn = need(_field(record.response, "taskDefinition", "taskDefinitionArn"),
+    arn = need(spelled(record.response, "taskDefinition", "taskDefinitionArn"),
                "responseElements.taskDefinition.taskDefinitionArn")
     family_revision = arn.rsplit(":task-definition/", 1)[-1]
     family, _, revision = family_revision.partition(":")
-    tags = tags_from_pairs(_field(record.request, "tags")) or tags_from_pairs(_field(record.response, "tags"))
+    tags = tags_from_pairs(spelled(record.request, "tags")) or tags_from_pairs(spelled(record.response, "tags"))
     region = region_of(record)
     return [
         Found(
@@ -96,18 +88,18 @@ def _cluster_name(value: str) -> str:
 
 
 def _service(record: CloudTrailRecord) -> list[Found]:
-    service = _field(record.response, "service")
-    name = first((text(_field(service, "serviceName")), text(_field(record.request, "serviceName"))))
+    service = spelled(record.response, "service")
+    name = first((text(spelled(service, "serviceName")), text(spelled(record.request, "serviceName"))))
     name = need(name, "requestParameters.serviceName")
-    cluster = first((text(_field(service, "clusterArn")), text(_field(record.request, "cluster"))))
+    cluster = first((text(spelled(service, "clusterArn")), text(spelled(record.request, "cluster"))))
     if not cluster:
         # A recorded request that names no cluster made the service in the one ECS calls "default".
         if not isinstance(record.raw.get("requestParameters"), dict):
             raise ExtractError("the record has no requestParameters.cluster")
         cluster = _DEFAULT_CLUSTER
     cluster = _cluster_name(cluster)
-    arn = text(_field(service, "serviceArn")) or _arn.build(record, "ecs", f"service/{cluster}/{name}")
-    tags = tags_from_pairs(_field(record.request, "tags")) or tags_from_pairs(_field(service, "tags"))
+    arn = text(spelled(service, "serviceArn")) or _arn.build(record, "ecs", f"service/{cluster}/{name}")
+    tags = tags_from_pairs(spelled(record.request, "tags")) or tags_from_pairs(spelled(service, "tags"))
     region = region_of(record)
     return [
         Found(

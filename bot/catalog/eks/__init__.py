@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from bot.catalog import _arn
-from bot.catalog.base import CatalogEntry, Found, console, dig, first, need, q, region_of, tags_from_map, text
+from bot.catalog.base import (
+    CatalogEntry,
+    Found,
+    console,
+    dig,
+    first,
+    need,
+    q,
+    region_of,
+    state_attribute,
+    tags_from_map,
+    text,
+)
 from bot.events import CloudTrailRecord
 
 
@@ -34,10 +43,6 @@ def _cluster(record: CloudTrailRecord) -> list[Found]:
     ]
 
 
-def _state_id(attributes: Mapping[str, Any]) -> str | None:
-    value = attributes.get("name") or attributes.get("id")
-    return value if isinstance(value, str) and value else None
-
 
 ENTRIES = (
     CatalogEntry(
@@ -52,6 +57,6 @@ ENTRIES = (
         # Deleting the cluster deletes its etcd: every Kubernetes object in it (Secrets, ConfigMaps, anything
         # applied by hand) is gone, unlike an ECS cluster, which stores nothing itself.
         loses_data=True,
-        state_import_id=_state_id,
+        state_import_id=state_attribute("name", "id"),
     ),
 )

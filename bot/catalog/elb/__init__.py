@@ -11,29 +11,33 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.catalog import _arn
-from bot.catalog.base import CatalogEntry, Found, console, name_tag, need, q, region_of, tags_from_pairs, text
+from bot.catalog.base import (
+    CatalogEntry,
+    Found,
+    console,
+    name_tag,
+    need,
+    q,
+    region_of,
+    spelled,
+    state_attribute,
+    tags_from_pairs,
+    text,
+)
 from bot.events import CloudTrailRecord
-
-
-def _field(body: Any, name: str) -> Any:
-    """A field in CloudTrail's camelCase or the API's PascalCase."""
-    if not isinstance(body, Mapping):
-        return None
-    value = body.get(name)
-    return value if value is not None else body.get(name[0].upper() + name[1:])
 
 
 def _request(record: CloudTrailRecord) -> Mapping[str, Any]:
     """The request, unwrapped from the CreateLoadBalancerRequest element of the XML-derived shape."""
-    inner = _field(record.request, "createLoadBalancerRequest")
+    inner = spelled(record.request, "createLoadBalancerRequest")
     return inner if isinstance(inner, Mapping) else record.request
 
 
 def _classic_load_balancer(record: CloudTrailRecord) -> list[Found]:
     request = _request(record)
     # The name is the load balancer's identity: the response carries only its DNS name.
-    name = need(text(_field(request, "loadBalancerName")), "requestParameters.loadBalancerName")
-    tags = tags_from_pairs(_field(request, "tags"), "key", "value")
+    name = need(text(spelled(request, "loadBalancerName")), "requestParameters.loadBalancerName")
+    tags = tags_from_pairs(spelled(request, "tags"), "key", "value")
     region = region_of(record)
     return [
         Found(
@@ -46,10 +50,6 @@ def _classic_load_balancer(record: CloudTrailRecord) -> list[Found]:
     ]
 
 
-def _state_id(attributes: Mapping[str, Any]) -> str | None:
-    value = attributes.get("name") or attributes.get("id")
-    return value if isinstance(value, str) and value else None
-
 
 ENTRIES = (
     CatalogEntry(
@@ -61,7 +61,7 @@ ENTRIES = (
         delete_events=("DeleteLoadBalancer",),
         resolve=_classic_load_balancer,
         import_id_format="load balancer name: `terraform import aws_elb.bar elb-production-12345`",
-        state_import_id=_state_id,
+        state_import_id=state_attribute("name", "id"),
         # Configuration only; access logs, if any, live in S3 and outlive the load balancer.
         loses_data=False,
         handed_over_by="aws_lb",

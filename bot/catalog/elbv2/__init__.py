@@ -16,6 +16,7 @@ from bot.catalog.base import (
     need,
     q,
     region_of,
+    spelled,
     tags_from_pairs,
     text,
 )
@@ -57,17 +58,10 @@ def _load_balancer(record: CloudTrailRecord) -> list[Found]:
     ]
 
 
-def _field(body: Any, name: str) -> Any:
-    """A field in CloudTrail's camelCase or the API's PascalCase (records from older producers use the latter)."""
-    if not isinstance(body, Mapping):
-        return None
-    value = body.get(name)
-    return value if value is not None else body.get(name[0].upper() + name[1:])
-
 
 def _listed(body: Any, name: str) -> list[Any]:
     """A response list (targetGroups, listeners): a plain list, {"member": [...]}, or one bare element."""
-    value = _field(body, name)
+    value = spelled(body, name)
     if isinstance(value, Mapping):
         value = value.get("member", value.get("items", [value]))
     return value if isinstance(value, list) else [value] if isinstance(value, Mapping) else []
@@ -77,14 +71,14 @@ def _response(record: CloudTrailRecord, action: str) -> Mapping[str, Any]:
     """The response, unwrapped from the {Action}Response/{Action}Result elements the XML-derived shape keeps."""
     body: Any = record.response
     for wrapper in (f"{action}Response", f"{action}Result"):
-        inner = _field(body, wrapper)
+        inner = spelled(body, wrapper)
         if isinstance(inner, Mapping):
             body = inner
     return body if isinstance(body, Mapping) else {}
 
 
 def _tags(record: CloudTrailRecord) -> dict[str, str]:
-    return tags_from_pairs(_field(record.request, "tags"), "key", "value")
+    return tags_from_pairs(spelled(record.request, "tags"), "key", "value")
 
 
 def _target_group(record: CloudTrailRecord) -> list[Found]:
@@ -95,8 +89,8 @@ def _target_group(record: CloudTrailRecord) -> list[Found]:
     region = region_of(record)
     found = []
     for index, group in enumerate(groups):
-        arn = need(_field(group, "targetGroupArn"), f"responseElements.targetGroups[{index}].targetGroupArn")
-        name = text(_field(group, "targetGroupName")) or text(_field(record.request, "name"))
+        arn = need(spelled(group, "targetGroupArn"), f"responseElements.targetGroups[{index}].targetGroupArn")
+        name = text(spelled(group, "targetGroupName")) or text(spelled(record.request, "name"))
         found.append(
             Found(
                 import_id=arn,
@@ -114,8 +108,8 @@ def _listener_name(listener: Mapping[str, Any], record: CloudTrailRecord, arn: s
     # arn:...:listener/app/<load balancer name>/<lb id>/<listener id>
     parts = arn.split(":listener/", 1)[-1].split("/")
     load_balancer = parts[1] if len(parts) >= 3 else ""
-    protocol = text(_field(listener, "protocol")) or text(_field(record.request, "protocol"))
-    port = _field(listener, "port") or _field(record.request, "port")
+    protocol = text(spelled(listener, "protocol")) or text(spelled(record.request, "protocol"))
+    port = spelled(listener, "port") or spelled(record.request, "port")
     where = f"{protocol}:{port}" if protocol and port else protocol or (str(port) if port else "")
     return " ".join(p for p in (load_balancer, where) if p)
 
@@ -128,8 +122,8 @@ def _listener(record: CloudTrailRecord) -> list[Found]:
     region = region_of(record)
     found = []
     for index, listener in enumerate(listeners):
-        arn = need(_field(listener, "listenerArn"), f"responseElements.listeners[{index}].listenerArn")
-        lb_arn = text(_field(listener, "loadBalancerArn")) or text(_field(record.request, "loadBalancerArn"))
+        arn = need(spelled(listener, "listenerArn"), f"responseElements.listeners[{index}].listenerArn")
+        lb_arn = text(spelled(listener, "loadBalancerArn")) or text(spelled(record.request, "loadBalancerArn"))
         # The console shows a listener on its load balancer's page.
         page = f"LoadBalancer:loadBalancerArn={lb_arn}" if lb_arn else f"ELBListenerV2:listenerArn={arn}"
         found.append(

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.catalog import _arn
-from bot.catalog.base import CatalogEntry, Found, console, first, need, q, region_of, tags_from_map, text
+from bot.catalog.base import CatalogEntry, Found, console, first, need, q, region_of, spelled_text, tags_from_map
 from bot.events import CloudTrailRecord
 
 
-def _field(body: dict[str, Any], name: str) -> str:
-    return first((text(body.get(name)), text(body.get(name[0].upper() + name[1:]))))
-
-
 def _job(record: CloudTrailRecord) -> list[Found]:
-    name = need(first((_field(record.response, "name"), _field(record.request, "name"))), "requestParameters.name")
+    name = need(first((spelled_text(record.response, "name"), spelled_text(record.request, "name"))),
+                "requestParameters.name")
     region = region_of(record)
     return [
         Found(

@@ -14,17 +14,12 @@ from bot.catalog.base import (
     need,
     q,
     region_of,
+    spelled_text,
     tags_from_map,
-    text,
 )
 from bot.catalog.template_input import Clients, NotFound
 from bot.events import CloudTrailRecord
 from bot.resource import Resource
-
-
-def _field(body: object, name: str) -> str:
-    """A field as CloudTrail writes it (clusterArn), or in the API's PascalCase (ClusterArn)."""
-    return first((text(dig(body, name)), text(dig(body, name[0].upper() + name[1:]))))
 
 
 def _console(region: str, arn: str) -> str:
@@ -33,14 +28,14 @@ def _console(region: str, arn: str) -> str:
 
 def _cluster(record: CloudTrailRecord) -> list[Found]:
     request, response = record.request, record.response
-    kind = first((_field(response, "clusterType"), "SERVERLESS" if dig(request, "serverless") is not None
+    kind = first((spelled_text(response, "clusterType"), "SERVERLESS" if dig(request, "serverless") is not None
                   or dig(request, "Serverless") is not None else "")).upper()
     if kind == "SERVERLESS":
         raise OtherType("aws_msk_serverless_cluster", "an MSK Serverless cluster")
-    name = need(first((_field(response, "clusterName"), _field(request, "clusterName"))),
+    name = need(first((spelled_text(response, "clusterName"), spelled_text(request, "clusterName"))),
                 "requestParameters.clusterName")
     # The ARN ends in an ID MSK makes up; a record without the response leaves it to the lookup.
-    arn = _field(response, "clusterArn")
+    arn = spelled_text(response, "clusterArn")
     region = region_of(record)
     tags = tags_from_map(dig(request, "tags")) or tags_from_map(dig(request, "Tags"))
     return [

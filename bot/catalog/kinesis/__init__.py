@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from bot.catalog import _arn
-from bot.catalog.base import CatalogEntry, Found, console, need, q, region_of, tags_from_map
+from bot.catalog.base import CatalogEntry, Found, console, need, q, region_of, spelled, state_attribute, tags_from_map
 from bot.events import CloudTrailRecord
-
-
-def _field(body: dict[str, Any], name: str) -> Any:
-    """A field as CloudTrail writes it (streamName), or as the API model spells it (StreamName)."""
-    value = body.get(name)
-    return value if value is not None else body.get(name[0].upper() + name[1:])
 
 
 def _stream(record: CloudTrailRecord) -> list[Found]:
     # CreateStream returns nothing, so the request is the only source.
-    name = need(_field(record.request, "streamName"), "requestParameters.streamName")
+    name = need(spelled(record.request, "streamName"), "requestParameters.streamName")
     region = region_of(record)
     return [
         Found(
@@ -26,15 +17,10 @@ def _stream(record: CloudTrailRecord) -> list[Found]:
             name=name,
             arn=_arn.build(record, "kinesis", f"stream/{name}"),
             console_url=console(region, f"kinesis/home?region={q(region)}#/streams/details/{q(name)}/details"),
-            tags=tags_from_map(_field(record.request, "tags")),
+            tags=tags_from_map(spelled(record.request, "tags")),
         )
     ]
 
-
-def _state_id(attributes: Mapping[str, Any]) -> str | None:
-    # The stream's `id` is its ARN; it is imported by name.
-    value = attributes.get("name")
-    return value if isinstance(value, str) and value else None
 
 
 ENTRIES = (
@@ -48,6 +34,7 @@ ENTRIES = (
         resolve=_stream,
         import_id_format="stream name: `terraform import aws_kinesis_stream.test_stream terraform-kinesis-test`",
         loses_data=True,
-        state_import_id=_state_id,
+        # The stream's `id` is its ARN; it is imported by name.
+        state_import_id=state_attribute("name"),
     ),
 )

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from bot.catalog import _arn
-from bot.catalog.base import CatalogEntry, Found, console, first, need, q, region_of, tags_from_map, text
+from bot.catalog.base import (
+    CatalogEntry,
+    Found,
+    console,
+    first,
+    need,
+    q,
+    region_of,
+    spelled,
+    state_attribute,
+    tags_from_map,
+    text,
+)
 from bot.events import CloudTrailRecord
 
 
@@ -19,17 +28,12 @@ def _bare_name(value: str) -> str:
     return value
 
 
-def _field(body: dict[str, Any], name: str) -> Any:
-    """A field as CloudTrail writes it (functionName), or as the API model spells it (FunctionName)."""
-    value = body.get(name)
-    return value if value is not None else body.get(name[0].upper() + name[1:])
-
 
 def _function(record: CloudTrailRecord) -> list[Found]:
     request, response = record.request, record.response
     name = _bare_name(
         need(
-            first((text(_field(response, "functionName")), text(_field(request, "functionName")))),
+            first((text(spelled(response, "functionName")), text(spelled(request, "functionName")))),
             "requestParameters.functionName",
         )
     )
@@ -38,16 +42,12 @@ def _function(record: CloudTrailRecord) -> list[Found]:
         Found(
             import_id=name,
             name=name,
-            arn=text(_field(response, "functionArn")) or _arn.build(record, "lambda", f"function:{name}"),
+            arn=text(spelled(response, "functionArn")) or _arn.build(record, "lambda", f"function:{name}"),
             console_url=console(region, f"lambda/home?region={q(region)}#/functions/{q(name)}"),
-            tags=tags_from_map(_field(request, "tags")),
+            tags=tags_from_map(spelled(request, "tags")),
         )
     ]
 
-
-def _state_id(attributes: Mapping[str, Any]) -> str | None:
-    value = attributes.get("function_name") or attributes.get("id")
-    return value if isinstance(value, str) and value else None
 
 
 ENTRIES = (
@@ -63,6 +63,6 @@ ENTRIES = (
         import_id_format="function name: `terraform import aws_lambda_function.test_lambda my_test_lambda_function`",
         # The code and configuration are reproducible from a deployment package; a function holds no data.
         loses_data=False,
-        state_import_id=_state_id,
+        state_import_id=state_attribute("function_name", "id"),
     ),
 )

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from bot.catalog import _arn
-from bot.catalog.base import CatalogEntry, Found, console, need, q, region_of, tags_from_map
+from bot.catalog.base import CatalogEntry, Found, console, need, q, region_of, state_attribute, tags_from_map
 from bot.events import CloudTrailRecord
 
 
@@ -33,10 +30,6 @@ def _log_group(record: CloudTrailRecord) -> list[Found]:
     ]
 
 
-def _state_id(attributes: Mapping[str, Any]) -> str | None:
-    value = attributes.get("name") or attributes.get("id")
-    return value if isinstance(value, str) and value else None
-
 
 ENTRIES = (
     CatalogEntry(
@@ -49,6 +42,6 @@ ENTRIES = (
         resolve=_log_group,
         import_id_format="log group name: `terraform import aws_cloudwatch_log_group.test_group yada`",
         loses_data=True,
-        state_import_id=_state_id,
+        state_import_id=state_attribute("name", "id"),
     ),
 )

@@ -17,18 +17,13 @@ from bot.catalog.base import (
     first,
     q,
     region_of,
+    spelled_text,
     tags_from_map,
     tags_from_pairs,
-    text,
 )
 from bot.catalog.template_input import Clients, NotFound
 from bot.events import CloudTrailRecord
 from bot.resource import Resource
-
-
-def _field(body: Any, name: str) -> str:
-    """A field as CloudTrail writes it (brokerId), or in the API's PascalCase (BrokerId)."""
-    return first((text(dig(body, name)), text(dig(body, name[0].upper() + name[1:]))))
 
 
 def _id_in(arn: str) -> str:
@@ -52,9 +47,9 @@ def _console(region: str, broker_id: str) -> str:
 def _broker(record: CloudTrailRecord) -> list[Found]:
     response = unwrap(record.response, "CreateBrokerResponse")
     request = unwrap(record.request, "CreateBrokerRequest")
-    arn = _field(response, "brokerArn")
-    broker_id = first((_field(response, "brokerId"), _id_in(arn)))
-    name = first((_field(request, "brokerName"), _field(response, "brokerName")))
+    arn = spelled_text(response, "brokerArn")
+    broker_id = first((spelled_text(response, "brokerId"), _id_in(arn)))
+    name = first((spelled_text(request, "brokerName"), spelled_text(response, "brokerName")))
     if not broker_id and not name:
         raise ExtractError("the record has no responseElements.brokerId or requestParameters.brokerName")
     region = region_of(record)

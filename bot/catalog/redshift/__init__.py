@@ -5,7 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from bot.catalog import _arn
-from bot.catalog.base import CatalogEntry, Found, console, dig, first, need, q, region_of, tags_from_pairs, text
+from bot.catalog.base import (
+    CatalogEntry,
+    Found,
+    console,
+    dig,
+    first,
+    need,
+    q,
+    region_of,
+    spelled_text,
+    tags_from_pairs,
+)
 from bot.events import CloudTrailRecord
 
 
@@ -18,15 +29,12 @@ def _cluster_body(response: Any) -> dict[str, Any]:
     return response if isinstance(response, dict) else {}
 
 
-def _field(body: dict[str, Any], name: str) -> str:
-    return first((text(body.get(name)), text(body.get(name[0].upper() + name[1:]))))
-
 
 def _cluster(record: CloudTrailRecord) -> list[Found]:
     body = _cluster_body(record.response)
     # Redshift stores the identifier lower-cased whatever the caller typed, and the provider imports by it.
     identifier = need(
-        first((_field(body, "clusterIdentifier"), _field(record.request, "clusterIdentifier"))),
+        first((spelled_text(body, "clusterIdentifier"), spelled_text(record.request, "clusterIdentifier"))),
         "requestParameters.clusterIdentifier",
     ).lower()
     region = region_of(record)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from bot.catalog.base import (
     CatalogEntry,
     ExtractError,
@@ -16,6 +13,7 @@ from bot.catalog.base import (
     first,
     q,
     region_of,
+    state_attribute,
     tags_from_pairs,
     text,
 )
@@ -56,11 +54,6 @@ def _locate(clients: Clients, resource: Resource) -> Located:
     return Located(import_id=secret["ARN"], arn=secret["ARN"])
 
 
-def _state_id(attributes: Mapping[str, Any]) -> str | None:
-    # The provider's id is the secret ARN, the same value import takes.
-    value = attributes.get("arn") or attributes.get("id")
-    return value if isinstance(value, str) and value else None
-
 
 ENTRIES = (
     CatalogEntry(
@@ -77,7 +70,8 @@ ENTRIES = (
         ),
         # The secret's value is not in any Terraform definition that would import it.
         loses_data=True,
-        state_import_id=_state_id,
+        # The provider's id is the secret ARN, the same value import takes.
+        state_import_id=state_attribute("arn", "id"),
         lookup=Lookup("secretsmanager:DescribeSecret", _locate),
         # How a destroy deletes, and whether a replica may overwrite: Terraform's own, not kept by AWS.
         argument_only_updates=("recovery_window_in_days", "force_overwrite_replica_secret"),

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.catalog import _arn
-from bot.catalog.base import CatalogEntry, ExtractError, Found, console, need, q, region_of, tags_from_pairs, text
+from bot.catalog.base import (
+    CatalogEntry,
+    ExtractError,
+    Found,
+    console,
+    need,
+    q,
+    region_of,
+    spelled,
+    tags_from_pairs,
+    text,
+)
 from bot.events import CloudTrailRecord
 
 
-def _field(body: dict[str, Any], name: str) -> Any:
-    """A field as CloudTrail writes it (topicArn), or as the API model spells it (TopicArn)."""
-    value = body.get(name)
-    return value if value is not None else body.get(name[0].upper() + name[1:])
-
-
 def _topic(record: CloudTrailRecord) -> list[Found]:
-    name = need(_field(record.request, "name"), "requestParameters.name")
+    name = need(spelled(record.request, "name"), "requestParameters.name")
     # A topic's ARN is fully determined by region, account and name, so a record without the response still
     # identifies it when it names the account.
-    arn = text(_field(record.response, "topicArn")) or _arn.build(record, "sns", name)
+    arn = text(spelled(record.response, "topicArn")) or _arn.build(record, "sns", name)
     if not arn:
         raise ExtractError("the record has no responseElements.topicArn (nor an account to build it from)")
     region = region_of(record)
@@ -29,7 +32,7 @@ def _topic(record: CloudTrailRecord) -> list[Found]:
             name=name,
             arn=arn,
             console_url=console(region, f"sns/v3/home?region={q(region)}#/topic/{q(arn)}"),
-            tags=tags_from_pairs(_field(record.request, "tags")),
+            tags=tags_from_pairs(spelled(record.request, "tags")),
         )
     ]
 

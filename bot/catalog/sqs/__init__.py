@@ -17,6 +17,7 @@ from bot.catalog.base import (
     first,
     q,
     region_of,
+    state_attribute,
     tags_from_map,
     tags_from_pairs,
     text,
@@ -61,10 +62,6 @@ def first_present(body: Mapping[str, Any], *keys: str) -> Any:
     return next((body[key] for key in keys if body.get(key) is not None), None)
 
 
-def _state_id(attributes: Mapping[str, Any]) -> str | None:
-    value = attributes.get("url") or attributes.get("id")
-    return value if isinstance(value, str) and value else None
-
 
 ENTRIES = (
     CatalogEntry(
@@ -79,7 +76,7 @@ ENTRIES = (
             "queue URL: `terraform import aws_sqs_queue.public_queue https://queue.amazonaws.com/80398EXAMPLE/MyQueue`"
         ),
         loses_data=True,
-        state_import_id=_state_id,
+        state_import_id=state_attribute("url", "id"),
         lookup=Lookup("sqs:GetQueueUrl", _locate),
     ),
 )

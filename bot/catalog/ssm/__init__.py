@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
 from bot.catalog import _arn
-from bot.catalog.base import CatalogEntry, Found, NotACreation, console, need, q, region_of, tags_from_pairs
+from bot.catalog.base import (
+    CatalogEntry,
+    Found,
+    NotACreation,
+    console,
+    need,
+    q,
+    region_of,
+    spelled,
+    state_attribute,
+    tags_from_pairs,
+)
 from bot.events import CloudTrailRecord
 
 
@@ -17,21 +27,16 @@ def _flag(value: Any) -> bool:
     return value is True
 
 
-def _field(body: dict[str, Any], name: str) -> Any:
-    """A field as CloudTrail writes it (overwrite), or as the API model spells it (Overwrite)."""
-    value = body.get(name)
-    return value if value is not None else body.get(name[0].upper() + name[1:])
-
 
 def _parameter(record: CloudTrailRecord) -> list[Found]:
-    name = need(_field(record.request, "name"), "requestParameters.name")
-    version = _field(record.response, "version")
+    name = need(spelled(record.request, "name"), "requestParameters.name")
+    version = spelled(record.response, "version")
     version = version if isinstance(version, int) and not isinstance(version, bool) else None
     # PutParameter both creates and updates. A new parameter is always version 1, so the response settles it;
     # without one, overwrite=true is taken as an update (the only way to change an existing parameter).
     if version is not None and version > 1:
         raise NotACreation(f"PutParameter wrote version {version} of the existing parameter {name}")
-    if version is None and _flag(_field(record.request, "overwrite")):
+    if version is None and _flag(spelled(record.request, "overwrite")):
         raise NotACreation(f"PutParameter with overwrite=true changes the existing parameter {name}")
     region = region_of(record)
     # Parameter ARNs drop a hierarchical name's leading slash: parameter/a/b for /a/b.
@@ -44,14 +49,10 @@ def _parameter(record: CloudTrailRecord) -> list[Found]:
             name=name,
             arn=arn,
             console_url=console(region, f"systems-manager/parameters/{path}/description?region={q(region)}"),
-            tags=tags_from_pairs(_field(record.request, "tags")),
+            tags=tags_from_pairs(spelled(record.request, "tags")),
         )
     ]
 
-
-def _state_id(attributes: Mapping[str, Any]) -> str | None:
-    value = attributes.get("name") or attributes.get("id")
-    return value if isinstance(value, str) and value else None
 
 
 ENTRIES = (
@@ -66,6 +67,6 @@ ENTRIES = (
         import_id_format="parameter name: `terraform import aws_ssm_parameter.my_param /my_path/my_paramname`",
         # The value (and its version history) goes with the parameter.
         loses_data=True,
-        state_import_id=_state_id,
+        state_import_id=state_attribute("name", "id"),
     ),
 )
