@@ -76,6 +76,8 @@ class Created:
                 "as": self.origin, "actor": self.actor, "account": self.account}
 
 
+# SQS takes up to ten messages a call.
+SQS_BATCH = 10
 # Every catalog type's creator, from its service's package (bot/catalog/<service>/create.py).
 CREATORS: Mapping[str, Creator] = CREATE
 # Types whose creator works against AWS but not against the embedded one (moto 5.2): the sandbox does not offer them,
@@ -239,22 +241,38 @@ class ClickOps:
     def create(self, tf_type: str, name: str = "", tags: Mapping[str, str] | None = None,
                actor: str = "alice@example.com", origin: str = CONSOLE, account: str = ACCOUNT_ID) -> Created:
         """Make one resource in `account` and emit its creation event; ClickOpsError when it cannot be made."""
+        created, body = self._made(tf_type, name, tags, actor, origin, account)
+        aws.client(self.settings, "sqs").send_message(QueueUrl=self.queue_url, MessageBody=body)
+        return created
+
+    def _made(self, tf_type: str, name: str, tags: Mapping[str, str] | None, actor: str, origin: str,
+              account: str) -> tuple[Created, str]:
+        """One resource made, and the EventBridge body of its creation event, not yet sent."""
         record, found = self.make(tf_type, name, tags, actor, origin, account)
         name = name.strip() or default_name(tf_type)
-        body = json.dumps(eventbridge_event(record))
-        aws.client(self.settings, "sqs").send_message(QueueUrl=self.queue_url, MessageBody=body)
         created = Created(tf_type=tf_type, name=found[0].name if found else name,
                           import_id=found[0].import_id if found else "", event_id=record["eventID"], origin=origin,
                           actor=actor, account=account)
         logger.info("clickops: %s %s made %s %s in account %s (event %s)", actor, "in the console"
                     if origin == CONSOLE else "with Terraform", tf_type, created.import_id, account, created.event_id)
-        return created
+        return created, json.dumps(eventbridge_event(record))
 
     def burst(self, tf_type: str, name: str = "", tags: Mapping[str, str] | None = None,
               actor: str = "alice@example.com", origin: str = CONSOLE, count: int = BURST_SIZE,
               account: str = ACCOUNT_ID) -> list[Created]:
-        """`count` resources at once (as a person clicking fast, or a script run from a laptop)."""
+        """`count` resources at once (as a script run from a laptop): all made, then their creation events sent
+        together, as EventBridge delivers a burst's events within moments of each other. Sent as they were made,
+        on a slow machine they would trickle in over seconds and look like so many separate creations."""
         base = slug(name or default_name(tf_type), limit=40)
         names = [f"{base}-{index:02d}" for index in range(1, count + 1)]
         with ThreadPoolExecutor(max_workers=4) as pool:
-            return list(pool.map(lambda n: self.create(tf_type, n, tags, actor, origin, account=account), names))
+            made = list(pool.map(lambda n: self._made(tf_type, n, tags, actor, origin, account), names))
+        sqs = aws.client(self.settings, "sqs")
+        for start in range(0, len(made), SQS_BATCH):
+            batch = made[start:start + SQS_BATCH]
+            answer = sqs.send_message_batch(QueueUrl=self.queue_url, Entries=[
+                {"Id": str(index), "MessageBody": body} for index, (_, body) in enumerate(batch)])
+            if answer.get("Failed"):
+                raise ClickOpsError(f"the queue refused {len(answer['Failed'])} of the burst's events: "
+                                    f"{answer['Failed'][0].get('Message', '')}")
+        return [created for created, _ in made]
