@@ -48,6 +48,10 @@ VARIANTS = {
     "plan": ORG_VARIABLES | STATE_VARIABLES | {"allow_delete_types": []},
     "apply": ORG_VARIABLES | STATE_VARIABLES | {"allow_delete_types": [], "allow_apply": True},
 }
+# The largest policy the module renders: the state's access, apply, and every type the catalog can delete.
+EVERY_DELETE_TYPE = sorted(json.loads((INFRA / "modules" / "org_member" / "catalog.tf.json").read_text(
+    encoding="utf-8"))["locals"]["catalog_delete_actions"])
+VARIANTS["largest"] = ORG_VARIABLES | STATE_VARIABLES | {"allow_delete_types": EVERY_DELETE_TYPE, "allow_apply": True}
 # The data reads the S3 backend makes, each spared on the state's ARNs only.
 STATE_READS = {
     "s3:GetObject": {*OBJECT_ARNS, *LOCK_ARNS},
@@ -361,3 +365,12 @@ def test_each_state_input_admits_its_kind_of_arn_only(name: str) -> None:
     good, bad = GOOD_AND_BAD_ARNS[name]
     assert all(re.search(pattern, arn) for arn in good), [arn for arn in good if not re.search(pattern, arn)]
     assert not any(re.search(pattern, arn) for arn in bad), [arn for arn in bad if re.search(pattern, arn)]
+
+
+def test_the_member_roles_largest_policy_fits_an_inline_policys_quota(planned: Callable[[str], dict[str, Any]]) -> None:
+    # IAM counts a role's inline policies without whitespace: 10,240 characters at most.
+    policy = _member_policy(planned("largest"))
+    deletes = set(_by_sid(policy)["DeleteOptedInTypes"]["Action"])
+    assert len(deletes) > 80, len(deletes)  # every type's delete actions are in it
+    size = len(json.dumps(policy, separators=(",", ":")))
+    assert size < 10_240, size
