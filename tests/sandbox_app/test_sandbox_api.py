@@ -207,24 +207,6 @@ async def test_an_unknown_slash_command_is_answered_as_slack_answers_it(api: Api
     assert note in shown["ephemerals"]
 
 
-async def test_burst_of_twenty_becomes_one_digest_not_twenty_threads(api: Api) -> None:
-    before = len((await api.get("/sandbox/messages", channel=DEFAULT_CHANNEL))["messages"])
-    made = (await api.post("/sandbox/clickops/burst", {"tf_type": "aws_sqs_queue", "name": "burst-jobs"}))["created"]
-    assert len(made) == 20
-
-    async def shown() -> list[dict[str, Any]] | None:
-        new = (await api.get("/sandbox/messages", channel=DEFAULT_CHANNEL))["messages"][before:]
-        digests = [m for m in new if "new resources* were created outside Terraform" in str(m["blocks"])]
-        if not digests:
-            return None
-        counted = int(str(digests[0]["blocks"]).split("new resources*")[0].rsplit("*", 1)[1])
-        return new if counted + len(new) - 1 == len(made) else None
-
-    new = await eventually(shown, seconds=60)
-    # The burst is one digest, and at most the one resource posted before a burst could be known.
-    assert len(new) <= 2
-
-
 async def test_clickops_refuses_an_account_outside_the_sandbox(api: Api) -> None:
     answer = await api.post("/sandbox/clickops", {"tf_type": "aws_iam_role", "account": "111122223333"}, status=400)
     assert "'account' must be one of 123456789012, 999999999999" in str(answer)
