@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from botocore.config import Config
+
 from bot import aws
 from bot.catalog._arn import partition
 from bot.config import ACCOUNT_ID, DEFAULT_ROUTE, AccountRoute, Secret, Settings
@@ -229,12 +231,16 @@ class AccountAccess:
             self._sessions[account_id] = fresh
             return fresh
 
-    def client(self, account_id: str, service: str, region: str | None = None) -> Any:
+    def client(self, account_id: str, service: str, region: str | None = None, *, config: Config | None = None) -> Any:
         """A boto3 client acting in `account_id`: tfsync's own client there, an assumed role's anywhere else."""
         session = self.session(account_id)
         if session is None:
-            return aws.client(self.settings, service, region)
-        return aws.client(self.settings, service, region, credentials=session.credentials)
+            return aws.client(self.settings, service, region, config=config)
+        return aws.client(self.settings, service, region, credentials=session.credentials, config=config)
+
+    def scan_client(self, account_id: str, service: str, region: str) -> Any:
+        """A client for a scan in `account_id` (bot/scan.py's factory): adaptive retries, see aws.SCAN_CONFIG."""
+        return self.client(account_id, service, region, config=aws.SCAN_CONFIG)
 
     def factory(self, account_id: str) -> ClientFactory:
         """`(service, region) -> client` in one account: what the code generator and the delete executors take."""

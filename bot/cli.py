@@ -184,7 +184,7 @@ def cmd_classify(args: argparse.Namespace, settings: Settings, out: TextIO, stdi
 
 
 # The commands main() runs itself; with none, the composition root's default runs tfsync (bot/__main__.py).
-ENGINE_COMMANDS = frozenset({"classify", "worker", "health", "codegen"})
+ENGINE_COMMANDS = frozenset({"classify", "worker", "health", "codegen", "scan"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -213,6 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.codegen.cli import add_parser as add_codegen_parser
 
     add_codegen_parser(sub)
+    from bot.scan_cli import add_parser as add_scan_parser
+
+    add_scan_parser(sub)
     return parser
 
 
@@ -258,6 +261,10 @@ def main(argv: Sequence[str] | None = None, env: dict[str, str] | None = None, o
             return 0 if healthy else 1
         if args.command is None and default is not None:
             return default(settings, out)
+        if args.command == "scan":
+            from bot.scan_cli import cmd_scan
+
+            return cmd_scan(args, settings, out)
         if args.command == "codegen":
             from bot.codegen.cli import cmd_codegen
 

@@ -197,6 +197,18 @@ def _routes(raw: str) -> tuple[Mapping[str, str], ...]:
     return tuple(out)
 
 
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
+
+
+def _regions(name: str, raw: str) -> tuple[str, ...]:
+    """Region codes (us-east-1, eu-central-2...); a ConfigError names the first that is not one."""
+    regions = _csv(raw)
+    for region in regions:
+        if not _REGION.fullmatch(region):
+            raise ConfigError(f"{name}: {region!r} is not an AWS region code such as us-east-1")
+    return tuple(dict.fromkeys(regions))
+
+
 def _modules(raw: str) -> tuple[str, ...]:
     """TFSYNC_TARGET_MODULES: a JSON list of module addresses, or the same as a comma-separated list."""
     if not raw.strip().startswith("["):
@@ -441,6 +453,16 @@ class Settings:
     # Per account: another repository, base branch, root folder and Terraform states (TFSYNC_ACCOUNT_TARGETS).
     account_targets: Mapping[str, AccountRoute] = field(default_factory=dict)
 
+    # The scan (bot/scan.py): the regions regional types are listed in (the bot's own region when unset), the accounts
+    # (tfsync's own and every account a role or a route names, when unset), how many listings run at once, the tag
+    # whose value a scan's digest counts resources by, and how often the bot reconciles by itself (0: never; in AWS
+    # the EventBridge schedule of infra/ asks for it instead).
+    scan_regions: tuple[str, ...] = ()
+    scan_accounts: tuple[str, ...] = ()
+    scan_concurrency: int = 8
+    owner_tag: str = "owner"
+    reconcile_seconds: int = 0
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Build the settings from an environment mapping (os.environ when none is given)."""
@@ -524,12 +546,30 @@ class Settings:
             account_aliases=MappingProxyType(_account_map("TFSYNC_ACCOUNT_ALIASES",
                                                           env.get("TFSYNC_ACCOUNT_ALIASES", ""))),
             account_targets=MappingProxyType(_account_targets(env.get("TFSYNC_ACCOUNT_TARGETS", ""))),
+            scan_regions=_regions("TFSYNC_SCAN_REGIONS", env.get("TFSYNC_SCAN_REGIONS", "")),
+            scan_accounts=tuple(_account_id("TFSYNC_SCAN_ACCOUNTS", a)
+                                for a in _csv(env.get("TFSYNC_SCAN_ACCOUNTS", ""))),
+            scan_concurrency=_int(env, "TFSYNC_SCAN_CONCURRENCY", 8),
+            owner_tag=(env.get("TFSYNC_OWNER_TAG") or "owner").strip() or "owner",
+            reconcile_seconds=_int(env, "TFSYNC_RECONCILE_SECONDS", 0, minimum=0),
         )
 
     def route(self, account_id: str | None) -> AccountRoute:
         """Where an adoption of a resource in the account goes: its TFSYNC_ACCOUNT_TARGETS entry, or the runner's
         defaults (TFSYNC_REPOSITORY_PATH or the CodeBuild project's repository, TFSYNC_BASE_BRANCH, TFSYNC_ROOT_DIR)."""
         return self.account_targets.get(account_id or "") or DEFAULT_ROUTE
+
+    @property
+    def regions_to_scan(self) -> tuple[str, ...]:
+        """The regions a scan lists regional types in: TFSYNC_SCAN_REGIONS, or the bot's own region."""
+        return self.scan_regions or (self.aws_region,)
+
+    def accounts_to_scan(self, own_account: str) -> tuple[str, ...]:
+        """The accounts a scan covers: TFSYNC_SCAN_ACCOUNTS, or tfsync's own and every account it has a role or a
+        route for (an organisation's member accounts are not enumerable from here: list them in the variable)."""
+        if self.scan_accounts:
+            return self.scan_accounts
+        return tuple(dict.fromkeys((own_account, *sorted(self.account_roles), *sorted(self.account_targets))))
 
     @property
     def scoped_state_locations(self) -> tuple[tuple[str, str | None], ...]:

@@ -1,4 +1,5 @@
-"""A slow AWS for tests: an HTTP reverse proxy in front of the moto server that holds chosen requests back.
+"""A slow or failing AWS for tests: an HTTP reverse proxy in front of the moto server that holds chosen requests
+back, or answers them with an error of its own (a throttle, an access denial) without passing them on.
 
 Point a service's endpoint at it (AWS_ENDPOINT_URL_DYNAMODB=proxy.url, say) and set `delay`: every request whose
 `X-Amz-Target` header starts with `target_prefix` (`DynamoDB_` by default: every DynamoDB operation) waits that long
@@ -28,6 +29,18 @@ HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate", "proxy
                         "transfer-encoding", "upgrade", "host", "content-length"})
 
 
+@dataclass
+class Refusal:
+    """Answer requests `match` accepts (method, path with query, body) with this error, `times` times (-1: always)."""
+
+    match: Callable[[str, str, bytes], bool]
+    status: int
+    body: bytes
+    content_type: str = "text/xml"
+    times: int = 1
+    answered: int = 0
+
+
 @dataclass(frozen=True)
 class Forwarded:
     """One request the proxy passed on: what it was, how long it was held, and what the upstream answered."""
@@ -45,6 +58,7 @@ class DelayingProxy:
         self.target_prefix = target_prefix
         self._delay = delay
         self.forwarded: list[Forwarded] = []
+        self.refusals: list[Refusal] = []
         self.url = ""
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="delaying-proxy", daemon=True)
@@ -64,6 +78,13 @@ class DelayingProxy:
         self._delay = seconds
         if seconds > 0:
             self._call(self._hold)
+
+    def refuse(self, match: Callable[[str, str, bytes], bool], status: int, body: str, *, times: int = 1,
+               content_type: str = "text/xml") -> Refusal:
+        """Answer the next `times` requests `match` accepts with `status` and `body` (-1: every one from now on)."""
+        refusal = Refusal(match, status, body.encode(), content_type, times)
+        self.refusals.append(refusal)
+        return refusal
 
     def release(self) -> None:
         """Stop delaying and let every request held now go through at once."""
@@ -144,9 +165,15 @@ class DelayingProxy:
             with contextlib.suppress(TimeoutError):  # a timeout is the whole delay served
                 await asyncio.wait_for(self._released.wait(), self._delay)
             held = time.monotonic() - started
+        data = await request.read()
+        for refusal in self.refusals:
+            if refusal.times != 0 and refusal.match(request.method, request.path_qs, data):
+                refusal.times -= 1 if refusal.times > 0 else 0
+                refusal.answered += 1
+                return web.Response(status=refusal.status, body=refusal.body, content_type=refusal.content_type)
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
         async with self._session.request(request.method, self.upstream + request.path_qs, headers=headers,
-                                         data=await request.read()) as answer:
+                                         data=data) as answer:
             body = await answer.read()
             kept = {k: v for k, v in answer.headers.items() if k.lower() not in HOP_BY_HOP}
             self.forwarded.append(Forwarded(target, held, answer.status))

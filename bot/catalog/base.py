@@ -66,6 +66,66 @@ class Lookup:
 
     call: str  # as people and the CLI read it: "secretsmanager:DescribeSecret"
     find: Callable[[Clients, Resource], Located]
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """One existing resource a scan listed, identified as a creation record's Found would identify it, with the facts
+    that say what it is (instance type, storage size) for people deciding what idles."""
+
+    import_id: str
+    name: str
+    arn: str
+    console_url: str
+    tags: Mapping[str, str] = field(default_factory=dict)
+    # ("instance type", "t3.micro"), ("storage", "20 GiB"): in the order people read them.
+    facts: tuple[tuple[str, str], ...] = ()
+    # Where the scope's region is not the resource's: an account-wide listing (S3 buckets) says each one's.
+    region: str = ""
+    loses_data: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScanScope:
+    """Where a lister lists: one region of one account, with boto3 clients acting there."""
+
+    clients: Clients
+    account_id: str
+
+    @property
+    def region(self) -> str:
+        return self.clients.region
+
+    @property
+    def partition(self) -> str:
+        return _arn.partition(self.region)
+
+    def arn(self, service: str, resource: str, *, regional: bool = True, account: bool = True) -> str:
+        """arn:<partition>:<service>:<region or ''>:<account or ''>:<resource> in this scope."""
+        region = self.region if regional else ""
+        return f"arn:{self.partition}:{service}:{region}:{self.account_id if account else ''}:{resource}"
+
+
+# Which of a scan's units a lister runs in: every region of an account, or once per account (a global service's
+# listing, or S3's ListBuckets, which answers for every region) from the scan's first region.
+LISTS_PER_REGION = "region"
+LISTS_PER_ACCOUNT = "account"
+
+
+@dataclass(frozen=True, slots=True)
+class Lister:
+    """How a scan finds every existing resource of one type in a scope: the list (and, where a list lacks the import
+    ID or the facts, describe) calls, paginated. What AWS made by itself is never yielded: default VPCs and their
+    subnets, security groups, route tables and internet gateways, AWS-managed policies and keys, service-linked
+    roles, and the like of each service."""
+
+    calls: tuple[str, ...]  # as people read them: ("s3:ListBuckets", "s3:GetBucketLocation")
+    list: Callable[[ScanScope], Iterable[Listed]]
+    per: str = LISTS_PER_REGION
+    # An account-wide listing of regional resources (S3 buckets): each item names its region, and a scan keeps only
+    # those of the regions it covers. Otherwise an account-wide listing is of a global service, kept whatever the
+    # regions.
+    regional_items: bool = False
+
+
 StateId = Callable[[Mapping[str, Any]], str | None]
 
 

@@ -21,6 +21,10 @@ from bot.events import CloudTrailRecord
 _IMPORT = "ImportCertificate"
 
 
+def _certificate_console(region: str, certificate_id: str) -> str:
+    return console(region, f"acm/home?region={q(region)}#/certificates/{q(certificate_id)}")
+
+
 def _certificate(record: CloudTrailRecord) -> list[Found]:
     response = unwrap(record.response, f"{record.event_name}Response")
     request = unwrap(record.request, f"{record.event_name}Request")
@@ -42,7 +46,7 @@ def _certificate(record: CloudTrailRecord) -> list[Found]:
             # An imported certificate's request carries only its PEM body; its ID is what the console lists.
             name=domain or certificate_id,
             arn=arn,
-            console_url=console(region, f"acm/home?region={q(region)}#/certificates/{q(certificate_id)}"),
+            console_url=_certificate_console(region, certificate_id),
             tags=tags,
             # ACM never gives an imported certificate's private key back: deleting it loses the key unless it is
             # kept elsewhere. A requested certificate can be requested again.

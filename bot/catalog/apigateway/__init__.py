@@ -40,12 +40,14 @@ def _rest_api(record: CloudTrailRecord) -> list[Found]:
             name=name or api_id,
             # API Gateway resource ARNs carry no account.
             arn=_rest_api_arn(region, api_id) if record.aws_region and api_id else "",
-            console_url=console(
-                region, f"apigateway/main/apis/{q(api_id)}/resources?api={q(api_id)}&region={q(region)}"
-            ),
+            console_url=_console_url(region, api_id),
             tags=tags,
         )
     ]
+
+
+def _console_url(region: str, api_id: str) -> str:
+    return console(region, f"apigateway/main/apis/{q(api_id)}/resources?api={q(api_id)}&region={q(region)}")
 
 
 def _rest_api_arn(region: str, api_id: str) -> str:

@@ -40,11 +40,19 @@ def _api(record: CloudTrailRecord) -> list[Found]:
             import_id=api_id,
             name=name or api_id,
             # API Gateway resource ARNs carry no account.
-            arn=f"arn:{_arn.partition(region)}:apigateway:{region}::/apis/{api_id}" if record.aws_region else "",
-            console_url=console(region, f"apigateway/main/api-detail?api={q(api_id)}&region={q(region)}"),
+            arn=_api_arn(region, api_id) if record.aws_region else "",
+            console_url=_console_url(region, api_id),
             tags=tags,
         )
     ]
+
+
+def _api_arn(region: str, api_id: str) -> str:
+    return f"arn:{_arn.partition(region)}:apigateway:{region}::/apis/{api_id}"
+
+
+def _console_url(region: str, api_id: str) -> str:
+    return console(region, f"apigateway/main/api-detail?api={q(api_id)}&region={q(region)}")
 
 
 ENTRIES = (

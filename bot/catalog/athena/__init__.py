@@ -26,10 +26,14 @@ def _workgroup(record: CloudTrailRecord) -> list[Found]:
             import_id=name,
             name=name,
             arn=_arn.build(record, "athena", f"workgroup/{name}"),
-            console_url=console(region, f"athena/home?region={q(region)}#/workgroups/details/{q(name)}"),
+            console_url=_console_url(region, name),
             tags=tags_from_pairs(record.request.get("tags")) or tags_from_pairs(record.request.get("Tags")),
         )
     ]
+
+
+def _console_url(region: str, name: str) -> str:
+    return console(region, f"athena/home?region={q(region)}#/workgroups/details/{q(name)}")
 
 
 ENTRIES = (

@@ -19,10 +19,14 @@ def _vault(record: CloudTrailRecord) -> list[Found]:
             import_id=name,
             name=name,
             arn=spelled_text(record.response, "backupVaultArn") or _arn.build(record, "backup", f"backup-vault:{name}"),
-            console_url=console(region, f"backup/home?region={q(region)}#/backupvaults/details/{q(name)}"),
+            console_url=_console_url(region, name),
             tags=tags,
         )
     ]
+
+
+def _console_url(region: str, name: str) -> str:
+    return console(region, f"backup/home?region={q(region)}#/backupvaults/details/{q(name)}")
 
 
 ENTRIES = (

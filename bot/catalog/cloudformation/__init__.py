@@ -34,12 +34,15 @@ def _stack(record: CloudTrailRecord) -> list[Found]:
             name=name,
             # The stack ID ends in a UUID CloudFormation assigns: without the response there is no ARN to give.
             arn=stack_id,
-            console_url=console(region, f"cloudformation/home?region={q(region)}#/stacks/stackinfo?stackId="
-                                        f"{q(stack_id or name)}"),
+            console_url=_console_url(region, stack_id or name),
             tags=tags_from_pairs(request.get("tags") or request.get("Tags")),
         )
     ]
 
+
+def _console_url(region: str, stack: str) -> str:
+    """The stack's page, by its stack ID (or, where there is none, its name)."""
+    return console(region, f"cloudformation/home?region={q(region)}#/stacks/stackinfo?stackId={q(stack)}")
 
 
 ENTRIES = (

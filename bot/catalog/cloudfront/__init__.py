@@ -41,6 +41,11 @@ def request_tags(request: Any) -> dict[str, str]:
     return tags
 
 
+def _distribution_console(region: str, distribution_id: str) -> str:
+    """CloudFront is global: its console has no regional host."""
+    return console(region, f"cloudfront/v4/home#/distributions/{distribution_id}", subdomain="")
+
+
 def _distribution(record: CloudTrailRecord) -> list[Found]:
     response = record.response
     distribution = dig(response, "distribution") or dig(response, "Distribution") or {}
@@ -63,9 +68,7 @@ def _distribution(record: CloudTrailRecord) -> list[Found]:
             # People know a distribution by its first alternate domain name, else by its cloudfront.net name.
             name=first((*aliases, domain, distribution_id)),
             arn=arn,
-            # CloudFront is global: its console has no regional host.
-            console_url=console(region_of(record), f"cloudfront/v4/home#/distributions/{distribution_id}",
-                                subdomain=""),
+            console_url=_distribution_console(region_of(record), distribution_id),
             tags=request_tags(record.request),
         )
     ]

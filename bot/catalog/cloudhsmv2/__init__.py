@@ -30,10 +30,14 @@ def _cluster(record: CloudTrailRecord) -> list[Found]:
             import_id=cluster_id,
             name=cluster_id,
             arn=_arn.build(record, "cloudhsm", f"cluster/{cluster_id}"),
-            console_url=console(region, f"cloudhsm/home?region={q(region)}#/clusters/{q(cluster_id)}"),
+            console_url=_console_url(region, cluster_id),
             tags=tags,
         )
     ]
+
+
+def _console_url(region: str, cluster_id: str) -> str:
+    return console(region, f"cloudhsm/home?region={q(region)}#/clusters/{q(cluster_id)}")
 
 
 ENTRIES = (

@@ -29,10 +29,14 @@ def _user_pool(record: CloudTrailRecord) -> list[Found]:
             import_id=pool_id,
             name=name or pool_id,
             arn=arn,
-            console_url=console(region, f"cognito/v2/idp/user-pools/{q(pool_id)}/users?region={q(region)}"),
+            console_url=_console_url(region, pool_id),
             tags=tags,
         )
     ]
+
+
+def _console_url(region: str, pool_id: str) -> str:
+    return console(region, f"cognito/v2/idp/user-pools/{q(pool_id)}/users?region={q(region)}")
 
 
 ENTRIES = (

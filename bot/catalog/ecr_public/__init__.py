@@ -7,6 +7,10 @@ from bot.catalog.base import CatalogEntry, Found, console, dig, first, need, q, 
 from bot.events import CloudTrailRecord
 
 
+def _repository_console(region: str, registry: str, name: str) -> str:
+    return console(region, f"ecr/repositories/public/{q(registry)}/{q(name)}?region={q(region)}")
+
+
 def _repository(record: CloudTrailRecord) -> list[Found]:
     repository = dig(record.response, "repository") or dig(record.response, "Repository") or {}
     name = need(first(text(body.get(key)) for body in (record.request, repository)
@@ -22,7 +26,7 @@ def _repository(record: CloudTrailRecord) -> list[Found]:
             import_id=name,
             name=name,
             arn=arn,
-            console_url=console(region, f"ecr/repositories/public/{q(registry)}/{q(name)}?region={q(region)}"),
+            console_url=_repository_console(region, registry, name),
             tags=tags_from_pairs(record.request.get("tags") or record.request.get("Tags")),
         )
     ]

@@ -16,10 +16,14 @@ def _job(record: CloudTrailRecord) -> list[Found]:
             import_id=name,
             name=name,
             arn=_arn.build(record, "glue", f"job/{name}"),
-            console_url=console(region, f"gluestudio/home?region={q(region)}#/editor/job/{q(name)}/details"),
+            console_url=_console_url(region, name),
             tags=tags_from_map(record.request.get("tags")) or tags_from_map(record.request.get("Tags")),
         )
     ]
+
+
+def _console_url(region: str, name: str) -> str:
+    return console(region, f"gluestudio/home?region={q(region)}#/editor/job/{q(name)}/details")
 
 
 ENTRIES = (

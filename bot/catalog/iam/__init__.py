@@ -24,7 +24,12 @@ from bot.events import CloudTrailRecord
 
 def _console(record: CloudTrailRecord, fragment: str) -> str:
     """IAM is global: its console has no regional host, whatever awsRegion a record carries (only its partition)."""
-    return console(region_of(record), f"iam/home#{fragment}", subdomain="")
+    return _console_at(region_of(record), fragment)
+
+
+def _console_at(region: str, fragment: str) -> str:
+    """The IAM console page at `fragment`, on the console host of the region's partition."""
+    return console(region, f"iam/home#{fragment}", subdomain="")
 
 
 def _path(record: CloudTrailRecord) -> str:

@@ -34,6 +34,16 @@ def _key_id_from_resources(record: CloudTrailRecord) -> str:
     return ""
 
 
+def _key_console(region: str, key_id: str) -> str:
+    return console(region, f"kms/home?region={q(region)}#/kms/keys/{q(key_id)}")
+
+
+def _alias_console(region: str, target: str) -> str:
+    """The console lists a key's aliases on the key's page; an alias has no page of its own."""
+    page = f"#/kms/keys/{q(target)}" if target else "#/kms/keys"
+    return console(region, f"kms/home?region={q(region)}{page}")
+
+
 def _key(record: CloudTrailRecord) -> list[Found]:
     metadata = dig(record.response, "keyMetadata")
     key_id = text(dig(metadata, "keyId")) or _key_id_from_resources(record)
@@ -49,7 +59,7 @@ def _key(record: CloudTrailRecord) -> list[Found]:
             # A key has no name of its own (aliases are separate resources); its ID is what people quote.
             name=key_id,
             arn=arn,
-            console_url=console(region, f"kms/home?region={q(region)}#/kms/keys/{q(key_id)}"),
+            console_url=_key_console(region, key_id),
             tags=tags_from_pairs(record.request.get("tags"), "tagKey", "tagValue"),
         )
     ]
@@ -83,15 +93,13 @@ def _alias(record: CloudTrailRecord) -> list[Found]:
         raise ExtractError(f"requestParameters.aliasName {name!r} does not start with {_ALIAS_PREFIX!r}")
     region = region_of(record)
     target = _key_id(first((text(request.get("targetKeyId")), text(request.get("TargetKeyId")))))
-    # The console lists a key's aliases on the key's page; an alias has no page of its own.
-    page = f"#/kms/keys/{q(target)}" if target else "#/kms/keys"
     return [
         Found(
             import_id=name,
             name=name,
             # Built from the record's own region and account: resources[] has been seen naming another account.
             arn=_arn.build(record, "kms", name) or from_resources,
-            console_url=console(region, f"kms/home?region={q(region)}{page}"),
+            console_url=_alias_console(region, target),
             # An alias takes no tags.
             tags={},
         )

@@ -12,6 +12,10 @@ def _console_fragment(name: str) -> str:
     return q(q(name)).replace("%", "$")
 
 
+def _log_group_console(region: str, name: str) -> str:
+    return console(region, f"cloudwatch/home?region={q(region)}#logsV2:log-groups/log-group/{_console_fragment(name)}")
+
+
 def _log_group(record: CloudTrailRecord) -> list[Found]:
     # CreateLogGroup returns nothing, so the request is the only source.
     name = need(record.request.get("logGroupName"), "requestParameters.logGroupName")
@@ -22,9 +26,7 @@ def _log_group(record: CloudTrailRecord) -> list[Found]:
             name=name,
             # Without the ":*" suffix the API adds, as the provider's `arn` attribute has it.
             arn=_arn.build(record, "logs", f"log-group:{name}"),
-            console_url=console(
-                region, f"cloudwatch/home?region={q(region)}#logsV2:log-groups/log-group/{_console_fragment(name)}"
-            ),
+            console_url=_log_group_console(region, name),
             tags=tags_from_map(record.request.get("tags")),
         )
     ]

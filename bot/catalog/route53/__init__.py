@@ -38,6 +38,11 @@ def zone_id(value: str) -> str:
     return value.removeprefix(_ZONE_PREFIX)
 
 
+def _zone_console(region: str, zone: str) -> str:
+    """The zone's page (its record sets); Route 53 is global: its console has no regional host."""
+    return console(region, f"route53/v2/hostedzones#ListRecordSets/{q(zone)}", subdomain="")
+
+
 def _zone(record: CloudTrailRecord) -> list[Found]:
     raw_id = need(dig(record.response, "hostedZone", "id"), "responseElements.hostedZone.id")
     zone = zone_id(raw_id)
@@ -48,8 +53,7 @@ def _zone(record: CloudTrailRecord) -> list[Found]:
             import_id=zone,
             name=name or zone,
             arn=_arn.global_arn(record, "route53", f"hostedzone/{zone}"),
-            # Route 53 is global: its console has no regional host.
-            console_url=console(region_of(record), f"route53/v2/hostedzones#ListRecordSets/{q(zone)}", subdomain=""),
+            console_url=_zone_console(region_of(record), zone),
             # CreateHostedZone takes no tags; they come later through ChangeTagsForResource.
             tags={},
         )
@@ -120,7 +124,7 @@ def _records(record: CloudTrailRecord) -> list[Found]:
             name=f"{name} {kind}" + (f" ({set_identifier})" if set_identifier else ""),
             # Record sets have no ARN of their own.
             arn="",
-            console_url=console(region_of(record), f"route53/v2/hostedzones#ListRecordSets/{q(zone)}", subdomain=""),
+            console_url=_zone_console(region_of(record), zone),
             # Record sets take no tags.
             tags={},
         ))

@@ -22,6 +22,10 @@ def zone_of(bucket: str) -> str:
     return match.group("zone") if match else ""
 
 
+def _bucket_console(region: str, bucket: str) -> str:
+    return console(region, f"s3/buckets/{q(bucket)}?region={q(region)}&bucketType=directory&tab=objects")
+
+
 def _directory_bucket(record: CloudTrailRecord) -> list[Found]:
     request = record.request
     bucket = need(first(text(request.get(key)) for key in ("bucketName", "BucketName", "bucket", "Bucket")),
@@ -42,7 +46,7 @@ def _directory_bucket(record: CloudTrailRecord) -> list[Found]:
             import_id=bucket,
             name=bucket,
             arn=arn,
-            console_url=console(region, f"s3/buckets/{q(bucket)}?region={q(region)}&bucketType=directory&tab=objects"),
+            console_url=_bucket_console(region, bucket),
             # CreateBucket for a directory bucket takes no tags.
             tags={},
         )

@@ -22,6 +22,10 @@ from bot.events import CloudTrailRecord
 from bot.resource import Resource
 
 
+def _secret_console(region: str, name: str) -> str:
+    return console(region, f"secretsmanager/secret?name={q(name)}&region={q(region)}")
+
+
 def _secret(record: CloudTrailRecord) -> list[Found]:
     # The ARN ends in a random suffix Secrets Manager adds, so only the response knows it; producers spell the
     # field arn, aRN or ARN. Some records have no response at all (responseElements null): the name in the request
@@ -39,9 +43,7 @@ def _secret(record: CloudTrailRecord) -> list[Found]:
             import_id=arn,
             name=name,
             arn=arn,
-            console_url=(
-                console(region, f"secretsmanager/secret?name={q(name)}&region={q(region)}")
-            ),
+            console_url=_secret_console(region, name),
             tags=tags_from_pairs(record.request.get("tags")),
         )
     ]

@@ -28,6 +28,12 @@ def _flag(value: Any) -> bool:
 
 
 
+def _parameter_console(region: str, name: str) -> str:
+    # The console expects the name percent-encoded twice in its path (/a/b -> %252Fa%252Fb).
+    path = quote(q(name), safe="")
+    return console(region, f"systems-manager/parameters/{path}/description?region={q(region)}")
+
+
 def _parameter(record: CloudTrailRecord) -> list[Found]:
     name = need(spelled(record.request, "name"), "requestParameters.name")
     version = spelled(record.response, "version")
@@ -41,14 +47,12 @@ def _parameter(record: CloudTrailRecord) -> list[Found]:
     region = region_of(record)
     # Parameter ARNs drop a hierarchical name's leading slash: parameter/a/b for /a/b.
     arn = _arn.build(record, "ssm", f"parameter/{name.lstrip('/')}")
-    # The console expects the name percent-encoded twice in its path (/a/b -> %252Fa%252Fb).
-    path = quote(q(name), safe="")
     return [
         Found(
             import_id=name,
             name=name,
             arn=arn,
-            console_url=console(region, f"systems-manager/parameters/{path}/description?region={q(region)}"),
+            console_url=_parameter_console(region, name),
             tags=tags_from_pairs(spelled(record.request, "tags")),
         )
     ]
