@@ -25,7 +25,7 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import AsyncIterator, Coroutine, Iterable
+from collections.abc import AsyncIterator, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -39,6 +39,7 @@ from bot.classify import Resource
 from bot.codegen import (
     CodeGenerator,
     CodegenError,
+    GeneratedFile,
     ResourceGone,
     Target,
     existing_addresses,
@@ -48,7 +49,7 @@ from bot.codegen import (
     resolve_target,
 )
 from bot.deletion import AlreadyGone, DeleteFailed, DeleteOutcome, DeleteRefused, execute, request_of
-from bot.errors import NoSuchRule, NotAllowed, UnknownImportId, UnknownResource, new_error_id
+from bot.errors import NoSuchRule, NotAllowed, UnknownImportId, UnknownResource, UserFacingError, new_error_id
 from bot.events import ServiceEvent
 from bot.managed import StateReader
 from bot.rules import IgnoreScope
@@ -66,6 +67,7 @@ from bot.runners.job import (
 )
 from bot.runners.local import LocalRunner
 from bot.state import IgnoreRuleRecord, ResourceRecord, StateRepository, Status, TransitionConflict
+from bot.state.errors import StateError
 from bot.state.records import RESOURCE_ID_PREFIX, exact_name_pattern
 
 logger = logging.getLogger(__name__)
@@ -88,6 +90,10 @@ ABANDONED = "abandoned"
 # A finished job holds no lease.
 _RELEASE: dict[str, Any] = {"lease_owner": None, "lease_until": None}
 MAX_JOB_ERROR = 2000
+# The most resources one bulk adoption (one plan, one pull request) or one bulk ignore takes.
+MAX_BULK = 100
+# A bulk adoption's batch id: its job id, the job's "resource" and its branch (tfsync/adopt-b-...).
+BULK_PREFIX = "b-"
 # How long a form may wait for the repository's view of a module before it is answered without it.
 REPOSITORY_CHECK_SECONDS = 1.0
 
@@ -108,6 +114,22 @@ class IgnoreChoice:
     scope: IgnoreScope
     duration: timedelta | None = None
     pattern: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BulkAdoption:
+    """A bulk adoption as claimed: its batch id (the job's id and branch), the records claimed, and those refused
+    with the reason."""
+
+    batch_id: str
+    claimed: tuple[ResourceRecord, ...]
+    refused: tuple[tuple[ResourceRecord, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BulkIgnore:
+    ignored: tuple[ResourceRecord, ...]
+    refused: tuple[tuple[ResourceRecord, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,17 +270,19 @@ class DecisionService:
         await self._started(adopting, self.run_adopt(adopting, actor))
         return adopting
 
-    async def claim_adopt(self, record: ResourceRecord, actor: str, choice: AdoptChoice) -> ResourceRecord:
+    async def claim_adopt(self, record: ResourceRecord, actor: str, choice: AdoptChoice, *,
+                          batch_id: str | None = None) -> ResourceRecord:
         """detected (or adopt_failed) -> adopting; NoAccountAccess first, with nothing claimed, when tfsync has no
-        way into the record's account."""
+        way into the record's account. A bulk adoption's records carry its batch id as their job id from the claim."""
         retry = record.status == Status.ADOPT_FAILED.value
         await self._reachable(record)
+        reason = f"bulk adoption {batch_id} requested" if batch_id else "adopt retried" if retry else "adopt requested"
         adopting = await self.repo.transition(
             record.resource_id, Status.ADOPTING.value, expected_status=require_status(record, ADOPT_FROM, "adopting"),
-            expected_version=record.version, actor=actor, reason="adopt retried" if retry else "adopt requested",
+            expected_version=record.version, actor=actor, reason=reason,
             changes={"tf_name": choice.tf_name, "target_module": choice.target_module, "tf_file": None,
-                     "job_runner": self.runner.kind, "job_build_id": None, "job_result": None, "job_error": None,
-                     **self._lease()},
+                     "job_runner": self.runner.kind, "job_id": batch_id, "job_build_id": None, "job_result": None,
+                     "job_error": None, **self._lease()},
         )
         _counted("adopt", "started")
         return adopting
@@ -343,9 +367,10 @@ class DecisionService:
         result = await self._run_job(record, job)
         return AdoptOutcome(await self.finish_adopt(record, actor, result), job, result)
 
-    async def _run_job(self, record: ResourceRecord, job: AdoptJob) -> JobResult:
-        """Run a job in the record's account; a CodeBuild build's id goes on the record as it starts, so a restart
-        can follow the build. The runners that reach AWS are told the account (its role, or tfsync's own)."""
+    async def _run_job(self, record: ResourceRecord, job: AdoptJob, records: Sequence[str] = ()) -> JobResult:
+        """Run a job in the record's account; a CodeBuild build's id goes on the record (on each of `records`, for a
+        bulk adoption) as it starts, so a restart can follow the build. The runners that reach AWS are told the
+        account (its role, or tfsync's own)."""
         target = self._target(record.account_id)
         if isinstance(self.runner, LocalRunner):
             return await self.runner.run(job, self.reporter, target=target)
@@ -353,7 +378,8 @@ class DecisionService:
             return await self.runner.run(job, self.reporter)
 
         async def started(build_id: str) -> None:
-            await self.repo.annotate(record.resource_id, job_build_id=build_id)
+            for rid in records or (record.resource_id,):
+                await self.repo.annotate(rid, job_build_id=build_id)
 
         return await self.runner.run(job, self.reporter, on_start=started, target=target)
 
@@ -460,6 +486,106 @@ class DecisionService:
             return await self.finish_adopt(record, "codebuild", result)
         except TransitionConflict:
             return None  # the follower got there first
+
+    # Bulk ---------------------------------------------------------------------------------------------------------
+
+    async def adopt_many(self, records: Sequence[ResourceRecord], actor: str,
+                         target_module: str | None) -> BulkAdoption:
+        """Claim many records for one adoption into one module: one job, so one pull request (or commit) with an
+        import block each, one plan and one gate; each record then ends adopted or adopt_failed with that job's
+        result. The records must be of one account (the job runs in it); a record that cannot be claimed (decided
+        meanwhile, no import ID, no access) is refused with the reason and the others go on."""
+        records = list({r.resource_id: r for r in records}.values())
+        if not records:
+            raise NotAllowed("Nothing to adopt: no open resource matches.")
+        if len(records) > MAX_BULK:
+            raise NotAllowed(f"{len(records)} resources match; one bulk adoption takes at most {MAX_BULK}, so that "
+                             "its plan and its pull request stay readable. Narrow the selection.")
+        accounts = sorted({r.account_id for r in records})
+        if len(accounts) > 1:
+            raise NotAllowed(f"The resources are in {len(accounts)} accounts ({', '.join(accounts[:5])}): a bulk "
+                             "adoption runs in one account. Add account=... to the selection.")
+        try:
+            parse_module_path(target_module)
+        except CodegenError as exc:
+            raise NotAllowed(str(exc)) from None
+        batch_id = BULK_PREFIX + secrets.token_hex(5)
+        claimed: list[ResourceRecord] = []
+        refused: list[tuple[ResourceRecord, str]] = []
+        for record in records:
+            try:
+                claimed.append(await self.claim_adopt(record, actor, AdoptChoice(None, target_module),
+                                                      batch_id=batch_id))
+            except (UserFacingError, StateError) as exc:
+                refused.append((record, str(exc)))
+        if claimed:
+            self._spawn(self._finish_many(claimed, self.run_adopt_many(batch_id, claimed, actor)))
+            for record in claimed:
+                await self._tell(record)
+        return BulkAdoption(batch_id, tuple(claimed), tuple(refused))
+
+    async def run_adopt_many(self, batch_id: str, records: Sequence[ResourceRecord], actor: str) -> JobResult | None:
+        """Generate each claimed record's code clear of the others' addresses, run them as one job, finish each.
+        A record whose code cannot be made (deleted since, say) fails alone; the job adopts the rest."""
+        modules = parse_module_path(records[0].target_module)
+        in_flight = await self.in_flight(records[0], modules)
+        taken = [address for address, other in in_flight.items() if other.job_id != batch_id]
+        built: list[tuple[ResourceRecord, AdoptJob]] = []
+        for record in records:
+            try:
+                job = await asyncio.to_thread(self.build_job, record, tuple(taken))
+            except Exception as exc:
+                logger.info("code generation for %s in %s failed: %s", record.resource_id, batch_id, exc)
+                error = (str(exc) if isinstance(exc, ResourceGone)
+                         else f"the Terraform code could not be generated: {exc}")
+                await self.finish_adopt(record, actor, JobResult(status="failed", error=error))
+                continue
+            taken.append(job.address)
+            built.append((record, job))
+        if not built:
+            return None
+        for index, (record, job) in enumerate(built):
+            built[index] = (await self.repo.annotate(record.resource_id, tf_file=job.files[0].path,
+                                                     tf_name=job.address.rpartition(".")[2]), job)
+        job = bulk_job(batch_id, [j for _, j in built], self.mode)
+        result = await self._run_job(built[0][0], job, [r.resource_id for r, _ in built])
+        for record, _ in built:
+            try:
+                await self.finish_adopt(record, actor, result)
+            except TransitionConflict:
+                logger.info("%s of %s was finished elsewhere first", record.resource_id, batch_id)
+        return result
+
+    async def _finish_many(self, claimed: Sequence[ResourceRecord], work: Coroutine[Any, Any, Any]) -> None:
+        """Run a bulk adoption under the leases of all its records; whatever breaks ends every claim as failed."""
+        async with contextlib.AsyncExitStack() as leases:
+            for record in claimed:
+                await leases.enter_async_context(self._leased(record))
+            try:
+                await work
+            except Exception as exc:
+                for record in claimed:
+                    await self._failed(record, exc)
+                return
+        for record in claimed:
+            fresh = await self.repo.get(record.resource_id)
+            if fresh is not None and fresh.version != record.version:
+                await self._tell(fresh)
+
+    async def ignore_many(self, records: Sequence[ResourceRecord], actor: str, choice: IgnoreChoice, *,
+                          admin: bool = False) -> BulkIgnore:
+        """Ignore each record on its own (its own rule, of the choice's scope), refusing those that cannot be."""
+        ignored: list[ResourceRecord] = []
+        refused: list[tuple[ResourceRecord, str]] = []
+        if len(records) > MAX_BULK:
+            raise NotAllowed(f"{len(records)} resources match; one bulk ignore takes at most {MAX_BULK}. Narrow the "
+                             "selection, or ask an admin for an ignore rule of a wider scope.")
+        for record in {r.resource_id: r for r in records}.values():
+            try:
+                ignored.append(await self.ignore(record.resource_id, record.version, actor, choice, admin=admin))
+            except (UserFacingError, StateError) as exc:
+                refused.append((record, str(exc)))
+        return BulkIgnore(tuple(ignored), tuple(refused))
 
     # Delete -------------------------------------------------------------------------------------------------------
 
@@ -801,6 +927,24 @@ def ignore_refusal(choice: IgnoreChoice) -> str | None:
     if choice.duration > MAX_OWN_IGNORE:
         return f"Only tfsync admins can ignore a resource for more than {MAX_OWN_IGNORE.days} days; {allowed}"
     return None
+
+
+def bulk_job(batch_id: str, jobs: Sequence[AdoptJob], mode: str) -> AdoptJob:
+    """One job of many resources' jobs: every file and every import, one plan, one gate, one branch."""
+    files: dict[str, GeneratedFile] = {}
+    for job in jobs:
+        for generated in job.files:
+            if generated.path in files:
+                raise JobError(f"two resources of {batch_id} would both be written to {generated.path}")
+            files[generated.path] = generated
+    types = sorted({job.tf_type for job in jobs})
+    first = jobs[0]
+    return AdoptJob(
+        job_id=batch_id, resource_id=batch_id, tf_type=types[0] if len(types) == 1 else "several",
+        import_id=first.import_id, address=first.address, target_module=first.target_module, mode=mode,
+        files=tuple(files.values()), imports=tuple(i for job in jobs for i in job.imports),
+        argument_only=tuple(a for job in jobs for a in job.argument_only),
+    )
 
 
 def resumed_job(record: ResourceRecord, mode: str) -> AdoptJob:

@@ -51,6 +51,9 @@ class ResourceRecord:
     event_name: str = ""
     event_time: str = ""
     event_ids: frozenset[str] = frozenset()
+    source: str = "event"
+    scan_id: str | None = None
+    facts: tuple[tuple[str, str], ...] = ()
     status_changed_by: str = ""
     status_event_time: datetime | None = None
     slack_channel: str | None = None
@@ -90,6 +93,10 @@ class ResourceRecord:
                 value = {str(k): str(v) for k, v in (value.as_dict() if hasattr(value, "as_dict") else value).items()}
             elif f.name == "event_ids":
                 value = frozenset(value or ())
+            elif f.name == "facts":
+                value = tuple(_fact(fact) for fact in value or ())
+            elif f.name == "source":
+                value = value or "event"
             elif f.name in ("version", "notify_version", "slack_shown_version") and value is not None:
                 value = int(value)
             values[f.name] = value
@@ -170,6 +177,19 @@ class IgnoreRuleRecord:
     @classmethod
     def from_model(cls, item: IgnoreRuleModel) -> IgnoreRuleRecord:
         return cls(**{f.name: getattr(item, f.name) for f in fields(cls)})
+
+
+FACT_SEPARATOR = "\x1f"
+
+
+def stored_fact(label: str, value: str) -> str:
+    """A size fact as the record stores it (bot/state/tables.py)."""
+    return f"{label}{FACT_SEPARATOR}{value}"
+
+
+def _fact(stored: str) -> tuple[str, str]:
+    label, _, value = str(stored).partition(FACT_SEPARATOR)
+    return label, value
 
 
 def exact_name_pattern(name: str) -> str:

@@ -30,6 +30,7 @@ from bot.state.records import (
     IgnoreRuleRecord,
     ResourceRecord,
     resource_id,
+    stored_fact,
 )
 from bot.state.status import OPEN_STATUSES, Status, check_transition
 from bot.state.tables import (
@@ -85,6 +86,16 @@ class Detection:
     event_id: str
     event_name: str
     event_time: str  # as CloudTrail wrote it
+    # What found it (an event, a scan, the reconciliation) and, for a scan, which one and the resource's size facts.
+    source: str = "event"
+    scan_id: str | None = None
+    facts: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def notifies(self) -> bool:
+        """Whether storing it leaves a notification pending (its own thread): not for a scan's finds, which one digest
+        per scan reports instead; a person's decision on one opens its thread."""
+        return self.source == "event"
 
     @property
     def resource_id(self) -> str:
@@ -193,13 +204,17 @@ class StateRepository:
             status_changed_at=now,
             status_changed_by=r.actor,
             status_event_time=detection.at,
-            notify_version=1,
-            notify_kind="created",
-            notify_owner=owner,
-            notify_due=now + timedelta(seconds=notify_grace),
-            notify_pending=PENDING,
+            source=detection.source,
+            scan_id=detection.scan_id,
+            facts=[stored_fact(label, value) for label, value in detection.facts] or None,
             created_at=now,
         )
+        if detection.notifies:
+            item.notify_version = 1
+            item.notify_kind = "created"
+            item.notify_owner = owner
+            item.notify_due = now + timedelta(seconds=notify_grace)
+            item.notify_pending = PENDING
         try:
             item.save(condition=ResourceModel.resource_id.does_not_exist())
         except PutError as exc:
@@ -230,7 +245,8 @@ class StateRepository:
             actor=record.actor,
             from_status="",
             to_status=Status.DETECTED.value,
-            reason=f"created by {record.event_name or 'an API call'}",
+            reason=(f"created by {record.event_name or 'an API call'}" if record.source == "event"
+                    else f"found by {'the scheduled reconciliation' if record.source == 'reconcile' else 'a scan'}"),
             event_id=record.event_id or None,
         ).save()
 

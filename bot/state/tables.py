@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    ListAttribute,
     MapAttribute,
     NumberAttribute,
     TTLAttribute,
@@ -94,6 +95,12 @@ class ResourceModel(Model):
     detected_at = UTCDateTimeAttribute()
     # Every CloudTrail event that reported this resource (a console retry, a second trail, a re-creation).
     event_ids = UnicodeSetAttribute(null=True)
+    # What found it: an event ("event"), a scan someone ran ("scan"), or the scheduled reconciliation ("reconcile":
+    # a resource no creation event reported); the scan that found it, and what the resource is (size facts), as
+    # "label\x1fvalue" strings in the order people read them.
+    source = UnicodeAttribute(default="event")
+    scan_id = UnicodeAttribute(null=True)
+    facts = ListAttribute(of=UnicodeAttribute, null=True)
 
     # The status machine: every change of status is one conditional write on (status, version).
     status = UnicodeAttribute()

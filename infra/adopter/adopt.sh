@@ -286,6 +286,18 @@ git check-ref-format --branch "$branch" >/dev/null 2>&1 || fail "the manifest's 
 manifest_address="$(jq -r '.imports[0].address' "$manifest")"
 manifest_id="$(jq -r '.imports[0].id' "$manifest")"
 manifest_resource="$(jq -r '.resource_id' "$manifest")"
+# One resource: its address and import ID. A bulk adoption (many imports, one plan, one gate): how many, and one line
+# per import in the commit's body and the pull request's description.
+import_count="$(jq -r '.imports | length' "$manifest")"
+if [ "$import_count" -gt 1 ]; then
+  subject="tfsync: adopt ${import_count} resources"
+  import_lines="$(jq -r '.imports[] | "- \(.address) (import ID \(.id))"' "$manifest")"
+  details="Imports:
+${import_lines}"
+else
+  subject="tfsync: adopt ${manifest_address}"
+  details="Import ID: ${manifest_id}"
+fi
 if [ -n "${TFSYNC_ADDRESS:-}" ] && [ "$TFSYNC_ADDRESS" != "$manifest_address" ]; then
   fail "TFSYNC_ADDRESS does not match the job's manifest"
 fi
@@ -399,7 +411,7 @@ if [ "$plan_mode" = "off" ]; then
   if git diff --cached --quiet -- "${placed[@]}"; then
     [ "$branch_existed" -eq 1 ] || fail "the files change nothing in the repository"
   else
-    git commit --quiet --no-verify -m "tfsync: adopt ${manifest_address}" -m "Import ID: ${manifest_id}" \
+    git commit --quiet --no-verify -m "$subject" -m "$details" \
       -m "Resource: ${manifest_resource}" -m "Plan: not run (no provider here)" >&2
   fi
   commit="$(git rev-parse HEAD)"
@@ -503,8 +515,8 @@ if git diff --cached --quiet -- "${placed[@]}"; then
   log "the branch already holds these files; nothing new to commit"
 else
   git commit --quiet --no-verify \
-    -m "tfsync: adopt ${manifest_address}" \
-    -m "Import ID: ${manifest_id}" \
+    -m "$subject" \
+    -m "$details" \
     -m "Resource: ${manifest_resource}" \
     -m "Plan: ${summary}" >&2
 fi
@@ -539,9 +551,17 @@ fi
 
 begin "pull-request"
 need curl
-title="tfsync: adopt ${manifest_address}"
-description="Adopts \`${manifest_address}\` (import ID \`${manifest_id}\`) into Terraform.
+title="$subject"
+if [ "$import_count" -gt 1 ]; then
+  description="Adopts ${import_count} resources into Terraform, with one plan and one gate.
 
+${import_lines}
+"
+else
+  description="Adopts \`${manifest_address}\` (import ID \`${manifest_id}\`) into Terraform.
+"
+fi
+description="${description}
 Plan: ${summary}."
 # The token goes to curl in a header file (umask 077, removed on exit), never on its command line.
 headers="${work}/request-headers"
