@@ -32,6 +32,10 @@ def _get(body: Any, *path: str) -> Any:
     return body
 
 
+def _console(region: str, name: str) -> str:
+    return console(region, f"dynamodbv2/home?region={q(region)}#table?name={q(name)}")
+
+
 def _table(record: CloudTrailRecord) -> list[Found]:
     path = _NAME_FIELD.get(record.event_name, ("tableName",))
     description = _get(record.response, _DESCRIPTION.get(record.event_name, "tableDescription"))
@@ -53,7 +57,7 @@ def _table(record: CloudTrailRecord) -> list[Found]:
             import_id=name,
             name=name,
             arn=table_arn or _arn.build(record, "dynamodb", f"table/{name}"),
-            console_url=console(region, f"dynamodbv2/home?region={q(region)}#table?name={q(name)}"),
+            console_url=_console(region, name),
             tags=tags_from_pairs(_get(record.request, "tags")),
         )
     ]

@@ -19,6 +19,13 @@ from bot.catalog.base import (
 from bot.events import CloudTrailRecord
 
 
+def _console(region: str, file_system_id: str) -> str:
+    """The file system's page, or the list of file systems where the ID is unknown."""
+    if not file_system_id:
+        return console(region, f"efs/home?region={q(region)}#/file-systems")
+    return console(region, f"efs/home?region={q(region)}#/file-systems/{q(file_system_id)}")
+
+
 def _file_system(record: CloudTrailRecord) -> list[Found]:
     # CreateFileSystem answers with the file system; its ID (fs-...) is what Terraform imports.
     file_system_id = need(record.response.get("fileSystemId"), "responseElements.fileSystemId")
@@ -34,7 +41,7 @@ def _file_system(record: CloudTrailRecord) -> list[Found]:
             # The console's Name box writes the Name tag; a file system has no other name.
             name=first((name_tag(tags), text(record.response.get("name")), file_system_id)),
             arn=arn,
-            console_url=console(region, f"efs/home?region={q(region)}#/file-systems/{q(file_system_id)}"),
+            console_url=_console(region, file_system_id),
             tags=tags,
         )
     ]
@@ -57,8 +64,7 @@ def _mount_target(record: CloudTrailRecord) -> list[Found]:
             name=f"{file_system_id} in {where}" if file_system_id and where else mount_target_id,
             # Mount targets have no ARN of their own (IAM names them through their file system).
             arn="",
-            console_url=console(region, f"efs/home?region={q(region)}#/file-systems/{q(file_system_id)}"
-                                if file_system_id else f"efs/home?region={q(region)}#/file-systems"),
+            console_url=_console(region, file_system_id),
         )
     ]
 

@@ -9,6 +9,16 @@ from bot.catalog.base import CatalogEntry, Found, console, first, need, q, regio
 from bot.events import CloudTrailRecord
 
 
+def _cluster_console(region: str, cluster_id: str, engine: str) -> str:
+    page = "memcached" if engine == "memcached" else "redis"
+    return console(region, f"elasticache/home?region={q(region)}#/{page}/{q(cluster_id)}")
+
+
+def _group_console(region: str, group_id: str, engine: str) -> str:
+    page = "valkey" if engine == "valkey" else "redis"
+    return console(region, f"elasticache/home?region={q(region)}#/{page}/{q(group_id)}")
+
+
 def _cluster(record: CloudTrailRecord) -> list[Found]:
     # ElastiCache stores the cluster ID lower-cased, and the provider imports by the stored form.
     cluster_id = need(
@@ -17,14 +27,13 @@ def _cluster(record: CloudTrailRecord) -> list[Found]:
     ).lower()
     engine = first((text(record.response.get("engine")), text(record.request.get("engine")))).lower()
     region = region_of(record)
-    page = "memcached" if engine == "memcached" else "redis"
     return [
         Found(
             import_id=cluster_id,
             name=cluster_id,
             # CloudTrail camel-cases the response's ARN field as "aRN".
             arn=text(record.response.get("aRN")) or _arn.build(record, "elasticache", f"cluster:{cluster_id}"),
-            console_url=console(region, f"elasticache/home?region={q(region)}#/{page}/{q(cluster_id)}"),
+            console_url=_cluster_console(region, cluster_id, engine),
             tags=tags_from_pairs(record.request.get("tags")),
         )
     ]
@@ -56,7 +65,6 @@ def _replication_group(record: CloudTrailRecord) -> list[Found]:
     ).lower()
     engine = first((_group_field(response, "engine"), _group_field(record.request, "engine"))).lower()
     region = region_of(record)
-    page = "valkey" if engine == "valkey" else "redis"
     tags = tags_from_pairs(record.request.get("tags")) or tags_from_pairs(record.request.get("Tags"))
     return [
         Found(
@@ -64,7 +72,7 @@ def _replication_group(record: CloudTrailRecord) -> list[Found]:
             name=group_id,
             arn=first((_group_field(response, "aRN"), _group_field(response, "arn")))
             or _arn.build(record, "elasticache", f"replicationgroup:{group_id}"),
-            console_url=console(region, f"elasticache/home?region={q(region)}#/{page}/{q(group_id)}"),
+            console_url=_group_console(region, group_id, engine),
             tags=tags,
         )
     ]

@@ -7,6 +7,10 @@ from bot.catalog.base import CatalogEntry, Found, console, need, q, region_of, s
 from bot.events import CloudTrailRecord
 
 
+def _console(region: str, name: str) -> str:
+    return console(region, f"kinesis/home?region={q(region)}#/streams/details/{q(name)}/details")
+
+
 def _stream(record: CloudTrailRecord) -> list[Found]:
     # CreateStream returns nothing, so the request is the only source.
     name = need(spelled(record.request, "streamName"), "requestParameters.streamName")
@@ -16,7 +20,7 @@ def _stream(record: CloudTrailRecord) -> list[Found]:
             import_id=name,
             name=name,
             arn=_arn.build(record, "kinesis", f"stream/{name}"),
-            console_url=console(region, f"kinesis/home?region={q(region)}#/streams/details/{q(name)}/details"),
+            console_url=_console(region, name),
             tags=tags_from_map(spelled(record.request, "tags")),
         )
     ]

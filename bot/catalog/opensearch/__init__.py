@@ -18,6 +18,10 @@ def _status(response: Any) -> dict[str, Any]:
     return response if isinstance(response, dict) else {}
 
 
+def _console(region: str, name: str) -> str:
+    return console(region, f"aos/home?region={q(region)}#opensearch/domains/{q(name)}")
+
+
 def _domain(record: CloudTrailRecord) -> list[Found]:
     status = _status(record.response)
     name = need(
@@ -35,7 +39,7 @@ def _domain(record: CloudTrailRecord) -> list[Found]:
             # CloudTrail camel-cases the response's ARN field as "aRN".
             arn=first(text(status.get(key)) for key in ("aRN", "arn", "ARN"))
             or _arn.build(record, "es", f"domain/{name}"),
-            console_url=console(region, f"aos/home?region={q(region)}#opensearch/domains/{q(name)}"),
+            console_url=_console(region, name),
             tags=tags,
         )
     ]

@@ -57,9 +57,16 @@ def _cluster_of(record: CloudTrailRecord) -> str:
 
 
 def _console(record: CloudTrailRecord, identifier: str, cluster: bool) -> str:
-    region = region_of(record)
+    return _console_in(region_of(record), identifier, cluster)
+
+
+def _console_in(region: str, identifier: str, cluster: bool) -> str:
     kind = "true" if cluster else "false"
     return console(region, f"rds/home?region={q(region)}#database:id={q(identifier)};is-cluster={kind}")
+
+
+def _docdb_console(region: str, identifier: str) -> str:
+    return console(region, f"docdb/home?region={q(region)}#cluster-details/{q(identifier)}")
 
 
 def _instance(record: CloudTrailRecord) -> list[Found]:
@@ -112,9 +119,7 @@ def _docdb_cluster(record: CloudTrailRecord) -> list[Found]:
     if engine and engine != "docdb":
         raise OtherType(_OTHER_TYPES[engine][1] if engine in _OTHER_TYPES else "aws_rds_cluster", f"engine {engine}")
     region = region_of(record)
-    return [_cluster_found(
-        record, lambda identifier: console(region, f"docdb/home?region={q(region)}#cluster-details/{q(identifier)}")
-    )]
+    return [_cluster_found(record, lambda identifier: _docdb_console(region, identifier))]
 
 
 def _instance_state_id(attributes: Mapping[str, Any]) -> str | None:

@@ -30,6 +30,10 @@ def _cluster_body(response: Any) -> dict[str, Any]:
 
 
 
+def _console(region: str, identifier: str) -> str:
+    return console(region, f"redshiftv2/home?region={q(region)}#cluster-details?cluster={q(identifier)}")
+
+
 def _cluster(record: CloudTrailRecord) -> list[Found]:
     body = _cluster_body(record.response)
     # Redshift stores the identifier lower-cased whatever the caller typed, and the provider imports by it.
@@ -45,7 +49,7 @@ def _cluster(record: CloudTrailRecord) -> list[Found]:
             import_id=identifier,
             name=identifier,
             arn=_arn.build(record, "redshift", f"cluster:{identifier}"),
-            console_url=console(region, f"redshiftv2/home?region={q(region)}#cluster-details?cluster={q(identifier)}"),
+            console_url=_console(region, identifier),
             tags=tags,
         )
     ]
