@@ -27,6 +27,10 @@ def _request(record: CloudTrailRecord) -> Mapping[str, Any]:
     return inner if isinstance(inner, Mapping) else record.request
 
 
+def _group_console(region: str, name: str) -> str:
+    return console(region, f"ec2/home?region={q(region)}#AutoScalingGroupDetails:id={q(name)}")
+
+
 def _group(record: CloudTrailRecord) -> list[Found]:
     request = _request(record)
     # CreateAutoScalingGroup answers with nothing (responseElements is null): the name it was given is the group's
@@ -40,7 +44,7 @@ def _group(record: CloudTrailRecord) -> list[Found]:
             name=name_tag(tags) or name,
             arn=first((spelled_text(record.response, "autoScalingGroupARN"),
                        spelled_text(record.response, "autoScalingGroupArn"))),
-            console_url=console(region, f"ec2/home?region={q(region)}#AutoScalingGroupDetails:id={q(name)}"),
+            console_url=_group_console(region, name),
             tags=tags,
         )
     ]

@@ -28,6 +28,10 @@ from bot.catalog.base import (
 from bot.events import CloudTrailRecord
 
 
+def _alarm_console(region: str, name: str) -> str:
+    return console(region, f"cloudwatch/home?region={q(region)}#alarmsV2:alarm/{q(name)}")
+
+
 def _alarm(record: CloudTrailRecord) -> list[Found]:
     request: Mapping[str, Any] = record.request
     wrapped = spelled(request, "putMetricAlarmRequest")
@@ -42,7 +46,7 @@ def _alarm(record: CloudTrailRecord) -> list[Found]:
             name=name_tag(tags) or name,
             # Alarm names stand in ARNs as they are (spaces included).
             arn=_arn.build(record, "cloudwatch", f"alarm:{name}"),
-            console_url=console(region, f"cloudwatch/home?region={q(region)}#alarmsV2:alarm/{q(name)}"),
+            console_url=_alarm_console(region, name),
             tags=tags,
         )
     ]

@@ -24,6 +24,10 @@ def import_id(bus: str, rule: str) -> str:
 
 
 
+def _rule_console(region: str, bus: str, name: str) -> str:
+    return console(region, f"events/home?region={q(region)}#/eventbus/{q(bus)}/rules/{q(name)}")
+
+
 def _rule(record: CloudTrailRecord) -> list[Found]:
     # PutRule also updates an existing rule, which the record cannot tell apart; later stages drop known ones.
     name = need(spelled(record.request, "name"), "requestParameters.name")
@@ -37,7 +41,7 @@ def _rule(record: CloudTrailRecord) -> list[Found]:
             import_id=import_id(bus, name),
             name=name,
             arn=arn,
-            console_url=console(region, f"events/home?region={q(region)}#/eventbus/{q(bus)}/rules/{q(name)}"),
+            console_url=_rule_console(region, bus, name),
             tags=tags_from_pairs(spelled(record.request, "tags")),
         )
     ]

@@ -21,6 +21,13 @@ from bot.catalog.base import (
 from bot.events import CloudTrailRecord
 
 
+def _repository_console(region: str, registry: str, name: str) -> str:
+    # Namespaced names (team/app) keep their slashes in the console path.
+    if not registry:
+        return console(region, f"ecr/private-registry/repositories?region={q(region)}")
+    return console(region, f"ecr/repositories/private/{q(registry)}/{quote(name, safe='/')}?region={q(region)}")
+
+
 def _repository(record: CloudTrailRecord) -> list[Found]:
     name = need(
         first((text(record.request.get("repositoryName")), text(dig(record.response, "repository", "repositoryName")))),
@@ -37,12 +44,7 @@ def _repository(record: CloudTrailRecord) -> list[Found]:
     arn = text(dig(record.response, "repository", "repositoryArn"))
     if not arn and registry:
         arn = _arn.build(record, "ecr", f"repository/{name}", registry)
-    # Namespaced names (team/app) keep their slashes in the console path.
-    console_url = (
-        console(region, f"ecr/repositories/private/{q(registry)}/{quote(name, safe='/')}?region={q(region)}")
-        if registry
-        else console(region, f"ecr/private-registry/repositories?region={q(region)}")
-    )
+    console_url = _repository_console(region, registry, name)
     return [
         Found(
             import_id=name,

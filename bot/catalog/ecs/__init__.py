@@ -27,6 +27,18 @@ from bot.events import CloudTrailRecord
 _DEFAULT_CLUSTER = "default"
 
 
+def _cluster_console(region: str, name: str) -> str:
+    return console(region, f"ecs/v2/clusters/{q(name)}/services?region={q(region)}")
+
+
+def _task_definition_console(region: str, family: str, revision: str) -> str:
+    return console(region, f"ecs/v2/task-definitions/{q(family)}/{q(revision)}/containers?region={q(region)}")
+
+
+def _service_console(region: str, cluster: str, name: str) -> str:
+    return console(region, f"ecs/v2/clusters/{q(cluster)}/services/{q(name)}/health?region={q(region)}")
+
+
 def _cluster(record: CloudTrailRecord) -> list[Found]:
     name = first((text(dig(record.response, "cluster", "clusterName")), text(record.request.get("clusterName"))))
     if not name:
@@ -44,7 +56,7 @@ def _cluster(record: CloudTrailRecord) -> list[Found]:
             import_id=name,
             name=name,
             arn=arn,
-            console_url=console(region, f"ecs/v2/clusters/{q(name)}/services?region={q(region)}"),
+            console_url=_cluster_console(region, name),
             tags=tags,
         )
     ]
@@ -75,8 +87,7 @@ def _task_definition(record: CloudTrailRecord) -> list[Found]:
             import_id=arn,
             name=name_tag(tags) or family_revision,
             arn=arn,
-            console_url=console(region, f"ecs/v2/task-definitions/{q(family)}/{q(revision)}/containers"
-                                        f"?region={q(region)}"),
+            console_url=_task_definition_console(region, family, revision),
             tags=tags,
         )
     ]
@@ -106,8 +117,7 @@ def _service(record: CloudTrailRecord) -> list[Found]:
             import_id=f"{cluster}/{name}",
             name=name_tag(tags) or name,
             arn=arn,
-            console_url=console(region, f"ecs/v2/clusters/{q(cluster)}/services/{q(name)}/health"
-                                        f"?region={q(region)}"),
+            console_url=_service_console(region, cluster, name),
             tags=tags,
         )
     ]

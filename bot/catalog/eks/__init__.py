@@ -19,6 +19,10 @@ from bot.catalog.base import (
 from bot.events import CloudTrailRecord
 
 
+def _cluster_console(region: str, name: str) -> str:
+    return console(region, f"eks/home?region={q(region)}#/clusters/{q(name)}")
+
+
 def _cluster(record: CloudTrailRecord) -> list[Found]:
     # EKS's launch API (2018) named the cluster `clusterName`, in the request and in the response's cluster object;
     # it has been `name` since.
@@ -37,7 +41,7 @@ def _cluster(record: CloudTrailRecord) -> list[Found]:
             import_id=name,
             name=name,
             arn=arn,
-            console_url=console(region, f"eks/home?region={q(region)}#/clusters/{q(name)}"),
+            console_url=_cluster_console(region, name),
             tags=tags_from_map(record.request.get("tags")) or tags_from_map(dig(cluster, "tags")),
         )
     ]

@@ -33,6 +33,10 @@ def _request(record: CloudTrailRecord) -> Mapping[str, Any]:
     return inner if isinstance(inner, Mapping) else record.request
 
 
+def _console(region: str, name: str) -> str:
+    return console(region, f"ec2/home?region={q(region)}#LoadBalancers:search={q(name)}")
+
+
 def _classic_load_balancer(record: CloudTrailRecord) -> list[Found]:
     request = _request(record)
     # The name is the load balancer's identity: the response carries only its DNS name.
@@ -44,7 +48,7 @@ def _classic_load_balancer(record: CloudTrailRecord) -> list[Found]:
             import_id=name,
             name=name_tag(tags) or name,
             arn=_arn.build(record, "elasticloadbalancing", f"loadbalancer/{name}"),
-            console_url=console(region, f"ec2/home?region={q(region)}#LoadBalancers:search={q(name)}"),
+            console_url=_console(region, name),
             tags=tags,
         )
     ]

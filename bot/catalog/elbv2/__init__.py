@@ -38,6 +38,20 @@ def _is_classic(record: CloudTrailRecord) -> bool:
     return any(key in record.request for key in _CLASSIC_PARAMS) and "name" not in record.request
 
 
+def _load_balancer_console(region: str, arn: str) -> str:
+    return console(region, f"ec2/home?region={q(region)}#LoadBalancer:loadBalancerArn={arn}")
+
+
+def _target_group_console(region: str, arn: str) -> str:
+    return console(region, f"ec2/home?region={q(region)}#TargetGroup:targetGroupArn={arn}")
+
+
+def _listener_console(region: str, arn: str, lb_arn: str) -> str:
+    # The console shows a listener on its load balancer's page.
+    page = f"LoadBalancer:loadBalancerArn={lb_arn}" if lb_arn else f"ELBListenerV2:listenerArn={arn}"
+    return console(region, f"ec2/home?region={q(region)}#{page}")
+
+
 def _load_balancer(record: CloudTrailRecord) -> list[Found]:
     if _is_classic(record):
         raise OtherType("aws_elb", "a Classic Load Balancer")
@@ -52,7 +66,7 @@ def _load_balancer(record: CloudTrailRecord) -> list[Found]:
             import_id=arn,
             name=name_tag(tags) or name or arn,
             arn=arn,
-            console_url=console(region, f"ec2/home?region={q(region)}#LoadBalancer:loadBalancerArn={arn}"),
+            console_url=_load_balancer_console(region, arn),
             tags=tags,
         )
     ]
@@ -96,7 +110,7 @@ def _target_group(record: CloudTrailRecord) -> list[Found]:
                 import_id=arn,
                 name=name_tag(tags) or name or arn,
                 arn=arn,
-                console_url=console(region, f"ec2/home?region={q(region)}#TargetGroup:targetGroupArn={arn}"),
+                console_url=_target_group_console(region, arn),
                 tags=tags,
             )
         )
@@ -105,11 +119,16 @@ def _target_group(record: CloudTrailRecord) -> list[Found]:
 
 def _listener_name(listener: Mapping[str, Any], record: CloudTrailRecord, arn: str) -> str:
     """A listener has no name: people know it by its load balancer and its protocol and port ("web HTTPS:443")."""
+    protocol = text(spelled(listener, "protocol")) or text(spelled(record.request, "protocol"))
+    port = spelled(listener, "port") or spelled(record.request, "port")
+    return _listener_label(arn, protocol, port)
+
+
+def _listener_label(arn: str, protocol: str, port: Any) -> str:
+    """<load balancer name> <protocol>:<port>, from the listener's ARN and what it listens on."""
     # arn:...:listener/app/<load balancer name>/<lb id>/<listener id>
     parts = arn.split(":listener/", 1)[-1].split("/")
     load_balancer = parts[1] if len(parts) >= 3 else ""
-    protocol = text(spelled(listener, "protocol")) or text(spelled(record.request, "protocol"))
-    port = spelled(listener, "port") or spelled(record.request, "port")
     where = f"{protocol}:{port}" if protocol and port else protocol or (str(port) if port else "")
     return " ".join(p for p in (load_balancer, where) if p)
 
@@ -124,14 +143,12 @@ def _listener(record: CloudTrailRecord) -> list[Found]:
     for index, listener in enumerate(listeners):
         arn = need(spelled(listener, "listenerArn"), f"responseElements.listeners[{index}].listenerArn")
         lb_arn = text(spelled(listener, "loadBalancerArn")) or text(spelled(record.request, "loadBalancerArn"))
-        # The console shows a listener on its load balancer's page.
-        page = f"LoadBalancer:loadBalancerArn={lb_arn}" if lb_arn else f"ELBListenerV2:listenerArn={arn}"
         found.append(
             Found(
                 import_id=arn,
                 name=name_tag(tags) or _listener_name(listener, record, arn) or arn,
                 arn=arn,
-                console_url=console(region, f"ec2/home?region={q(region)}#{page}"),
+                console_url=_listener_console(region, arn, lb_arn),
                 tags=tags,
             )
         )

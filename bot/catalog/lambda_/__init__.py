@@ -29,6 +29,10 @@ def _bare_name(value: str) -> str:
 
 
 
+def _function_console(region: str, name: str) -> str:
+    return console(region, f"lambda/home?region={q(region)}#/functions/{q(name)}")
+
+
 def _function(record: CloudTrailRecord) -> list[Found]:
     request, response = record.request, record.response
     name = _bare_name(
@@ -43,7 +47,7 @@ def _function(record: CloudTrailRecord) -> list[Found]:
             import_id=name,
             name=name,
             arn=text(spelled(response, "functionArn")) or _arn.build(record, "lambda", f"function:{name}"),
-            console_url=console(region, f"lambda/home?region={q(region)}#/functions/{q(name)}"),
+            console_url=_function_console(region, name),
             tags=tags_from_map(spelled(request, "tags")),
         )
     ]

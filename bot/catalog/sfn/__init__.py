@@ -7,6 +7,10 @@ from bot.catalog.base import CatalogEntry, ExtractError, Found, console, need, q
 from bot.events import CloudTrailRecord
 
 
+def _state_machine_console(region: str, arn: str) -> str:
+    return console(region, f"states/home?region={q(region)}#/statemachines/view/{q(arn)}")
+
+
 def _state_machine(record: CloudTrailRecord) -> list[Found]:
     name = need(record.request.get("name"), "requestParameters.name")
     # The ARN is the import ID; region, account and name fully determine it when the response is missing.
@@ -19,7 +23,7 @@ def _state_machine(record: CloudTrailRecord) -> list[Found]:
             import_id=arn,
             name=name,
             arn=arn,
-            console_url=console(region, f"states/home?region={q(region)}#/statemachines/view/{q(arn)}"),
+            console_url=_state_machine_console(region, arn),
             tags=tags_from_pairs(record.request.get("tags")),
         )
     ]

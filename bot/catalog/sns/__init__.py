@@ -18,6 +18,10 @@ from bot.catalog.base import (
 from bot.events import CloudTrailRecord
 
 
+def _topic_console(region: str, arn: str) -> str:
+    return console(region, f"sns/v3/home?region={q(region)}#/topic/{q(arn)}")
+
+
 def _topic(record: CloudTrailRecord) -> list[Found]:
     name = need(spelled(record.request, "name"), "requestParameters.name")
     # A topic's ARN is fully determined by region, account and name, so a record without the response still
@@ -31,7 +35,7 @@ def _topic(record: CloudTrailRecord) -> list[Found]:
             import_id=arn,
             name=name,
             arn=arn,
-            console_url=console(region, f"sns/v3/home?region={q(region)}#/topic/{q(arn)}"),
+            console_url=_topic_console(region, arn),
             tags=tags_from_pairs(spelled(record.request, "tags")),
         )
     ]

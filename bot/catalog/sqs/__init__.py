@@ -27,6 +27,10 @@ from bot.events import CloudTrailRecord
 from bot.resource import Resource
 
 
+def _queue_console(region: str, url_or_name: str) -> str:
+    return console(region, f"sqs/v3/home?region={q(region)}#/queues/{q(url_or_name)}")
+
+
 def _queue(record: CloudTrailRecord) -> list[Found]:
     # The import ID is the queue URL, which only the response carries: its host form depends on the endpoint
     # the caller used (sqs.<region>.amazonaws.com, queue.amazonaws.com, ...), so it is not rebuilt from the name.
@@ -46,7 +50,7 @@ def _queue(record: CloudTrailRecord) -> list[Found]:
             import_id=url,
             name=name,
             arn=arn,
-            console_url=console(region, f"sqs/v3/home?region={q(region)}#/queues/{q(url or name)}"),
+            console_url=_queue_console(region, url or name),
             tags=tags_from_map(tags) if isinstance(tags, dict) else tags_from_pairs(tags),
         )
     ]
