@@ -14,6 +14,7 @@ must not undo it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 from collections import Counter
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
+from bot.events import ServiceEvent
 from bot.rules import IgnoreRule, first_match
 from bot.scan import ScanItem, Scanner, ScanReport, ScanRequest
 from bot.state import ResourceRecord, StateRepository
@@ -30,6 +32,7 @@ from bot.state.repository import Detection
 logger = logging.getLogger(__name__)
 
 SOURCES = ("scan", "reconcile")
+RECONCILE_KIND = "reconcile"  # bot.events.SERVICE_DETAIL_TYPES["tfsync Reconciliation"]
 # How many records a scan stores at once (each a conditional put through a worker thread).
 STORE_CONCURRENCY = 8
 TOP_GROUPS = 10  # the largest groups a digest names per dimension
@@ -211,6 +214,17 @@ class ScanService:
         except Exception:
             logger.exception("a %s failed", source)
 
+    async def handle_service_event(self, event: ServiceEvent) -> bool:
+        """The scheduled reconciliation's event from the queue: start a reconciliation scan of the defaults (one that
+        finds a scan running is skipped: that scan covers it). False for any other event."""
+        if event.kind != RECONCILE_KIND:
+            return False
+        try:
+            self.start(self.request(), source="reconcile", requested_by="schedule")
+        except ScanInProgress as exc:
+            logger.info("the scheduled reconciliation is skipped: %s", exc)
+        return True
+
     async def drain(self) -> None:
         """Wait for background scans (tests, shutdown)."""
         while self._tasks:
@@ -301,3 +315,20 @@ def matching(records: Iterable[ResourceRecord], *, tf_type: str | None = None, n
                 continue
         picked.append(record)
     return sorted(picked, key=lambda r: (r.detected_at, r.resource_id))
+
+
+async def run_reconciler(scans: ScanService, stop: asyncio.Event, period: float) -> None:
+    """Reconcile every `period` seconds until `stop` is set (TFSYNC_RECONCILE_SECONDS: for a bot without infra/'s
+    EventBridge schedule, such as the sandbox); the first after one period, not at start-up, so a restart loop does
+    not scan the accounts on every start."""
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), period)
+        if stop.is_set():
+            return
+        try:
+            await scans.run(scans.request(), source="reconcile", requested_by="schedule")
+        except ScanInProgress as exc:
+            logger.info("the reconciliation is skipped: %s", exc)
+        except Exception:
+            logger.exception("the reconciliation failed; the next one runs in %s s", period)

@@ -69,6 +69,11 @@ ENV_VARS = (
     "TFSYNC_ROLE_EXTERNAL_ID",
     "TFSYNC_ACCOUNT_ALIASES",
     "TFSYNC_ACCOUNT_TARGETS",
+    "TFSYNC_SCAN_REGIONS",
+    "TFSYNC_SCAN_ACCOUNTS",
+    "TFSYNC_SCAN_CONCURRENCY",
+    "TFSYNC_OWNER_TAG",
+    "TFSYNC_RECONCILE_SECONDS",
 )
 # What a routing rule may match on, besides the channel it sends to.
 ROUTE_KEYS = ("account", "region", "type", "tag")
@@ -123,6 +128,7 @@ SERVICE_ENDPOINT_VARIABLES = MappingProxyType({
     "opensearch": "AWS_ENDPOINT_URL_OPENSEARCH",
     "rds": "AWS_ENDPOINT_URL_RDS",
     "redshift": "AWS_ENDPOINT_URL_REDSHIFT",
+    "resourcegroupstaggingapi": "AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API",
     "route53": "AWS_ENDPOINT_URL_ROUTE_53",
     "s3": "AWS_ENDPOINT_URL_S3",
     "secretsmanager": "AWS_ENDPOINT_URL_SECRETS_MANAGER",

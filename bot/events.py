@@ -22,6 +22,8 @@ CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail"
 SERVICE_DETAIL_TYPES = {
     "CodeBuild Build State Change": "codebuild-state",
     "CodeBuild Build Phase Change": "codebuild-phase",
+    # The scheduled reconciliation scan: infra/'s EventBridge schedule sends this constant event to the queue.
+    "tfsync Reconciliation": "reconcile",
 }
 # Other CloudTrail-derived detail-types carry no API call tfsync acts on; they are skipped with a note.
 SKIPPED_DETAIL_TYPES = frozenset(

@@ -281,7 +281,8 @@ class Scanner:
         found: dict[str, dict[str, str]] = {}
         failure = None
         try:
-            tagging = counted("resourcegroupstaggingapi", region) if wanted else None
+            clients = Clients(counted, region)
+            tagging = clients("resourcegroupstaggingapi") if wanted else None
             for start in range(0, len(wanted), TAGGING_BATCH):
                 assert tagging is not None
                 answer = tagging.get_resources(ResourceARNList=wanted[start : start + TAGGING_BATCH])

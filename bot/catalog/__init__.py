@@ -90,8 +90,6 @@ def _load() -> tuple[Mapping[Any, Any], ...]:
         _entries(package, by_type, by_event)
         declared = {entry.tf_type for entry in package.ENTRIES}
         for kind, found in _parts(service, package).items():
-            if kind == "lister" and not found:  # TEMPORARY while listers land
-                continue
             if set(found) != declared:
                 raise RuntimeError(f"catalog: {service}'s {kind}s are for {sorted(found)}, its ENTRIES for "
                                    f"{sorted(declared)}: each type needs exactly one, in its own service's package")

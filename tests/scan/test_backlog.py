@@ -17,9 +17,9 @@ from bot.config import Settings
 from bot.decisions import BULK_PREFIX, IgnoreChoice
 from bot.errors import NotAllowed
 from bot.rules import IgnoreRule, IgnoreScope
+from bot.runners import RecordingReporter
 from bot.scan import Scanner, ScanRequest
 from bot.state import Detection, StateRepository, Status
-from bot.runners import RecordingReporter
 from tests.codegen.helpers import ACCOUNT, detect
 from tests.codegen.test_types import CASES
 from tests.runners.helpers import decisions_for

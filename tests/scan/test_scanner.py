@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli import main
 from bot.config import Settings
-from bot.scan import ScanRequest, Scanner, UnknownType
+from bot.scan import Scanner, ScanRequest, UnknownType
 from tests.codegen import cases
 from tests.codegen.helpers import ACCOUNT
 from tests.codegen.test_types import CASES
@@ -38,7 +38,8 @@ def put_state(aws_client: Callable[..., Any], managed: list[dict[str, Any]]) -> 
     s3 = aws_client("s3")
     s3.create_bucket(Bucket=STATE_BUCKET)
     resources = [
-        {"mode": "managed", "type": line["tf_type"], "name": f"r{n}", "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+        {"mode": "managed", "type": line["tf_type"], "name": f"r{n}",
+         "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
          "instances": [{"attributes": {"id": line["import_id"], "arn": line["arn"]}}]}
         for n, line in enumerate(managed)
     ]

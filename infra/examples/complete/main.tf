@@ -40,6 +40,7 @@ module "detection" {
   enable_log_file_notifications = var.enable_log_file_notifications
   enable_codebuild_events       = true
   codebuild_project_names       = [module.adopter.project_name]
+  reconcile_schedule            = var.reconcile_schedule
   visibility_timeout_seconds    = var.visibility_timeout
   trail_bucket_force_destroy    = var.force_destroy
 }

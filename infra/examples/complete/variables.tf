@@ -176,6 +176,12 @@ variable "slack_admin_group" {
   default     = null
 }
 
+variable "reconcile_schedule" {
+  description = "How often the bot scans for resources whose creation events never reached it (an EventBridge schedule expression); null for never"
+  type        = string
+  default     = "rate(1 day)"
+}
+
 variable "target_modules" {
   description = "Module addresses of the Terraform repository the Adopt form offers"
   type        = list(string)

@@ -62,6 +62,11 @@ locals {
     TFSYNC_ROLE_EXTERNAL_ID       = var.role_external_id
     TFSYNC_ACCOUNT_ALIASES        = length(var.account_aliases) == 0 ? null : jsonencode(var.account_aliases)
     TFSYNC_ACCOUNT_TARGETS        = length(var.account_targets) == 0 ? null : jsonencode(var.account_targets)
+    TFSYNC_SCAN_REGIONS           = length(var.scan_regions) == 0 ? null : join(",", var.scan_regions)
+    TFSYNC_SCAN_ACCOUNTS          = length(var.scan_accounts) == 0 ? null : join(",", var.scan_accounts)
+    TFSYNC_SCAN_CONCURRENCY       = var.scan_concurrency == null ? null : tostring(var.scan_concurrency)
+    TFSYNC_OWNER_TAG              = var.owner_tag
+    TFSYNC_RECONCILE_SECONDS      = var.reconcile_seconds == null ? null : tostring(var.reconcile_seconds)
     TFSYNC_SLACK_MODE             = var.slack_mode
     TFSYNC_HTTP_PORT              = var.slack_mode == "http" ? tostring(var.http_port) : null
     # Null keeps the bot's default, every interface: the container is reached on the task's own address.

@@ -268,6 +268,36 @@ variable "account_aliases" {
   default     = {}
 }
 
+variable "scan_regions" {
+  description = "TFSYNC_SCAN_REGIONS: the regions a scan lists regional types in (the bot's own region when empty)"
+  type        = list(string)
+  default     = []
+}
+
+variable "scan_accounts" {
+  description = "TFSYNC_SCAN_ACCOUNTS: the accounts a scan covers (when empty: tfsync's own and every account a role or route names)"
+  type        = list(string)
+  default     = []
+}
+
+variable "scan_concurrency" {
+  description = "TFSYNC_SCAN_CONCURRENCY: how many listings a scan runs at once (null: the bot's default, 8)"
+  type        = number
+  default     = null
+}
+
+variable "owner_tag" {
+  description = "TFSYNC_OWNER_TAG: the tag a scan's digest counts unmanaged resources by (null: the bot's default, owner)"
+  type        = string
+  default     = null
+}
+
+variable "reconcile_seconds" {
+  description = "TFSYNC_RECONCILE_SECONDS: how often the bot reconciles by itself (null: never; the detection module's reconcile_schedule asks for it through the queue instead)"
+  type        = number
+  default     = null
+}
+
 variable "account_targets" {
   description = "TFSYNC_ACCOUNT_TARGETS: account id -> where that account's adoptions go (repository, base_branch, root_dir), its Terraform states (read like state_locations) and how the job's Terraform reaches it (terraform_credentials: member-role or adopter)"
   type = map(object({

@@ -23,6 +23,7 @@ locals {
   rule_arns = concat(
     [for rule in aws_cloudwatch_event_rule.cloudtrail : rule.arn],
     [for rule in aws_cloudwatch_event_rule.codebuild : rule.arn],
+    [for rule in aws_cloudwatch_event_rule.reconcile : rule.arn],
     var.extra_event_rule_arns,
   )
 }
@@ -255,6 +256,46 @@ resource "aws_cloudwatch_event_target" "codebuild" {
   retry_policy {
     maximum_event_age_in_seconds = 86400
     maximum_retry_attempts       = 185
+  }
+}
+
+################################################################################
+# The scheduled reconciliation: a constant event the bot reads as "scan now" (bot/backlog.py)
+################################################################################
+
+resource "aws_cloudwatch_event_rule" "reconcile" {
+  count = var.reconcile_schedule == null ? 0 : 1
+
+  name                = "${var.name}-reconcile"
+  description         = "tfsync: the scheduled reconciliation scan, for creations whose events never arrived"
+  event_bus_name      = "default"
+  schedule_expression = var.reconcile_schedule
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "reconcile" {
+  count = var.reconcile_schedule == null ? 0 : 1
+
+  rule           = aws_cloudwatch_event_rule.reconcile[0].name
+  event_bus_name = "default"
+  target_id      = "tfsync-queue"
+  arn            = aws_sqs_queue.this.arn
+  # The shape of an EventBridge event, with the detail-type bot/events.py reads as the reconciliation.
+  input = jsonencode({
+    version       = "0"
+    source        = "tfsync.schedule"
+    "detail-type" = "tfsync Reconciliation"
+    detail        = {}
+  })
+
+  dead_letter_config {
+    arn = aws_sqs_queue.dlq.arn
+  }
+
+  retry_policy {
+    maximum_event_age_in_seconds = 3600
+    maximum_retry_attempts       = 24
   }
 }
 

@@ -22,6 +22,12 @@ variable "enable_codebuild_events" {
   default     = false
 }
 
+variable "reconcile_schedule" {
+  description = "How often the bot reconciles: an EventBridge schedule expression (\"rate(1 day)\", \"cron(0 6 * * ? *)\") for a scan that reports resources whose creation events never reached tfsync; null for none"
+  type        = string
+  default     = null
+}
+
 variable "codebuild_project_names" {
   description = "CodeBuild projects whose build state changes tfsync follows (the adopter module's project_name)"
   type        = list(string)
