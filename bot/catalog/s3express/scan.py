@@ -8,6 +8,10 @@ from bot.catalog.base import Listed, Lister, ScanScope
 from bot.catalog.s3express import _bucket_console, zone_of
 
 
+# Every directory bucket's name ends so: bucket-base-name--zone-id--x-s3.
+DIRECTORY_SUFFIX = "--x-s3"
+
+
 def _directory_buckets(scope: ScanScope) -> Iterator[Listed]:
     # The s3 client sends ListDirectoryBuckets to the region's s3express-control endpoint.
     for page in scope.clients("s3").get_paginator("list_directory_buckets").paginate():
@@ -15,6 +19,8 @@ def _directory_buckets(scope: ScanScope) -> Iterator[Listed]:
             if bucket.get("BucketRegion") and bucket["BucketRegion"] != scope.region:
                 continue  # listed where it lives
             name = bucket["Name"]
+            if not name.endswith(DIRECTORY_SUFFIX):
+                continue  # not a directory bucket (an S3 emulator may list general purpose buckets here too)
             zone = zone_of(name)
             yield Listed(
                 import_id=name,
