@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
+from bot.accounts import AccountAccess
+from bot.config import Settings
 from bot.events import ServiceEvent
 from bot.rules import IgnoreRule, first_match
 from bot.scan import ScanItem, Scanner, ScanReport, ScanRequest
@@ -143,6 +145,7 @@ class ScanDefaults:
 
     regions: tuple[str, ...]
     accounts: Callable[[], tuple[str, ...]]
+    types: tuple[str, ...] = ()  # none: every catalog type
 
 
 class ScanService:
@@ -162,11 +165,30 @@ class ScanService:
         self._running: tuple[str, datetime] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
+    @classmethod
+    def from_settings(cls, settings: Settings, repo: StateRepository, accounts: AccountAccess, *,
+                      observer: ScanObserver | None = None, types: Iterable[str] = ()) -> ScanService:
+        """A scan service as the settings configure it: scan clients in each account (adaptive retries), the
+        Terraform states read afresh for each scan, the ignore rules file, the owner tag. `types` narrows what a scan
+        lists by default (the sandbox leaves out what its emulator does not serve)."""
+        from bot import aws
+        from bot.managed import StateReader
+        from bot.rules import load_rules
+
+        reader = StateReader(aws.client(settings, "s3"), settings.scoped_state_locations, settings.max_log_file_bytes)
+        scanner = Scanner(accounts.scan_client, reader.load, concurrency=settings.scan_concurrency,
+                          state_errors=lambda: [str(e) for e in reader.errors])
+        defaults = ScanDefaults(settings.regions_to_scan,
+                                lambda: settings.accounts_to_scan(accounts.own_account_id()), tuple(types))
+        rules = load_rules(settings.ignore_rules_file) if settings.ignore_rules_file else ()
+        return cls(scanner, repo, defaults, observer=observer, file_rules=rules, owner_tag=settings.owner_tag)
+
     def request(self, *, types: Iterable[str] = (), regions: Iterable[str] = (),
                 accounts: Iterable[str] = ()) -> ScanRequest:
         """A scan request, the defaults filling what is not given; UnknownType for a type the catalog lacks."""
         request = ScanRequest(accounts=tuple(accounts) or self.defaults.accounts(),
-                              regions=tuple(regions) or self.defaults.regions, types=tuple(types))
+                              regions=tuple(regions) or self.defaults.regions,
+                              types=tuple(types) or self.defaults.types)
         request.checked_types()
         return request
 

@@ -470,9 +470,30 @@ class DecisionService:
             return
         update = await self.runner.handle_event(event)
         if update is not None and update.terminal:
+            if (update.resource_id or "").startswith(BULK_PREFIX):
+                for record in await self.finish_batch_from_build(update):
+                    await self._tell(record)
+                return
             finished = await self.finish_from_build(update)
             if finished is not None:
                 await self._tell(finished)
+
+    async def finish_batch_from_build(self, update: BuildUpdate) -> list[ResourceRecord]:
+        """Finish every record of a bulk adoption from its build's final event when no process follows the build."""
+        if not update.terminal or not isinstance(self.runner, CodeBuildRunner):
+            return []
+        batch = [r for r in await self.repo.by_status(Status.ADOPTING.value)
+                 if r.job_id == update.resource_id and update.job_key == f"jobs/{r.job_id}/"]
+        if not batch:
+            return []
+        result = await self.runner.outcome(update)
+        finished = []
+        for record in batch:
+            try:
+                finished.append(await self.finish_adopt(record, "codebuild", result))
+            except TransitionConflict:
+                continue  # its follower got there first
+        return finished
 
     async def finish_from_build(self, update: BuildUpdate) -> ResourceRecord | None:
         """Finish a record from a build's final event when no process follows that build any more (a restart)."""

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.decisions import BULK_PREFIX
 from bot.notifier import RecordChange
 from bot.state import StateRepository
 from bot.state.records import ResourceRecord
@@ -125,6 +126,10 @@ class SlackJobReporter:
         self.repo = repo
 
     async def phase(self, job: AdoptJob, phase: JobPhase) -> None:
+        if job.resource_id.startswith(BULK_PREFIX):
+            # A bulk adoption has no thread of its own: its records show where it ended, each in its own message.
+            logger.info("bulk adoption %s: %s %s", job.job_id, phase.name, phase.status)
+            return
         record = await self.repo.get(job.resource_id)
         if record is None:
             logger.warning("job %s reports on unknown resource %s", job.job_id, job.resource_id)
@@ -133,6 +138,8 @@ class SlackJobReporter:
         await self.notifier.progress(record, phase.name, detail)
 
     async def result(self, job: AdoptJob, result: JobResult) -> None:
+        if job.resource_id.startswith(BULK_PREFIX):
+            return  # each record of a bulk adoption holds the job's link and result itself
         # The record moves to adopted or adopt_failed after this; its reply then shows the plan and the log.
         log = result.log_location if result.log_location and result.log_location.startswith("https://") else None
         self.notifier.job_finished(job.resource_id, plan_summary=result.plan_summary(), job_url=log)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
-from bot.decisions import ADOPT_ABANDONED, AdoptChoice
+from bot.decisions import ADOPT_ABANDONED, AdoptChoice, bulk_job
 from bot.events import parse_body
 from bot.runners import CodeBuildRunner, RecordingReporter, make_runner
 from bot.runners.codebuild import OVERRIDE_NAMES, parse_build_event
@@ -209,6 +209,33 @@ async def test_a_final_event_with_no_follower_finishes_the_record(
     assert finished is not None and finished.status == "adopt_failed"
     assert finished.job_error == "the adopt build failed in phase BUILD"
     assert await decisions.finish_from_build(update) is None, "a redelivered event changes nothing"
+
+
+async def test_a_bulk_adoptions_final_event_with_no_follower_finishes_every_record(
+    repo: StateRepository, aws_client: Aws, project: None
+) -> None:
+    first = await _detected(repo, aws_client, "aws_sqs_queue")
+    second = await _detected(repo, aws_client, "aws_sns_topic")
+    runner = _runner(aws_client, Sent())
+    decisions = decisions_for(repo, runner, RecordingReporter(), aws=aws_client)
+    batch = "b-0123456789"
+    claimed = [await decisions.claim_adopt(r, "slack:U-alice", AdoptChoice(None), batch_id=batch)
+               for r in (first, second)]
+    jobs = [await asyncio.to_thread(decisions.build_job, c, ()) for c in claimed]
+    job = bulk_job(batch, jobs, "pr")
+    assert [a for a, _ in job.imports] == [j.address for j in jobs]
+    build_id = await runner.start(job)  # then this process stops; another replica gets the final event
+    body = codebuild_events.state_change(build_id, PROJECT, "FAILED", runner.overrides(job), phase="BUILD")
+    [event] = parse_body(body, "sqs:message", 1_000_000).service_events
+
+    await decisions.handle_service_event(event)
+
+    for record in (first, second):
+        done = await repo.get(record.resource_id)
+        assert done is not None and done.status == "adopt_failed" and done.job_id == batch
+        assert done.job_error == "the adopt build failed in phase BUILD"
+    update = parse_build_event(event)
+    assert update is not None and await decisions.finish_batch_from_build(update) == [], "redelivered: no change"
 
 
 def test_the_settings_build_a_codebuild_runner(aws_env: dict[str, str]) -> None:
