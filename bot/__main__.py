@@ -1,7 +1,8 @@
 """`python -m bot`: the Procfile's worker and the README's run command, through the composition root.
 
-The engine's own commands (classify, codegen, worker, health) need nothing of the Slack app, so they start without
-importing it: the container's health check and a classify run over a log file pay for the commands they run only.
+The engine's own commands (classify, codegen, worker, health, scan) need nothing of the Slack app, so they start
+without importing it: the container's health check and a classify run over a log file pay for the commands they run
+only.
 """
 
 import sys

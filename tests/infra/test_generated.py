@@ -51,7 +51,9 @@ def test_committed_patterns_match_exactly_the_catalog_create_events() -> None:
 
 def test_codebuild_rule_matches_the_detail_types_the_bot_reads() -> None:
     committed = _committed("modules/detection/catalog.tf.json")["codebuild_detail_types"]
-    assert set(committed) == set(SERVICE_DETAIL_TYPES)
+    # The reconciliation's detail-type is the bot's own schedule's, not CodeBuild's.
+    assert set(committed) == {t for t, kind in SERVICE_DETAIL_TYPES.items() if kind.startswith("codebuild")}
+    assert SERVICE_DETAIL_TYPES["tfsync Reconciliation"] == "reconcile"
     main_tf = (INFRA / "modules/detection/main.tf").read_text(encoding="utf-8")
     assert "detail-type = local.codebuild_detail_types" in main_tf
 
@@ -105,7 +107,7 @@ def test_iam_actions_drop_api_versions_and_map_prefixes() -> None:
 
 def test_roles_read_every_catalog_service_and_delete_only_catalog_actions() -> None:
     catalog = list(entries())
-    prefixes = {generate.iam_prefix(e.event_source) for e in catalog}
+    prefixes = {generate.iam_prefix(e.event_source) for e in catalog} | {generate.TAGGING_PREFIX}
     for module in ("adopter", "bot_runtime"):
         local = _committed(f"modules/{module}/catalog.tf.json")
         assert {a.split(":")[0] for a in local["catalog_read_actions"]} == prefixes
@@ -148,13 +150,15 @@ def test_recorded_calls_become_the_iam_actions_they_need() -> None:
         "aws_example": ["s3:DeleteBucket", "s3:DeleteObject", "s3:DeleteObjectVersion"]
     }
     # A reader's call to another service is granted that service's reads too.
-    assert generate.read_prefixes([entry], recording) == ["s3", "sts"]
+    assert generate.read_prefixes([entry], recording) == ["s3", "sts", "tag"]
 
 
 def test_a_reader_that_writes_or_reads_denied_data_stops_the_generation() -> None:
     entry = _entry("s3.amazonaws.com", ("CreateBucket",), ())
-    with pytest.raises(ValueError, match="readers only read"):
+    with pytest.raises(ValueError, match="describe changes something .* readers and listers only read"):
         generate.read_actions([entry], {"aws_example": {"describe": ["s3:PutBucketTagging"]}})
+    with pytest.raises(ValueError, match="scan changes something"):
+        generate.read_actions([entry], {"aws_example": {"scan": ["s3:DeleteBucket"]}})
     with pytest.raises(ValueError, match="reads data the roles deny: s3:GetObject"):
         generate.read_actions([entry], {"aws_example": {"describe": ["s3:GetObject"]}})
 
