@@ -43,6 +43,18 @@ def test_redis_cluster_lower_cased_with_tags():
     assert found.import_id == "sessions-cache"  # lower-cased from the request's "Sessions-Cache"
 
 
+def test_a_node_added_to_a_replication_group_is_not_a_cluster_of_its_own():
+    from bot.catalog.base import NotACreation
+    from bot.classify import Classifier
+
+    raw = json.loads((DATA / "cloudtrail" / "elasticache__CreateCacheCluster__redis.json").read_text())
+    raw["requestParameters"]["replicationGroupId"] = "Sessions-Group"
+    with pytest.raises(NotACreation, match="sessions-cache to the replication group sessions-group"):
+        resolve(raw)
+    verdict = Classifier().classify(CloudTrailRecord(raw, "t"))
+    assert (verdict.verdict, verdict.reason_code) == ("ignored", "not-a-create")
+
+
 def test_missing_cluster_id_names_the_field():
     raw = corpus_record("elasticache__CreateCacheCluster__2.json")
     raw["responseElements"] = None

@@ -5,7 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from bot.catalog import _arn
-from bot.catalog.base import CatalogEntry, Found, console, first, need, q, region_of, tags_from_pairs, text
+from bot.catalog.base import (
+    CatalogEntry,
+    Found,
+    NotACreation,
+    console,
+    first,
+    need,
+    q,
+    region_of,
+    tags_from_pairs,
+    text,
+)
 from bot.events import CloudTrailRecord
 
 
@@ -25,6 +36,12 @@ def _cluster(record: CloudTrailRecord) -> list[Found]:
         first((text(record.response.get("cacheClusterId")), text(record.request.get("cacheClusterId")))),
         "requestParameters.cacheClusterId",
     ).lower()
+    group = first((_group_field(record.request, "replicationGroupId"), _group_field(record.response,
+                                                                                    "replicationGroupId")))
+    if group:
+        # A node added to a replication group is a member of the group (its own type, whose node count this
+        # changed), never an aws_elasticache_cluster of its own: the scan leaves members out the same way.
+        raise NotACreation(f"CreateCacheCluster added the node {cluster_id} to the replication group {group.lower()}")
     engine = first((text(record.response.get("engine")), text(record.request.get("engine")))).lower()
     region = region_of(record)
     return [
