@@ -11,8 +11,10 @@ before posting again.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import ClientOSError, ServerConnectionError, ServerDisconnectedError
@@ -27,6 +29,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import metrics
 from bot.config import Settings
 from bot.errors import ConfigError
+from renderers.slack.viewdata import HomeFilters
 
 logger = logging.getLogger(__name__)
 
@@ -139,17 +142,41 @@ def slack_client(settings: Settings) -> AsyncWebClient:
 
 
 class HomeTabs:
-    """Publishes App Home tabs with the hash of the last one published to each person.
+    """Publishes App Home tabs with the hash of the last one published to each person, and keeps each person's
+    filters and page of the open resources.
 
     With the hash, Slack refuses a publish made from an older state than the one shown (`hash_conflict`) instead
     of letting it overwrite a newer one; this one then publishes once more without it, as its content is fresh.
+    The filters live in memory only: after a restart everyone sees every open resource from page 1 again.
     """
 
     def __init__(self) -> None:
         self._hashes: dict[str, str] = {}
+        self._filters: dict[str, HomeFilters] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
 
     def hash_for(self, user_id: str) -> str | None:
         return self._hashes.get(user_id)
+
+    def filters_for(self, user_id: str) -> HomeFilters:
+        """The person's filters and page; none and page 1 for someone not seen since the start."""
+        return self._filters.get(user_id) or HomeFilters()
+
+    def change_filters(self, user_id: str, change: Callable[[HomeFilters], HomeFilters]) -> HomeFilters:
+        """Apply `change` to the person's filters at once (before any await), so the last click always wins."""
+        changed = change(self.filters_for(user_id))
+        self._filters[user_id] = changed
+        return changed
+
+    def settle_filters(self, user_id: str, rendered: HomeFilters, shown: HomeFilters) -> None:
+        """Keep what was shown (a page past the end is the last page) unless the person changed the filters since
+        `rendered` was read."""
+        if self.filters_for(user_id) == rendered:
+            self._filters[user_id] = shown
+
+    def lock(self, user_id: str) -> asyncio.Lock:
+        """One render-and-publish at a time per person: the last publish then shows the latest filters."""
+        return self._locks.setdefault(user_id, asyncio.Lock())
 
     async def publish(self, client: AsyncWebClient, user_id: str, view: dict[str, Any]) -> None:
         known = self._hashes.get(user_id)

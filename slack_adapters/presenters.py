@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from bot.backlog import ScanOutcome
 from bot.catalog import CATALOG
 from bot.codegen import CodeGenerator, CodegenError, Target, parse_module_path
 from bot.decisions import ABANDONED, resource_of
@@ -16,6 +17,7 @@ from renderers.slack.viewdata import (
     AdoptFailedStep,
     AdoptStarted,
     AdoptSucceeded,
+    BulkItem,
     Deleted,
     DeleteFailedStep,
     DeleteStarted,
@@ -24,6 +26,8 @@ from renderers.slack.viewdata import (
     IgnoreRuleView,
     ModuleView,
     ResourceView,
+    ScanDigestView,
+    ScanGroup,
     Status,
     StepView,
 )
@@ -125,6 +129,8 @@ async def resource_view(
         account_alias=(accounts.alias(record.account_id) or "") if accounts is not None else "",
         reachable=accounts is None or accounts.known_reachable(record.account_id) is not False,
         unresolved=record.unresolved or "",
+        source=record.source,
+        facts=tuple(record.facts),
     )
 
 
@@ -196,3 +202,38 @@ def step_for(
     if status is Status.GONE:
         return Gone(view, noticed_at or record.status_changed_at)
     return None
+
+
+def scan_digest_view(outcome: ScanOutcome, *, accounts: AccountNames | None = None, modules: Sequence[str] = (),
+                     ) -> ScanDigestView:
+    """A recorded scan as its digest tells it: the counts of its backlog by type (with the commonest sizes), account
+    (by alias where one is known), region and owner tag, what failed, and what it cost."""
+    report = outcome.report
+    by_type = [ScanGroup(tf_type, count, label(tf_type), tuple(outcome.sizes(tf_type)))
+               for tf_type, count in outcome.counts(lambda item: item.tf_type)]
+    by_account = [ScanGroup(account_id, count, (accounts.alias(account_id) or "") if accounts is not None else "")
+                  for account_id, count in outcome.counts(lambda item: item.account_id)]
+    by_region = [ScanGroup(region, count) for region, count in outcome.counts(lambda item: item.region)]
+    owners = outcome.counts(outcome.owner_of)
+    # Those without an owner tag come last, whatever their number: the owners are what a reader looks for.
+    by_owner = [ScanGroup(owner, count) for owner, count in owners if owner] + [
+        ScanGroup("", count) for owner, count in owners if not owner]
+    requested_by = user_of_actor(outcome.requested_by)
+    hint = next((m for m in modules if m and m != ROOT_MODULE), "")
+    return ScanDigestView(
+        scan_id=outcome.scan_id, source=outcome.source, new=len(outcome.new), known=len(outcome.known),
+        ignored=len(outcome.ignored), managed=len(report.items) - len(report.unmanaged),
+        by_type=by_type, by_account=by_account, by_region=by_region, by_owner=by_owner,
+        owner_tag=outcome.owner_tag, failures=[failure.describe() for failure in report.failures],
+        state_errors=list(report.state_errors), api_calls=report.api_calls, requests=report.requests,
+        seconds=report.seconds, stack_made=report.stack_made, types_scanned=len(set(report.request.types)),
+        regions=tuple(dict.fromkeys(report.request.regions)), accounts=len(set(report.request.accounts)),
+        requested_by_user_id=requested_by, requested_by="" if requested_by else outcome.requested_by,
+        module_hint=hint,
+    )
+
+
+def bulk_item(record: ResourceRecord) -> BulkItem:
+    """A record as a bulk preview or result names it."""
+    return BulkItem(short_id=record.resource_id, tf_type=record.tf_type, label=label(record.tf_type),
+                    name=record.name or record.import_id, account_id=record.account_id, region=record.region)

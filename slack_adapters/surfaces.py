@@ -1,4 +1,5 @@
-"""What the read-only surfaces show, gathered from state: App Home, `/tfsync list|show|rules|stats`, the modals."""
+"""What the read-only surfaces show, gathered from state: `/tfsync list|show|rules|stats`, the modals (the App Home is
+slack_adapters/home.py)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,9 @@ from collections import Counter
 from typing import Any
 
 from bot.state import ResourceRecord, Status
-from bot.state.records import AuditEntry
 from renderers.slack import (
     render_adopt_modal,
     render_delete_modal,
-    render_home,
     render_ignore_modal,
     render_list,
     render_rules,
@@ -20,39 +19,12 @@ from renderers.slack import (
 from renderers.slack.viewdata import (
     AdoptModalView,
     DeleteModalView,
-    HomeView,
     IgnoreModalView,
     StatsView,
 )
 from renderers.slack.viewdata import Status as ViewStatus
-from slack_adapters.presenters import activity_view, rule_view
+from slack_adapters.presenters import rule_view
 from slack_adapters.services import SlackServices
-
-RECENT_RECORDS = 10  # resources whose history feeds "recent activity"
-HOME_OPEN_SHOWN = 40
-
-
-async def home_view(services: SlackServices) -> dict[str, Any]:
-    records = await services.decisions.all_records()
-    counts = Counter(ViewStatus(r.status) for r in records)
-    open_records = sorted((r for r in records if r.is_open), key=lambda r: r.detected_at)
-    open_views = [await services.view(r) for r in open_records[:HOME_OPEN_SHOWN]]
-    recent_records = sorted(records, key=lambda r: r.status_changed_at, reverse=True)[:RECENT_RECORDS]
-    entries: list[tuple[AuditEntry, ResourceRecord]] = []
-    for record in recent_records:
-        entries.extend((entry, record) for entry in await services.repo.history(record.resource_id))
-    entries.sort(key=lambda pair: pair[0].at, reverse=True)
-    views = {r.resource_id: v for r, v in zip(open_records, open_views, strict=False)}
-    recent = []
-    for entry, record in entries[:15]:
-        view = views.get(record.resource_id) or await services.view(record)
-        views[record.resource_id] = view
-        recent.append(activity_view(entry, view))
-    rules = await services.repo.rules()
-    return render_home(HomeView(
-        counts=counts, open_resources=open_views, recent=recent, routing_rules=services.router.views(),
-        ignore_rules=[rule_view(r) for r in rules], open_total=len(open_records),
-    ))
 
 
 async def list_message(services: SlackServices, status: Status | None) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""app_home_opened: publish the person's Home tab (counts, open resources, recent activity, rules)."""
+"""app_home_opened: publish the person's Home tab (counts, their page of open resources, recent activity, rules)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from handlers.flow import after_ack
+from slack_adapters.home import publish_home
 from slack_adapters.services import SlackServices
-from slack_adapters.surfaces import home_view
 
 
 async def handle_app_home_opened(
@@ -19,5 +19,5 @@ async def handle_app_home_opened(
     if event.get("tab", "home") != "home":
         return
     async with after_ack(body, context, client):
-        # With the hash of the tab last published, so an older render cannot overwrite a newer one.
-        await services.homes.publish(client, event["user"], await home_view(services))
+        # With the person's filters and page as they left them (until a restart).
+        await publish_home(services, client, event["user"])

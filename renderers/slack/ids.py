@@ -29,6 +29,17 @@ class Action(StrEnum):
     SCOPE_CHOOSE = "tfsync-scope-choose"
     PATTERN_SET = "tfsync-pattern-set"
     EXPIRY_CHOOSE = "tfsync-expiry-choose"
+    # The confirm button of a `/tfsync bulk adopt|ignore` preview (handlers/actions/bulk_confirm.py).
+    BULK_CONFIRM = "tfsync-bulk-confirm"
+    # The App Home's filters and pages (handlers/home/).
+    HOME_TYPE_CHOOSE = "tfsync-home-type-choose"
+    HOME_ACCOUNT_CHOOSE = "tfsync-home-account-choose"
+    HOME_REGION_CHOOSE = "tfsync-home-region-choose"
+    HOME_SOURCE_CHOOSE = "tfsync-home-source-choose"
+    HOME_NAME_SET = "tfsync-home-name-set"
+    HOME_FILTERS_CLEAR = "tfsync-home-filters-clear"
+    HOME_PAGE_PREVIOUS = "tfsync-home-page-previous"
+    HOME_PAGE_NEXT = "tfsync-home-page-next"
 
 
 class Block(StrEnum):
@@ -43,6 +54,13 @@ class Block(StrEnum):
     # Prefixes: one block per resource on a surface that shows several resources.
     RESOURCE_ACTIONS = "tfsync-resource-actions"
     STEP_ACTIONS = "tfsync-step-actions"
+    # The App Home's filter bar and name input, in two spellings each: the block_id changes whenever the filters do,
+    # so Slack's client shows what the new view says instead of keeping what was picked or typed in the old one.
+    HOME_FILTERS_A = "tfsync-home-filters-a"
+    HOME_FILTERS_B = "tfsync-home-filters-b"
+    HOME_NAME_A = "tfsync-home-name-a"
+    HOME_NAME_B = "tfsync-home-name-b"
+    HOME_PAGES = "tfsync-home-pages"
 
 
 class Callback(StrEnum):

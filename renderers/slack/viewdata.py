@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -80,6 +80,9 @@ class ResourceView:
     reachable: bool = True
     # Why the import ID is unknown, when the creation record lacked it and the lookup failed (import_id is "").
     unresolved: str = ""
+    # What found it ("event", "scan" or "reconcile"), and its size facts, e.g. ("instance type", "t3.micro").
+    source: str = "event"
+    facts: tuple[tuple[str, str], ...] = ()
 
     @property
     def actionable(self) -> bool:
@@ -258,6 +261,63 @@ class ActivityView:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenEntry:
+    """One open resource as the App Home's filters and pages see it: what they filter and sort on, read from the
+    record alone (no Slack lookup), so a backlog of thousands costs nothing until a page of it is shown."""
+
+    short_id: str
+    tf_type: str
+    account_id: str
+    region: str
+    source: str = "event"  # event, scan or reconcile
+    name: str = ""
+    import_id: str = ""
+    detected_at: datetime | None = None
+    account_alias: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HomeFilters:
+    """What one person narrowed the App Home's open resources to, and the page they are on (1-based).
+
+    Any change of a filter goes back to page 1; `revision` counts the changes (the filter bar's block_id follows it).
+    """
+
+    tf_type: str | None = None
+    account: str | None = None  # an account id; each as renderers.slack.home.filter_value has it
+    region: str | None = None
+    source: str | None = None
+    name: str = ""  # part of the name, import ID or tfsync id, any case
+    page: int = 1
+    revision: int = 0
+
+    @property
+    def active(self) -> bool:
+        return any((self.tf_type, self.account, self.region, self.source, self.name))
+
+    def narrowed(self, which: str, value: str | None) -> HomeFilters:
+        """These filters with one changed (`which`: tf_type, account, region, source or name; None for any), on page
+        1."""
+        if which not in ("tf_type", "account", "region", "source", "name"):
+            raise ValueError(f"not a home filter: {which!r}")
+        return HomeFilters(
+            tf_type=value if which == "tf_type" else self.tf_type,
+            account=value if which == "account" else self.account,
+            region=value if which == "region" else self.region,
+            source=value if which == "source" else self.source,
+            name=(value or "").strip() if which == "name" else self.name,
+            page=1,
+            revision=self.revision + 1,
+        )
+
+    def cleared(self) -> HomeFilters:
+        return HomeFilters(revision=self.revision + 1)
+
+    def at_page(self, page: int) -> HomeFilters:
+        return replace(self, page=max(1, page))
+
+
+@dataclass(frozen=True, slots=True)
 class HomeView:
     counts: Mapping[Status, int]
     open_resources: Sequence[ResourceView]  # shown oldest first whatever the order given
@@ -265,6 +325,10 @@ class HomeView:
     routing_rules: Sequence[RoutingRuleView] = ()
     ignore_rules: Sequence[IgnoreRuleView] = ()
     open_total: int | None = None  # when open_resources is a page of a longer list
+    # The person's filters and page; with `open_entries` (every open resource) open_resources need hold only the
+    # page's views, else the filters and pages work on open_resources.
+    filters: HomeFilters = HomeFilters()
+    open_entries: Sequence[OpenEntry] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,3 +364,94 @@ class ErrorView:
     message: str
     error_id: str
     title: str = "Something went wrong"
+
+
+# Scans and bulk decisions.
+
+
+@dataclass(frozen=True, slots=True)
+class ScanGroup:
+    """One line of a scan digest's breakdown: a type, an account, a region or an owner, and how many it holds."""
+
+    key: str  # the type, account id, region or owner tag value ("" for no owner tag)
+    count: int
+    label: str = ""  # the type's label ("EC2 instance"), the account's alias
+    sizes: Sequence[tuple[str, int]] = ()  # a type's commonest size facts, e.g. ("t3.micro", 8), commonest first
+
+
+@dataclass(frozen=True, slots=True)
+class ScanDigestView:
+    """One scan as its one channel message tells it (filled from the engine's ScanOutcome)."""
+
+    scan_id: str
+    source: str  # "scan" (someone asked) or "reconcile" (the scheduled one)
+    new: int  # stored in the backlog by this scan
+    known: int  # already in the backlog
+    ignored: int  # covered by ignore rules
+    managed: int  # found, and managed by a Terraform state
+    by_type: Sequence[ScanGroup] = ()  # the scan's backlog (new and known), largest first
+    by_account: Sequence[ScanGroup] = ()
+    by_region: Sequence[ScanGroup] = ()
+    by_owner: Sequence[ScanGroup] = ()  # by the owner tag's value; key "" for those without one
+    owner_tag: str = "owner"
+    failures: Sequence[str] = ()  # each failed call, described
+    state_errors: Sequence[str] = ()  # Terraform states that could not be read
+    api_calls: int = 0
+    requests: int = 0
+    seconds: float = 0.0
+    stack_made: int = 0  # left out: made by a CloudFormation stack
+    types_scanned: int = 0  # 0: every type
+    regions: Sequence[str] = ()
+    accounts: int = 0
+    requested_by_user_id: str | None = None
+    requested_by: str = ""
+    module_hint: str = ""  # a configured module for the example command ("": none named, the default module)
+
+    @property
+    def unmanaged(self) -> int:
+        """Every unmanaged resource found: new, already in the backlog, or covered by an ignore rule."""
+        return self.new + self.known + self.ignored
+
+    @property
+    def incomplete(self) -> bool:
+        return bool(self.failures or self.state_errors)
+
+
+@dataclass(frozen=True, slots=True)
+class BulkItem:
+    """One resource a bulk decision picked, as its preview or result names it."""
+
+    short_id: str
+    tf_type: str
+    label: str
+    name: str
+    account_id: str = ""
+    region: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BulkPreviewView:
+    """What `/tfsync bulk adopt|ignore <filters>` would do, before anyone confirms it."""
+
+    verb: str  # "adopt" or "ignore"
+    selection: str  # the filters, as they read
+    items: Sequence[BulkItem]  # every resource picked, oldest first
+    value: str  # what the confirm button carries back (the command, the count and a digest of the picked ids)
+    module: str | None = None  # adopt: where the code goes (None: the root module)
+    days: int | None = None  # ignore: for how long (None: for ever)
+    refusal: str = ""  # why it cannot go as it is (too many, several accounts): no confirm button then
+    changed: bool = False  # shown again on a click because what the filters pick changed since the preview
+    limit: int = 100  # the most one bulk decision takes
+
+
+@dataclass(frozen=True, slots=True)
+class BulkResultView:
+    """What a confirmed bulk decision did: what it claimed (or ignored), and what it refused and why."""
+
+    verb: str  # "adopt" or "ignore"
+    done: Sequence[BulkItem]
+    refused: Sequence[tuple[BulkItem, str]] = ()
+    user_id: str | None = None
+    module: str | None = None
+    days: int | None = None
+    batch_id: str = ""  # adopt: the one job (and pull request) the batch runs as
