@@ -27,10 +27,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import aws, cli, health, memory
 from bot.accounts import AccountAccess
+from bot.backlog import ScanService, run_reconciler
 from bot.config import Settings
 from bot.consumer import ClassifierSource, Consumer
+from bot.consumer.handling import ServiceEventHandler
 from bot.decisions import DecisionObserver, DecisionService, Remover, SafeRemover
 from bot.errors import ConfigError
+from bot.events import ServiceEvent
 from bot.health import Vitals
 from bot.managed import StateReader
 from bot.runners import JobReporter, Runner, make_runner
@@ -48,6 +51,7 @@ from slack_adapters.posting import PostingQueue
 from slack_adapters.presenters import Previews
 from slack_adapters.publisher import Publisher, posting_client
 from slack_adapters.routing import Router
+from slack_adapters.scans import SlackScanObserver
 from slack_adapters.services import SlackServices
 from slack_adapters.users import UserDirectory
 
@@ -94,9 +98,10 @@ async def learn_own_account(accounts: object) -> None:
 
 def build_services(
     settings: Settings, repo: StateRepository, *, client: AsyncWebClient | None = None, runner: Runner | None = None,
-    remover: Remover | None = None,
+    remover: Remover | None = None, scan_types: Sequence[str] = (),
 ) -> SlackServices:
-    """The Slack adapters (client, posting queue, router, people, notifier) and the decisions reporting to them."""
+    """The Slack adapters (client, posting queue, router, people, notifier), the decisions reporting to them, and
+    the scans whose digests they post (of `scan_types` by default: every catalog type when empty)."""
     if client is None:
         if not settings.slack_bot_token:
             raise ConfigError("SLACK_BOT_TOKEN is not set: the Slack app needs the bot token")
@@ -113,7 +118,21 @@ def build_services(
     notifier = SlackNotifier(repo, publisher, users)
     decisions = build_decisions(settings, repo, observer=notifier, reporter=SlackJobReporter(notifier, repo),
                                 runner=runner, remover=remover, owner=replica, accounts=accounts)
-    return SlackServices(settings, repo, client, router, users, previews, notifier, decisions)
+    services = SlackServices(settings, repo, client, router, users, previews, notifier, decisions)
+    services.scans = ScanService.from_settings(settings, repo, accounts, observer=SlackScanObserver.for_services(
+        services), types=scan_types)
+    return services
+
+
+def service_event_handler(decisions: DecisionService, scans: ScanService | None) -> ServiceEventHandler:
+    """The queue's non-CloudTrail events: the scheduled reconciliation to the scans, CodeBuild's to the decisions."""
+
+    async def handle(event: ServiceEvent) -> None:
+        if scans is not None and await scans.handle_service_event(event):
+            return
+        await decisions.handle_service_event(event)
+
+    return handle
 
 
 def build_app(services: SlackServices) -> AsyncApp:
@@ -223,12 +242,12 @@ def vitals_of(slack: SlackConnection, consumer: Callable[[], Consumer | None]) -
 
 
 async def run_tfsync(settings: Settings, stop: asyncio.Event, *, connected: asyncio.Event | None = None,
-                     heartbeat: bool = False) -> None:
+                     heartbeat: bool = False, scan_types: Sequence[str] = ()) -> None:
     """The queue consumer and the Slack app until `stop` is set; `connected` is set once Slack can reach the app
-    (Socket Mode connected, or the HTTP server listening)."""
+    (Socket Mode connected, or the HTTP server listening). A scan lists `scan_types` by default (all when empty)."""
     schema.configure(settings)
     repo = StateRepository(settings)
-    services = build_services(settings, repo)
+    services = build_services(settings, repo, scan_types=scan_types)
     decisions = services.decisions
     await learn_own_account(decisions.accounts)
     slack = await connect_slack(build_app(services), settings)
@@ -244,11 +263,14 @@ async def run_tfsync(settings: Settings, stop: asyncio.Event, *, connected: asyn
     classifiers = ClassifierSource(settings, repo, s3)
     # Adoptions and deletions whose worker died (a crash, a redeploy) end as failed, or are followed to their end.
     sweeper = asyncio.create_task(run_sweeper(decisions, stop, settings.sweep_seconds))
+    # Without infra/'s EventBridge schedule (the sandbox, a bot run by hand), the bot reconciles by itself.
+    reconciler = (asyncio.create_task(run_reconciler(services.scans, stop, settings.reconcile_seconds))
+                  if services.scans is not None and settings.reconcile_seconds else None)
     try:
         await classifiers.refresh()
         consumer = Consumer(
             settings, repo, aws.client(settings, "sqs"), s3, classifiers, services.notifier,
-            service_events=decisions.handle_service_event, accounts=decisions.accounts,
+            service_events=service_event_handler(decisions, services.scans), accounts=decisions.accounts,
         )
         # Everything long-lived is loaded: the collector need not walk it again (bounded pauses on big parses).
         memory.settle()
@@ -264,15 +286,22 @@ async def run_tfsync(settings: Settings, stop: asyncio.Event, *, connected: asyn
         sweeper.cancel()  # `stop` is not set when the consumer raised
         with contextlib.suppress(asyncio.CancelledError):
             await sweeper
+        if reconciler is not None:
+            reconciler.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reconciler
+        if services.scans is not None:
+            await services.scans.drain()
         await decisions.drain()
         await services.notifier.close()
         await slack.close()
 
 
-async def start_tfsync(settings: Settings, stop: asyncio.Event) -> asyncio.Task[Any]:
+async def start_tfsync(settings: Settings, stop: asyncio.Event, *,
+                       scan_types: Sequence[str] = ()) -> asyncio.Task[Any]:
     """Start run_tfsync as a task; returns once Slack can reach the app (or the task failed first)."""
     connected = asyncio.Event()
-    task = asyncio.create_task(run_tfsync(settings, stop, connected=connected))
+    task = asyncio.create_task(run_tfsync(settings, stop, connected=connected, scan_types=scan_types))
     waiter = asyncio.create_task(connected.wait())
     await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
     waiter.cancel()

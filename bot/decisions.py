@@ -568,7 +568,7 @@ class DecisionService:
         for index, (record, job) in enumerate(built):
             built[index] = (await self.repo.annotate(record.resource_id, tf_file=job.files[0].path,
                                                      tf_name=job.address.rpartition(".")[2]), job)
-        job = bulk_job(batch_id, [j for _, j in built], self.mode)
+        job = bulk_job(batch_id, [j for _, j in built], self.mode, [r.resource_id for r, _ in built])
         result = await self._run_job(built[0][0], job, [r.resource_id for r, _ in built])
         for record, _ in built:
             try:
@@ -950,7 +950,7 @@ def ignore_refusal(choice: IgnoreChoice) -> str | None:
     return None
 
 
-def bulk_job(batch_id: str, jobs: Sequence[AdoptJob], mode: str) -> AdoptJob:
+def bulk_job(batch_id: str, jobs: Sequence[AdoptJob], mode: str, resources: Sequence[str] = ()) -> AdoptJob:
     """One job of many resources' jobs: every file and every import, one plan, one gate, one branch."""
     files: dict[str, GeneratedFile] = {}
     for job in jobs:
@@ -965,6 +965,7 @@ def bulk_job(batch_id: str, jobs: Sequence[AdoptJob], mode: str) -> AdoptJob:
         import_id=first.import_id, address=first.address, target_module=first.target_module, mode=mode,
         files=tuple(files.values()), imports=tuple(i for job in jobs for i in job.imports),
         argument_only=tuple(a for job in jobs for a in job.argument_only),
+        resources=tuple(resources) or tuple(job.resource_id for job in jobs),
     )
 
 

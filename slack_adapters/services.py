@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.backlog import ScanService
 from bot.config import Settings
 from bot.decisions import DecisionService
 from bot.state import ResourceRecord, StateRepository
@@ -32,6 +33,7 @@ class SlackServices:
     notifier: SlackNotifier
     decisions: DecisionService
     homes: HomeTabs = field(default_factory=HomeTabs)  # the App Home hash per person, for views.publish
+    scans: ScanService | None = None  # `/tfsync scan` (None: scans are not set up in this process)
 
     async def view(self, record: ResourceRecord, *, preview: bool = False,
                    rules: Sequence[IgnoreRuleRecord] = ()) -> ResourceView:

@@ -41,6 +41,8 @@ class AdoptJob:
     imports: tuple[tuple[str, str], ...]  # (address, import ID) the plan must import, and nothing else
     # (address, Terraform-only arguments) whose in-place update on import the gate accepts (the catalog's list)
     argument_only: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # A bulk adoption's records (bot/decisions.py); () for one resource's job, whose record is resource_id.
+    resources: tuple[str, ...] = ()
 
     @property
     def branch(self) -> str:
@@ -65,6 +67,7 @@ class AdoptJob:
             "files": [f.path for f in self.files],
             "imports": [{"address": a, "id": i} for a, i in self.imports],
             "argument_only": {address: list(names) for address, names in self.argument_only},
+            "resources": list(self.resources or (self.resource_id,)),
         }
 
 

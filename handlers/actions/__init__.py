@@ -8,6 +8,7 @@ from __future__ import annotations
 from slack_bolt.app.async_app import AsyncApp
 
 from handlers.actions.adopt_button import handle_adopt_button
+from handlers.actions.bulk_confirm import handle_bulk_confirm
 from handlers.actions.delete_button import handle_delete_button
 from handlers.actions.ignore_button import handle_ignore_button
 from handlers.actions.link_button import LINK_ACTIONS, handle_link_button
@@ -23,6 +24,7 @@ def register(app: AsyncApp) -> None:
     app.action(Action.RESOURCE_IGNORE)(handle_ignore_button)
     app.action(Action.ADOPTION_RETRY)(handle_retry_adoption)
     app.action(Action.DELETION_RETRY)(handle_retry_deletion)
+    app.action(Action.BULK_CONFIRM)(handle_bulk_confirm)
     for action in LINK_ACTIONS:
         app.action(action)(handle_link_button)
     app.options(Action.MODULE_SELECT)(handle_module_options)

@@ -4,17 +4,20 @@ trigger_id does not wait for a table scan), then shows the form."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.backlog import ScanInProgress
 from bot.decisions import DELETE_FROM, require_status
+from bot.scan import UnknownType
 from bot.state import Status
-from handlers.flow import ONLY_ADMINS_UNIGNORE, LoadingModal
-from renderers.slack import render_help, render_unignored
-from slack_adapters import surfaces
+from handlers.flow import ONLY_ADMINS_UNIGNORE, LoadingModal, require_admin
+from renderers.slack import render_help, render_scan_refused, render_scan_started, render_unignored
+from slack_adapters import scans, surfaces
 from slack_adapters.errors import NotAuthorized
 from slack_adapters.services import SlackServices
 from slack_adapters.users import slack_actor
@@ -106,9 +109,36 @@ async def stats(inv: Invocation) -> Answer:
     return await surfaces.stats_message(inv.services)
 
 
+async def scan(inv: Invocation) -> Answer:
+    """`/tfsync scan [type] [region] [account]`: an admin's (a scan costs API calls in every account), started in the
+    background at once; the digest follows in the channel."""
+    words = scans.ScanWords.parse(inv.args)
+    if words is None:
+        return render_help(f"scan {inv.args.strip()}")
+    service = inv.services.scans
+    if service is None:
+        return render_scan_refused("scans are not set up in this tfsync.")
+    await require_admin(inv.services, inv.user_id, scans.ONLY_ADMINS_SCAN)
+    try:
+        # The default accounts may take an STS call the first time: off the event loop.
+        request = await asyncio.to_thread(service.request, types=words.types, regions=words.regions,
+                                          accounts=words.accounts)
+        service.start(request, source="scan", requested_by=slack_actor(inv.user_id))
+    except UnknownType as exc:
+        return render_scan_refused(f"{exc.source} is not a type tfsync knows.")
+    except ScanInProgress as exc:
+        return render_scan_refused(str(exc))
+    return render_scan_started(inv.services.router.default_channel, scans.describe_request(request))
+
+
+async def bulk(inv: Invocation) -> Answer:
+    """`/tfsync bulk adopt|ignore <filters> ...`: a preview of what it picks, with the button that does it."""
+    return await scans.bulk_preview(inv.services, inv.args, inv.user_id)
+
+
 # Subcommands that need an argument, and those that take none.
-NEEDS_ARGUMENT = frozenset({"show", "adopt", "delete", "ignore", "unignore"})
+NEEDS_ARGUMENT = frozenset({"show", "adopt", "delete", "ignore", "unignore", "bulk"})
 SUBCOMMANDS: dict[str, Subcommand] = {
     "help": help_, "list": list_, "show": show, "adopt": adopt, "delete": delete, "ignore": ignore, "rules": rules,
-    "unignore": unignore, "stats": stats,
+    "unignore": unignore, "stats": stats, "scan": scan, "bulk": bulk,
 }

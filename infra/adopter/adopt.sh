@@ -286,11 +286,11 @@ git check-ref-format --branch "$branch" >/dev/null 2>&1 || fail "the manifest's 
 manifest_address="$(jq -r '.imports[0].address' "$manifest")"
 manifest_id="$(jq -r '.imports[0].id' "$manifest")"
 manifest_resource="$(jq -r '.resource_id' "$manifest")"
-# One resource: its address and import ID. A bulk adoption (many imports, one plan, one gate): how many, and one line
-# per import in the commit's body and the pull request's description.
-import_count="$(jq -r '.imports | length' "$manifest")"
-if [ "$import_count" -gt 1 ]; then
-  subject="tfsync: adopt ${import_count} resources"
+# One resource: its address and import ID. A bulk adoption (many resources, one plan, one gate): how many, and one
+# line per import in the commit's body and the pull request's description.
+resource_count="$(jq -r '(.resources // [.resource_id]) | length' "$manifest")"
+if [ "$resource_count" -gt 1 ]; then
+  subject="tfsync: adopt ${resource_count} resources"
   import_lines="$(jq -r '.imports[] | "- \(.address) (import ID \(.id))"' "$manifest")"
   details="Imports:
 ${import_lines}"
@@ -552,8 +552,8 @@ fi
 begin "pull-request"
 need curl
 title="$subject"
-if [ "$import_count" -gt 1 ]; then
-  description="Adopts ${import_count} resources into Terraform, with one plan and one gate.
+if [ "$resource_count" -gt 1 ]; then
+  description="Adopts ${resource_count} resources into Terraform, with one plan and one gate.
 
 ${import_lines}
 "

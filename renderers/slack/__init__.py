@@ -45,6 +45,14 @@ from renderers.slack.modals import (
     render_module_options,
 )
 from renderers.slack.resource import render_resource_message, render_step
+from renderers.slack.scan import (
+    render_bulk_preview,
+    render_bulk_result,
+    render_bulk_usage,
+    render_scan_digest,
+    render_scan_refused,
+    render_scan_started,
+)
 
 __all__ = [
     "Action",
@@ -65,6 +73,9 @@ __all__ = [
     "render_adopt_modal",
     "render_adopt_pending",
     "render_adopt_working",
+    "render_bulk_preview",
+    "render_bulk_result",
+    "render_bulk_usage",
     "render_burst_digest",
     "render_burst_group",
     "render_conflict",
@@ -82,6 +93,9 @@ __all__ = [
     "render_not_found",
     "render_resource_message",
     "render_rules",
+    "render_scan_digest",
+    "render_scan_refused",
+    "render_scan_started",
     "render_show",
     "render_stats",
     "render_step",

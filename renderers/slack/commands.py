@@ -42,6 +42,9 @@ _HELP = (
     ("rules", "routing rules and ignore rules in force"),
     ("unignore <rule>", "remove an ignore rule"),
     ("stats", "counts by status, type and creator"),
+    ("scan [type] [region] [account]", "look in AWS for resources no Terraform state manages (tfsync admins)"),
+    ("bulk adopt <filters> [into <module>]", "adopt the waiting resources the filters pick, in one pull request"),
+    ("bulk ignore <filters> [for N days]", "ignore the waiting resources the filters pick (tfsync admins)"),
 )
 
 
@@ -56,7 +59,10 @@ def render_help(unknown: str | None = None) -> Payload:
         blocks.append(bk.section(Mrkdwn("I did not understand {}.").format(code(unknown or " ", 200))))
     blocks.append(bk.section(Mrkdwn("*tfsync* finds AWS resources created outside Terraform.\n") +
                              Mrkdwn("\n").join(lines)))
-    blocks.append(bk.context(Mrkdwn("Name a resource by its tfsync id (like `r-k3v9q2mzt7ab`), import ID or ARN.")))
+    blocks.append(bk.context(Mrkdwn("Name a resource by its tfsync id (like `r-k3v9q2mzt7ab`), import ID or ARN."),
+                             Mrkdwn("Bulk filters: `type=` (or a bare type), `name=` (a pattern like `logs-*`), "
+                                    "`tag=key[=value]`, `account=`, `region=`, `source=event|scan|reconcile`; a "
+                                    "bulk command shows what it picks and asks before it does anything.")))
     return bk.message("tfsync help", blocks)
 
 

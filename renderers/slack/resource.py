@@ -47,6 +47,10 @@ TAGS_SHOWN = 8
 TAG_PART = 100
 FALLBACK_PART = 150
 PROGRESS_LINES = 9  # earlier phases a progress reply keeps (a context block holds ten elements' worth of text)
+SCAN_SOURCES = ("scan", "reconcile")  # a record's source when a scan, not a creation event, found it
+FACTS_SHOWN = 4
+FACTS_TEXT = 300  # room for the size facts in a field
+SUMMARY_FACTS = 80  # and in a list's line
 
 _STATUS_EMOJI = {
     Status.DETECTED: ":large_orange_circle:",
@@ -188,7 +192,33 @@ def actions_block(resource: ResourceView, *, scoped_id: bool, with_console: bool
     return bk.actions(elements, block_id)
 
 
+def found_by_scan(resource: ResourceView) -> bool:
+    """Whether a scan found it (no creation event named who made it)."""
+    return resource.source in SCAN_SOURCES
+
+
+def facts_text(resource: ResourceView, limit: int = FACTS_TEXT) -> Mrkdwn:
+    """The resource's size facts in one line, "t3.micro · 20 GiB gp3"; empty when it has none."""
+    values = [value for _, value in resource.facts if str(value).strip()][:FACTS_SHOWN]
+    if not values:
+        return Mrkdwn("")
+    each = max(10, limit // len(values) - 3)
+    return clip_mrkdwn(Mrkdwn(" · ").join(esc(value, each) for value in values), limit)
+
+
+def found_text(resource: ResourceView) -> Mrkdwn:
+    """How tfsync learnt of a resource no creation event told it of."""
+    if resource.source == "reconcile":
+        return Mrkdwn("by the scheduled reconciliation on {}: no creation event reached tfsync").format(
+            date(resource.event_time))
+    return Mrkdwn("by a scan on {}").format(date(resource.event_time))
+
+
 def headline(resource: ResourceView) -> Mrkdwn:
+    if found_by_scan(resource):
+        return Mrkdwn("{} *{}* {} is not managed by Terraform").format(
+            Mrkdwn(status_emoji(resource.status)), esc(label_of(resource), 100), code(resource.display_name, NAME)
+        )
     return Mrkdwn("{} *New {}* {} was created outside Terraform").format(
         Mrkdwn(status_emoji(resource.status)), esc(label_of(resource), 100), code(resource.display_name, NAME)
     )
@@ -196,9 +226,16 @@ def headline(resource: ResourceView) -> Mrkdwn:
 
 def fact_fields(resource: ResourceView) -> list[Mrkdwn]:
     r = resource
+    if found_by_scan(r):
+        origin = [Mrkdwn("*Found*\n{}").format(found_text(r))]
+    else:
+        origin = [
+            Mrkdwn("*Created by*\n{}").format(who(r.actor, r.actor_user_id, ID_TEXT)),
+            Mrkdwn("*When*\n{}").format(date(r.event_time)),
+        ]
+    facts = facts_text(r)
     fields = [
-        Mrkdwn("*Created by*\n{}").format(who(r.actor, r.actor_user_id, ID_TEXT)),
-        Mrkdwn("*When*\n{}").format(date(r.event_time)),
+        *origin,
         Mrkdwn("*Account*\n{}").format(account(r)),
         Mrkdwn("*Region*\n{}").format(code(r.region, 100)),
         Mrkdwn("*Type*\n{}").format(code(r.tf_type, 200)),
@@ -209,6 +246,8 @@ def fact_fields(resource: ResourceView) -> list[Mrkdwn]:
         fields.append(Mrkdwn("*Console*\n{}").format(link(r.console_url, "Open in the AWS console")))
     if r.arn and r.arn != r.import_id:
         fields.append(Mrkdwn("*ARN*\n{}").format(code(r.arn, ID_TEXT)))
+    if facts:
+        fields.append(Mrkdwn("*Size*\n{}").format(facts))
     return fields
 
 
@@ -231,6 +270,12 @@ def preview_section(resource: ResourceView, *, max_lines: int = PREVIEW_LINES, m
 
 def fallback_text(resource: ResourceView) -> str:
     r = resource
+    if found_by_scan(r):
+        finder = "the scheduled reconciliation" if r.source == "reconcile" else "a scan"
+        return (
+            f"{clip(label_of(r), 60)} {clip(r.display_name, FALLBACK_PART)} in {clip(r.account_label, 80)}/"
+            f"{clip(r.region, 40)}, not managed by Terraform, found by {finder}: {STATUS_WORDS[r.status]}"
+        )
     return (
         f"New {clip(label_of(r), 60)} {clip(r.display_name, FALLBACK_PART)} in "
         f"{clip(r.account_label, 80)}/{clip(r.region, 40)} by {clip(r.actor or 'someone', FALLBACK_PART)}: "
@@ -432,12 +477,15 @@ def unique(resources: Iterable[ResourceView]) -> list[ResourceView]:
 def summary_line(resource: ResourceView, *, with_status: bool = True) -> Mrkdwn:
     """One line naming a resource for lists: id, what, where, who, when, and its thread when known."""
     r = resource
+    facts = facts_text(r, SUMMARY_FACTS)
     parts = [
         Mrkdwn("{} {} {} {}").format(
             Mrkdwn(status_emoji(r.status)), code(r.short_id, 70), esc(label_of(r), 60), code(r.display_name, 80)
         ),
+        *([facts] if facts else []),
         Mrkdwn("{}/{}").format(account(r, 40), code(r.region, 40)),
-        Mrkdwn("by {}").format(who(r.actor, r.actor_user_id, 80)),
+        Mrkdwn("found by {}").format("reconciliation" if r.source == "reconcile" else "a scan")
+        if found_by_scan(r) else Mrkdwn("by {}").format(who(r.actor, r.actor_user_id, 80)),
         date(r.event_time, "{date_short} {time}"),
     ]
     if with_status:

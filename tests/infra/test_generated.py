@@ -155,7 +155,7 @@ def test_recorded_calls_become_the_iam_actions_they_need() -> None:
 
 def test_a_reader_that_writes_or_reads_denied_data_stops_the_generation() -> None:
     entry = _entry("s3.amazonaws.com", ("CreateBucket",), ())
-    with pytest.raises(ValueError, match="describe changes something .* readers and listers only read"):
+    with pytest.raises(ValueError, match=r"describe changes something .* readers and listers only read"):
         generate.read_actions([entry], {"aws_example": {"describe": ["s3:PutBucketTagging"]}})
     with pytest.raises(ValueError, match="scan changes something"):
         generate.read_actions([entry], {"aws_example": {"scan": ["s3:DeleteBucket"]}})

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from bot.catalog.base import Listed, Lister, ScanScope
 from bot.catalog.s3express import _bucket_console, zone_of
 
-
 # Every directory bucket's name ends so: bucket-base-name--zone-id--x-s3.
 DIRECTORY_SUFFIX = "--x-s3"
 
