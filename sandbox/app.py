@@ -18,36 +18,44 @@ import socket
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from aiohttp import web
 
+from bot.catalog import SCAN
 from bot.config import Secret, Settings
 from bot.signals import stop_on_signals
 from bot.terraform.plugins import find_plugin_dir
 from sandbox import repo as example_repo
 from sandbox.aws import (
+    ACCOUNT_ID,
+    ACCOUNTS,
     EmbeddedAws,
     Provisioned,
     provision,
     provision_member_role,
     sandbox_settings,
     seed_example_state,
+    seed_own_state,
     use_fake_credentials,
     with_member_role,
 )
-from sandbox.clickops import ClickOps
+from sandbox.clickops import EMULATOR_GAPS, ClickOps
 from sandbox.slack import SlackEmulator, Workspace
 from sandbox.web import SandboxContext, build_web_app
 
 logger = logging.getLogger(__name__)
 
 # Runs tfsync (consumer and Slack app) until the event is set; returns once it is connected.
-StartTfsync = Callable[[Settings, asyncio.Event], Awaitable["asyncio.Task[Any]"]]
+class StartTfsync(Protocol):
+    """The root's start of tfsync: the settings, the event that stops it, and the types a scan lists by default."""
+
+    def __call__(self, settings: Settings, stop: asyncio.Event, *,
+                 scan_types: Sequence[str] = ()) -> Awaitable[asyncio.Task[Any]]: ...
 
 READY_LINE = "tfsync sandbox ready at http://{host}:{port}"
 HOST = "127.0.0.1"
@@ -142,6 +150,7 @@ class Sandbox:
         plugin_dir = find_plugin_dir(settings.terraform_plugin_dir)
         seeded = await asyncio.to_thread(seed_example_state, settings, repository, example_repo.BASE_BRANCH,
                                          plugin_dir)
+        own_state = await asyncio.to_thread(seed_own_state, settings, provisioned, member_role=self.member_role)
         logger.info("example state in the embedded AWS: %s%s", seeded,
                     "" if plugin_dir else " (no AWS provider here: adoptions are committed but not verified)")
 
@@ -152,7 +161,9 @@ class Sandbox:
         settings = replace(
             settings,
             queue_url=provisioned.queue_url,
-            state_locations=(provisioned.state_location,),
+            state_locations=(provisioned.state_location, own_state),
+            # The sandbox's organisation: its accounts are known here (a real one lists them in TFSYNC_SCAN_ACCOUNTS).
+            scan_accounts=ACCOUNTS if self.member_role else (ACCOUNT_ID,),
             artifact_bucket=provisioned.artifact_bucket,
             runner="local",
             repository_path=repository,
@@ -184,7 +195,9 @@ class Sandbox:
         await web.SockSite(self._runner, sock).start()
         url = f"http://{self.host}:{self.port}"
 
-        self._tasks.append(await self.start_tfsync(settings, self._stop))
+        # A scan lists what the embedded AWS serves (ECR Public, DocumentDB and directory buckets it does not).
+        scannable = sorted(set(SCAN) - set(EMULATOR_GAPS))
+        self._tasks.append(await self.start_tfsync(settings, self._stop, scan_types=scannable))
         if http:
             await emulator.use_request_url(f"http://{self.host}:{settings.http_port}{EVENTS_PATH}")
         else:

@@ -227,6 +227,46 @@ def provision(settings: Settings) -> Provisioned:
                        artifact_bucket=ARTIFACT_BUCKET)
 
 
+OWN_STATE_KEY = "tfsync/terraform.tfstate"
+
+
+def seed_own_state(settings: Settings, provisioned: Provisioned, *, member_role: bool) -> str:
+    """The state tfsync's own deployment keeps (infra/ deploys it with Terraform): its queues, tables, buckets and
+    member role, so that a scan of the sandbox's accounts does not report tfsync's own resources as made by hand.
+    Returns its location."""
+    from bot.state.tables import MODELS
+
+    def resource(tf_type: str, label: str, attributes: dict[str, Any]) -> dict[str, Any]:
+        return {"module": "module.tfsync", "mode": "managed", "type": tf_type, "name": label,
+                "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+                "instances": [{"schema_version": 0, "attributes": attributes, "sensitive_attributes": []}]}
+
+    sqs = aws.client(settings, "sqs")
+    resources = []
+    for label, url in (("events", provisioned.queue_url), ("dlq", provisioned.dlq_url)):
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        resources.append(resource("aws_sqs_queue", label, {"id": url, "url": url, "arn": arn}))
+    for model in MODELS:
+        name = model.Meta.table_name
+        resources.append(resource("aws_dynamodb_table", name.replace("-", "_"), {
+            "id": name, "name": name, "arn": f"arn:aws:dynamodb:{settings.aws_region}:{ACCOUNT_ID}:table/{name}"}))
+    resources.append(resource("aws_dynamodb_table", "terraform_locks", {
+        "id": LOCK_TABLE, "name": LOCK_TABLE,
+        "arn": f"arn:aws:dynamodb:{settings.aws_region}:{ACCOUNT_ID}:table/{LOCK_TABLE}"}))
+    for label, bucket in (("artifacts", provisioned.artifact_bucket), ("terraform_state", STATE_BUCKET)):
+        resources.append(resource("aws_s3_bucket", label, {"id": bucket, "bucket": bucket,
+                                                           "arn": f"arn:aws:s3:::{bucket}"}))
+    if member_role:
+        resources.append(resource("aws_iam_role", "member", {
+            "id": MEMBER_ROLE_NAME, "name": MEMBER_ROLE_NAME, "arn": role_arn(OTHER_ACCOUNT_ID, MEMBER_ROLE_NAME)}))
+    state = {"version": 4, "terraform_version": "1.9.8", "serial": 1,
+             "lineage": str(uuid.UUID(int=0x7F5C_0000_0000_4000_8000_0000_0000_0002)), "outputs": {},
+             "resources": resources, "check_results": None}
+    aws.client(settings, "s3").put_object(Bucket=STATE_BUCKET, Key=OWN_STATE_KEY,
+                                          Body=json.dumps(state, indent=2).encode(), ContentType="application/json")
+    return f"s3://{STATE_BUCKET}/{OWN_STATE_KEY}"
+
+
 def seed_example_state(settings: Settings, repository: Path, base_branch: str, plugin_dir: Path | None) -> str:
     """The example state in the state bucket, managing MANAGED_EXAMPLES; returns how it was made.
 

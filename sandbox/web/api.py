@@ -234,11 +234,16 @@ class SandboxApi:
                 "account": _text(body, "account", ACCOUNT_ID) or ACCOUNT_ID}
 
     async def clickops(self, request: web.Request) -> web.Response:
-        args = self._clickops_args(await _body(request))
-        made = await asyncio.to_thread(self.ctx.clickops.create, **args)
-        self.ctx.record(made)
+        body = await _body(request)
+        args = self._clickops_args(body)
+        missed = body.get("missed", False)
+        if not isinstance(missed, bool):
+            raise ApiProblem("'missed' must be true or false")
+        made = await asyncio.to_thread(self.ctx.clickops.create, **args, send_event=not missed)
+        if not missed:
+            self.ctx.record(made)
         return _json({"event_id": made.event_id, "import_id": made.import_id, "tf_type": made.tf_type,
-                      "name": made.name, "as": made.origin, "account": made.account})
+                      "name": made.name, "as": made.origin, "account": made.account, "missed": missed})
 
     async def created(self, request: web.Request) -> web.Response:
         return _json({"created": list(self.ctx.created)})

@@ -632,14 +632,17 @@
     }
   }
 
-  async function create(origin, burst) {
+  async function create(origin, burst, missed) {
     const body = clickopsBody(origin);
+    if (missed) body.missed = true;
     const buttons = document.querySelectorAll(".console-actions button");
     buttons.forEach((b) => { b.disabled = true; });
     status(burst ? "Creating 20 resources\u2026" : "Creating\u2026", "busy");
     try {
       const answer = await api("POST", burst ? "/sandbox/clickops/burst" : "/sandbox/clickops", body);
       if (burst) status("Created " + answer.created.length + " resources; 20 events sent.", "ok");
+      else if (missed) status("Created: " + answer.import_id + ". Its event was lost on the way: `/tfsync scan` " +
+        "(as an admin) finds it.", "ok");
       else status((origin === "terraform" ? "Created by Terraform: " : "Created: ") + answer.import_id +
         (origin === "terraform" ? " (tfsync ignores Terraform's own calls)" : ""), "ok");
       $("co-name").value = "";
@@ -851,6 +854,7 @@
     $("clickops").addEventListener("submit", (ev) => { ev.preventDefault(); create("console", false); });
     $("co-terraform").addEventListener("click", () => create("terraform", false));
     $("co-burst").addEventListener("click", () => create("console", true));
+    $("co-missed").addEventListener("click", () => create("console", false, true));
     $("composer").addEventListener("submit", sendComposer);
     $("composer-input").addEventListener("input", renderSuggestions);
     $("thread-close").addEventListener("click", () => { state.thread = null; renderThread(); });

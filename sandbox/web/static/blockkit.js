@@ -571,6 +571,15 @@
     if (["plain_text_input", "email_text_input", "url_text_input", "number_input"].includes(element.type)) {
       control = textInput(element);
       control.addEventListener("input", changed);
+      // dispatch_action: Slack sends the typed value as a block action when Enter is pressed (enter_pressed, its
+      // default trigger), as the App Home's name filter expects.
+      if (block.dispatch_action && ctx.onAction && control.tagName === "INPUT") {
+        control.addEventListener("keydown", (ev) => {
+          if (ev.key !== "Enter") return;
+          ev.preventDefault();
+          ctx.onAction(element, block, control.value);
+        });
+      }
     } else if (element.type === "static_select" || element.type === "external_select") {
       control = searchSelect(element, block, ctx, changed);
     } else if (element.type === "radio_buttons") control = radios(element, block, ctx, changed);
