@@ -40,13 +40,20 @@ def render_burst_digest(view: BurstView) -> Payload:
     count = sum(len(g.resources) for g in groups)
     minutes = max(1, round(view.window_seconds / 60))
     window = "minute" if minutes == 1 else f"{minutes} minutes"
-    head = Mrkdwn(":rotating_light: *{} new resources* were created outside Terraform within a {}.").format(
-        count, window
-    )
+    found = sum(1 for g in groups for r in g.resources if r.source != "event")
+    if found == count:
+        # Records a scan found have no thread until someone decides on them: a bulk decision brings many at once.
+        head = Mrkdwn(":package: *{} resources found by a scan* were decided on together.").format(count)
+    else:
+        head = Mrkdwn(":rotating_light: *{} new resources* were created outside Terraform within a {}.").format(
+            count, window
+        )
     blocks = [bk.section(head)]
     blocks += pack_lines([_group_line(g) for g in groups], max_blocks=limits.MESSAGE_BLOCKS - 2, what="types")
     blocks.append(bk.context(Mrkdwn("Each type has its own thread with a line and the buttons per resource.")))
-    return bk.message(f"{count} new resources created outside Terraform", blocks)
+    text = (f"{count} resources found by a scan were decided on" if found == count
+            else f"{count} new resources created outside Terraform")
+    return bk.message(text, blocks)
 
 
 def render_burst_group(group: BurstGroup) -> list[Payload]:

@@ -193,6 +193,15 @@ def test_burst_digest_groups_by_type_with_counts() -> None:
     assert "(1-24 of 25)" in json.dumps(pages[0])
 
 
+def test_a_burst_of_a_scans_finds_says_they_were_decided_on_together() -> None:
+    """A bulk decision on resources a scan found gives them their first messages at once: not a burst of creations."""
+    found = [replace(r, source="scan") for r in many(12)]
+    text = json.dumps(render_burst_digest(BurstView("C0123ABCD", found)), ensure_ascii=False)
+    assert "*12 resources found by a scan* were decided on together" in text and "created outside" not in text
+    mixed = json.dumps(render_burst_digest(BurstView("C0123ABCD", [*found, *many(1, tf_type="aws_sqs_queue")])))
+    assert "*13 new resources*" in mixed
+
+
 def test_a_burst_with_a_repeated_resource_shows_it_once() -> None:
     r = bucket()
     groups = group_burst(BurstView("C0123ABCD", [r, replace(r, name="again")]))
