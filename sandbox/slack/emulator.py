@@ -326,6 +326,23 @@ class SlackEmulator:
         )
         return await self.push("interactive", payload)
 
+    async def click_ephemeral(
+        self, user: str, channel: str, ts: str, action_id: str, *, value: Any = None, block_id: str | None = None,
+    ) -> Envelope:
+        """The person uses a button in an ephemeral message shown to them (a preview's confirm button, say)."""
+        person, where = self.workspace.user(user), self.workspace.channel(channel)
+        note = next((e for e in self.workspace.ephemerals
+                     if e.channel == where.id and e.user == person.id and e.ts == ts), None)
+        if note is None:
+            raise ValueError(f"{person.name} has no ephemeral message {ts} in #{where.name}")
+        block, element = payloads.find_element(note.blocks, action_id, block_id)
+        action = payloads.build_action(block, element, value)
+        payload = payloads.ephemeral_block_actions(
+            self.workspace, person, where, note, action, token=self.verification_token,
+            response_url=self._new_response_url(where.id, person), trigger_id=self._new_trigger(person),
+        )
+        return await self.push("interactive", payload)
+
     def _open_view(self, user: User, view_id: str) -> View:
         view = self.workspace.views.get(view_id)
         if view is None or not view.is_open or view.user != user.id:

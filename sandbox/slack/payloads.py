@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from sandbox.slack.workspace import Channel, Message, User, View, Workspace
+from sandbox.slack.workspace import Channel, Ephemeral, Message, User, View, Workspace
 
 TEXT_INPUTS = ("plain_text_input", "email_text_input", "url_text_input", "number_input")
 SINGLE_SELECTS = ("static_select", "external_select", "radio_buttons")
@@ -200,6 +200,33 @@ def message_block_actions(
         "is_enterprise_install": False,
         "channel": {"id": channel.id, "name": channel.name},
         "message": message.to_api(workspace.replies_of(message)),
+        "state": {"values": {}},
+        "response_url": response_url,
+        "actions": [action],
+    }
+
+
+def ephemeral_block_actions(
+    workspace: Workspace, user: User, channel: Channel, note: Ephemeral, action: dict[str, Any], *, token: str,
+    response_url: str, trigger_id: str,
+) -> dict[str, Any]:
+    """A block_actions payload for an element in an ephemeral message: Slack sends no `message` (it never stored
+    one), only the container marked ephemeral; the app answers through the response URL."""
+    container: dict[str, Any] = {"type": "message", "message_ts": note.ts, "channel_id": channel.id,
+                                 "is_ephemeral": True}
+    if note.thread_ts:
+        container["thread_ts"] = note.thread_ts
+    return {
+        "type": "block_actions",
+        "user": user_ref(workspace, user),
+        "api_app_id": workspace.app_id,
+        "token": token,
+        "container": container,
+        "trigger_id": trigger_id,
+        "team": team_ref(workspace),
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": {"id": channel.id, "name": channel.name},
         "state": {"values": {}},
         "response_url": response_url,
         "actions": [action],

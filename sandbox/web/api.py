@@ -306,6 +306,12 @@ class SandboxApi:
         if isinstance(view_id, str) and view_id:
             envelope = await self.emu.click_in_view(user.id, view_id, action_id, value=body.get("value"),
                                                     block_id=block_id)
+        elif body.get("ephemeral") is True:
+            try:
+                envelope = await self.emu.click_ephemeral(user.id, _text(body, "channel"), _text(body, "message_ts"),
+                                                          action_id, value=body.get("value"), block_id=block_id)
+            except ValueError as exc:
+                raise ApiProblem(str(exc)) from None
         else:
             envelope = await self.emu.click(user.id, _text(body, "channel"), _text(body, "message_ts"), action_id,
                                             value=body.get("value"), block_id=block_id)

@@ -4,10 +4,13 @@ digest, and the resource waits in the backlog with its source; someone else may 
 
 from __future__ import annotations
 
+import asyncio
+import subprocess
 from typing import Any
 
 import pytest
 
+from renderers.slack.ids import Action
 from sandbox.app import DEFAULT_CHANNEL, Running
 from tests.sandbox_app.conftest import Api, eventually
 
@@ -57,3 +60,33 @@ async def test_only_admins_start_a_scan(api: Api) -> None:
     answer = await api.post("/sandbox/command", {"user": "dev", "channel": DEFAULT_CHANNEL, "text": "/tfsync scan"})
     assert "Only tfsync admins can start a scan" in str(answer["ephemerals"][0])
     assert len(await digests(api)) == before
+
+
+async def test_what_a_scan_found_is_adopted_in_bulk_as_one_commit(api: Api, sandbox: Running) -> None:
+    for name in ("gap-a", "gap-b"):
+        await api.post("/sandbox/clickops", {"tf_type": "aws_s3_bucket", "name": name, "missed": True})
+    before = len(await digests(api))
+    await api.post("/sandbox/command", {"user": "alice", "channel": DEFAULT_CHANNEL, "text": "/tfsync scan"})
+    await eventually(lambda: _at_least(api, before + 1), seconds=60)
+
+    answer = await api.post("/sandbox/command", {
+        "user": "alice", "channel": DEFAULT_CHANNEL,
+        "text": "/tfsync bulk adopt type=aws_s3_bucket name=gap-* into module.storage"})
+    [preview] = answer["ephemerals"]
+    assert "gap-a" in str(preview["blocks"]) and "gap-b" in str(preview["blocks"])
+    clicked = await api.post("/sandbox/interact", {"user": "alice", "channel": DEFAULT_CHANNEL,
+                                                   "message_ts": preview["ts"], "action_id": Action.BULK_CONFIRM,
+                                                   "ephemeral": True})
+    assert clicked["ok"], clicked
+
+    def log(*args: str) -> str:
+        return subprocess.run(["git", "log", "--all", *args], cwd=sandbox.repository, capture_output=True,
+                              text=True, check=True).stdout
+
+    async def committed() -> bool:
+        return "tfsync: adopt 2 resources" in await asyncio.to_thread(log, "--format=%s")
+
+    await eventually(committed, seconds=180)
+    body = await asyncio.to_thread(log, "-1", "--format=%B", "--grep=adopt 2 resources")
+    assert "module.storage.aws_s3_bucket.gap_a (import ID gap-a)" in body
+    assert "module.storage.aws_s3_bucket.gap_b (import ID gap-b)" in body

@@ -299,7 +299,10 @@
       content.insertBefore(note, content.firstChild);
     }
     const ctx = opts.ephemeral ? blockCtx({
-      onAction: () => toast("Buttons in a message only you can see act through its response URL; use the thread instead.", false),
+      onAction: (element, block, value) => act({
+        channel: message.channel, message_ts: message.ts, action_id: element.action_id,
+        block_id: block.block_id, value, ephemeral: true,
+      }),
     }) : messageCtx(message);
     if (message.blocks && message.blocks.length) content.appendChild(BK.renderBlocks(message.blocks, ctx));
     else content.appendChild(BK.mrkdwn(message.text, ctx));
