@@ -184,26 +184,9 @@ def message_block_actions(
     response_url: str, trigger_id: str,
 ) -> dict[str, Any]:
     """A block_actions payload for an element in a channel message."""
-    container: dict[str, Any] = {"type": "message", "message_ts": message.ts, "channel_id": channel.id,
-                                 "is_ephemeral": False}
-    if message.is_reply:
-        container["thread_ts"] = message.thread_ts
-    return {
-        "type": "block_actions",
-        "user": user_ref(workspace, user),
-        "api_app_id": workspace.app_id,
-        "token": token,
-        "container": container,
-        "trigger_id": trigger_id,
-        "team": team_ref(workspace),
-        "enterprise": None,
-        "is_enterprise_install": False,
-        "channel": {"id": channel.id, "name": channel.name},
-        "message": message.to_api(workspace.replies_of(message)),
-        "state": {"values": {}},
-        "response_url": response_url,
-        "actions": [action],
-    }
+    return _message_actions(workspace, user, channel, message.ts, message.thread_ts if message.is_reply else None,
+                            action, token=token, response_url=response_url, trigger_id=trigger_id,
+                            message=message.to_api(workspace.replies_of(message)))
 
 
 def ephemeral_block_actions(
@@ -212,11 +195,19 @@ def ephemeral_block_actions(
 ) -> dict[str, Any]:
     """A block_actions payload for an element in an ephemeral message: Slack sends no `message` (it never stored
     one), only the container marked ephemeral; the app answers through the response URL."""
-    container: dict[str, Any] = {"type": "message", "message_ts": note.ts, "channel_id": channel.id,
-                                 "is_ephemeral": True}
-    if note.thread_ts:
-        container["thread_ts"] = note.thread_ts
-    return {
+    return _message_actions(workspace, user, channel, note.ts, note.thread_ts, action, token=token,
+                            response_url=response_url, trigger_id=trigger_id, message=None)
+
+
+def _message_actions(
+    workspace: Workspace, user: User, channel: Channel, ts: str, thread_ts: str | None, action: dict[str, Any], *,
+    token: str, response_url: str, trigger_id: str, message: dict[str, Any] | None,
+) -> dict[str, Any]:
+    container: dict[str, Any] = {"type": "message", "message_ts": ts, "channel_id": channel.id,
+                                 "is_ephemeral": message is None}
+    if thread_ts:
+        container["thread_ts"] = thread_ts
+    payload: dict[str, Any] = {
         "type": "block_actions",
         "user": user_ref(workspace, user),
         "api_app_id": workspace.app_id,
@@ -227,10 +218,11 @@ def ephemeral_block_actions(
         "enterprise": None,
         "is_enterprise_install": False,
         "channel": {"id": channel.id, "name": channel.name},
-        "state": {"values": {}},
-        "response_url": response_url,
-        "actions": [action],
     }
+    if message is not None:
+        payload["message"] = message
+    payload.update({"state": {"values": {}}, "response_url": response_url, "actions": [action]})
+    return payload
 
 
 def view_block_actions(
