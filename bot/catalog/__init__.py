@@ -14,7 +14,7 @@ DESCRIBE and TEMPLATES (code generation), DELETE (deletion), CREATE (the sandbox
 lacks one of them, or a registry entry without a catalog entry, stops the import.
 
 The helpers the packages share are modules of this package: base (the entry's shape), _arn (ARNs, partitions,
-console hosts), template_input (what readers return), _describe, _delete and _create. They import nothing from
+console hosts), template_input (what readers return), _describe, _delete, _create and _scan. They import nothing from
 the rest of tfsync but bot.events, bot.errors and bot.resource, so the catalog stays the bottom layer.
 """
 

@@ -10,40 +10,12 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
-import boto3
-from botocore.stub import Stubber
-
-from bot.catalog import SCAN
-from bot.catalog.base import Listed, ScanScope
-from bot.catalog.template_input import Clients
 from tests.codegen.helpers import ACCOUNT
+from tests.scan.helpers import by_id, listed, listed_from, stubbed
 
 Aws = Callable[..., Any]
-REGION = "us-east-1"
 _TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
-
-
-def listed(aws_calls: Any, tf_type: str, region: str = REGION) -> list[Listed]:
-    scope = ScanScope(Clients(aws_calls.factory(tf_type, "scan"), region), ACCOUNT)
-    return list(SCAN[tf_type].list(scope))
-
-
-def by_id(items: list[Listed]) -> dict[str, Listed]:
-    ids = [item.import_id for item in items]
-    assert len(ids) == len(set(ids)), ids
-    return {item.import_id: item for item in items}
-
-
-def stubbed(aws_calls: Any, service: str, tf_type: str) -> tuple[Any, Stubber]:
-    client = boto3.client(service, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
-    aws_calls.watch(client, tf_type, "scan")  # before the Stubber, so the calls are recorded
-    return client, Stubber(client)
-
-
-def stub_listed(client: Any, tf_type: str) -> list[Listed]:
-    scope = ScanScope(Clients(lambda service, region: client, REGION), ACCOUNT)
-    return list(SCAN[tf_type].list(scope))
 
 
 def _subnets(aws: Aws, cidr: str = "10.40") -> tuple[str, list[str]]:
@@ -118,7 +90,7 @@ def test_ecs_task_definitions_page_through_every_listing(aws_calls: Any) -> None
     stub.add_response("list_task_definitions", {"taskDefinitionArns": [f"{arn}api:10", f"{arn}cron:4"]},
                       {"status": "ACTIVE", "nextToken": "t1"})
     with stub:
-        found = by_id(stub_listed(client, "aws_ecs_task_definition"))
+        found = by_id(listed_from(client, "aws_ecs_task_definition"))
     stub.assert_no_pending_responses()
     # Revision 10 is the latest, though "api:10" sorts before "api:2" as text.
     assert set(found) == {f"{arn}api:10", f"{arn}cron:4"}
@@ -170,7 +142,7 @@ def test_ecs_service_facts_name_capacity_providers_and_daemons_and_a_deleted_clu
         "taskDefinition": f"arn:aws:ecs:us-east-1:{ACCOUNT}:task-definition/agent:7"}], "failures": []},
         {"cluster": cluster, "services": [service], "include": ["TAGS"]})
     with stub:
-        [item] = stub_listed(client, "aws_ecs_service")
+        [item] = listed_from(client, "aws_ecs_service")
     stub.assert_no_pending_responses()
     assert item.import_id == "edge/agent"
     assert item.facts == (("capacity providers", "FARGATE_SPOT"), ("scheduling", "DAEMON"), ("desired tasks", "3"),
@@ -203,7 +175,7 @@ def test_eks_clusters_being_deleted_or_gone_since_the_listing_are_left_out(aws_c
     stub.add_response("describe_cluster", {"cluster": {"name": "new", "arn": f"{arn}new", "status": "CREATING",
                                                        "version": "1.31"}}, {"name": "new"})
     with stub:
-        [item] = stub_listed(client, "aws_eks_cluster")
+        [item] = listed_from(client, "aws_eks_cluster")
     stub.assert_no_pending_responses()
     assert item.import_id == "new"
     assert item.facts == (("version", "1.31"), ("state", "creating"))
@@ -248,7 +220,7 @@ def test_lambda_container_image_functions_say_so(aws_calls: Any) -> None:
                                                         "PackageType": "Image", "MemorySize": 2048,
                                                         "Architectures": ["x86_64"], "Timeout": 900}]}, {})
     with stub:
-        [item] = stub_listed(client, "aws_lambda_function")
+        [item] = listed_from(client, "aws_lambda_function")
     assert item.facts == (("runtime", "container image"), ("memory", "2048 MB"), ("architecture", "x86_64"),
                           ("timeout", "900 s"))
 
@@ -309,7 +281,7 @@ def test_classic_load_balancer_tags_skip_one_deleted_since_the_listing(aws_calls
     stub.add_client_error("describe_tags", "LoadBalancerNotFound", "gone", 400,
                           expected_params={"LoadBalancerNames": ["gone"]})
     with stub:
-        [item] = stub_listed(client, "aws_elb")
+        [item] = listed_from(client, "aws_elb")
     stub.assert_no_pending_responses()
     assert (item.import_id, item.tags) == ("kept", {"team": "web"})
     assert item.facts == (("scheme", "internet-facing"), ("instances", "0"))
@@ -381,7 +353,7 @@ def test_target_group_tags_skip_one_deleted_since_the_listing(aws_calls: Any) ->
     stub.add_client_error("describe_tags", "TargetGroupNotFound", "gone", 400,
                           expected_params={"ResourceArns": [gone]})
     with stub:
-        [item] = stub_listed(client, "aws_lb_target_group")
+        [item] = listed_from(client, "aws_lb_target_group")
     stub.assert_no_pending_responses()
     assert (item.import_id, item.tags) == (kept, {"team": "api"})
     assert item.facts == (("target type", "lambda"), ("load balancers", "0"))
@@ -461,7 +433,7 @@ def test_alarms_described_as_a_target_tracking_policys_are_left_out_whatever_the
         {"AlarmName": "TargetTracking-service/prod/api-AlarmLow-0f1e", "AlarmArn": f"{arn}TargetTracking"}]},
         {"AlarmTypes": ["MetricAlarm"], "NextToken": "t"})
     with stub:
-        [item] = stub_listed(client, "aws_cloudwatch_metric_alarm")
+        [item] = listed_from(client, "aws_cloudwatch_metric_alarm")
     stub.assert_no_pending_responses()
     assert item.import_id == "error ratio"
     assert item.facts == (("metric", "metric math"), ("state", "ALARM"))

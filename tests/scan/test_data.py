@@ -10,19 +10,17 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-import boto3
 import pytest
 from botocore.stub import Stubber
 
-from bot.catalog import SCAN
-from bot.catalog.base import Listed, ScanScope
-from bot.catalog.dynamodb.scan import _size
-from bot.catalog.template_input import Clients
+from bot.catalog._scan import byte_size
+from bot.catalog.base import Listed
 from tests.codegen.helpers import ACCOUNT, detect
 from tests.codegen.test_types import CASES
+from tests.scan import helpers
+from tests.scan.helpers import REGION
 
 Aws = Callable[..., Any]
-REGION = "us-east-1"
 WHEN = datetime.datetime(2024, 5, 1, tzinfo=datetime.UTC)
 MINE = ("aws_db_instance", "aws_rds_cluster", "aws_rds_cluster_instance", "aws_elasticache_cluster",
         "aws_elasticache_replication_group", "aws_redshift_cluster", "aws_opensearch_domain", "aws_msk_cluster",
@@ -30,24 +28,20 @@ MINE = ("aws_db_instance", "aws_rds_cluster", "aws_rds_cluster_instance", "aws_e
 
 
 def listed(aws_calls: Any, tf_type: str, region: str = REGION) -> dict[str, Listed]:
-    scope = ScanScope(Clients(aws_calls.factory(tf_type, "scan"), region), ACCOUNT)
-    items = list(SCAN[tf_type].list(scope))
-    found = {item.import_id: item for item in items}
-    assert len(found) == len(items), f"{tf_type} listed one twice: {items}"
-    return found
+    return helpers.by_id(helpers.listed(aws_calls, tf_type, region))
 
 
 def stubbed(service: str) -> tuple[Any, Stubber]:
-    client = boto3.client(service, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
+    client = helpers.client(service)
     return client, Stubber(client)
 
 
 def listed_stubbed(aws_calls: Any, tf_type: str, client: Any, stub: Stubber) -> dict[str, Listed]:
     aws_calls.watch(client, tf_type, "scan")
     with stub:
-        items = list(SCAN[tf_type].list(ScanScope(Clients(lambda service, region: client, REGION), ACCOUNT)))
+        items = helpers.listed_from(client, tf_type)
     stub.assert_no_pending_responses()
-    return {item.import_id: item for item in items}
+    return helpers.by_id(items)
 
 
 def facts(item: Listed) -> dict[str, str]:
@@ -408,7 +402,7 @@ def test_dynamodb_leaves_out_tables_being_deleted_or_gone_since_the_listing(aws_
 @pytest.mark.parametrize(("count", "shown"), [(0, "0 B"), (1023, "1023 B"), (1024, "1.0 KiB"),
                                               (5 * 1024**2 + 1024**2 // 10, "5.1 MiB"), (2 * 1024**6, "2048.0 PiB")])
 def test_sizes_read_as_people_read_them(count: int, shown: str) -> None:
-    assert _size(count) == shown
+    assert byte_size(count) == shown
 
 
 def test_kinesis_streams_with_their_mode_and_shards(aws_client: Aws, aws_calls: Any) -> None:

@@ -8,29 +8,23 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import boto3
 import pytest
-from botocore.stub import Stubber
 
 from bot.catalog import CATALOG
-from bot.catalog.base import Listed, ScanScope
+from bot.catalog.base import Listed
 from bot.catalog.ec2.scan import LISTERS
-from bot.catalog.template_input import Clients
 from bot.events import CloudTrailRecord
 from tests.codegen.helpers import ACCOUNT
 from tests.codegen.test_types import CASES
+from tests.scan import helpers
+from tests.scan.helpers import REGION
 
 Aws = Callable[..., Any]
-REGION = "us-east-1"
 OTHER_ACCOUNT = "210987654321"
 
 
 def listed(aws_calls: Any, tf_type: str, region: str = REGION) -> dict[str, Listed]:
-    scope = ScanScope(Clients(aws_calls.factory(tf_type, "scan"), region), ACCOUNT)
-    items = list(LISTERS[tf_type].list(scope))
-    by_id = {item.import_id: item for item in items}
-    assert len(by_id) == len(items), f"{tf_type}: listed twice: {[item.import_id for item in items]}"
-    return by_id
+    return helpers.by_id(helpers.listed(aws_calls, tf_type, region))
 
 
 def _tags(**tags: str) -> list[dict[str, Any]]:
@@ -264,15 +258,13 @@ def test_deleted_vpc_endpoints_are_not_listed(aws_client: Aws, aws_calls: Any) -
 
 
 def stubbed(aws_calls: Any, tf_type: str, responses: list[tuple[str, dict[str, Any]]]) -> dict[str, Listed]:
-    client = boto3.client("ec2", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
-    aws_calls.watch(client, tf_type, "scan")
-    with Stubber(client) as stub:
+    client, stub = helpers.stubbed(aws_calls, "ec2", tf_type)
+    with stub:
         for operation, response in responses:
             stub.add_response(operation, response)
-        scope = ScanScope(Clients(lambda service, region: client, REGION), ACCOUNT)
-        items = list(LISTERS[tf_type].list(scope))
+        items = helpers.listed_from(client, tf_type)
         stub.assert_no_pending_responses()
-    return {item.import_id: item for item in items}
+    return helpers.by_id(items)
 
 
 def test_volumes_that_go_with_their_instance_or_are_going_are_not_listed(aws_calls: Any) -> None:

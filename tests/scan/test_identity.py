@@ -11,45 +11,20 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import boto3
 import pytest
-from botocore.stub import Stubber
 
 from bot.catalog import CATALOG, SCAN
-from bot.catalog.base import LISTS_PER_ACCOUNT, LISTS_PER_REGION, Listed, ScanScope
-from bot.catalog.template_input import Clients
+from bot.catalog.base import LISTS_PER_ACCOUNT, LISTS_PER_REGION, Listed
 from bot.events import CloudTrailRecord
 from tests.codegen.cases.cloudfront import make_distribution
 from tests.codegen.helpers import ACCOUNT, cloudtrail
+from tests.scan.helpers import by_id, listed, listed_from, stubbed
 
 Aws = Callable[..., Any]
 
 _TRUST_EC2 = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
 _POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
-
-
-def listed(aws_calls: Any, tf_type: str, region: str = "us-east-1") -> list[Listed]:
-    scope = ScanScope(Clients(aws_calls.factory(tf_type, "scan"), region), ACCOUNT)
-    return list(SCAN[tf_type].list(scope))
-
-
-def by_id(items: list[Listed]) -> dict[str, Listed]:
-    ids = [item.import_id for item in items]
-    assert len(ids) == len(set(ids)), ids
-    return {item.import_id: item for item in items}
-
-
-def stubbed(aws_calls: Any, tf_type: str, service: str, region: str = "us-east-1") -> tuple[Any, Stubber]:
-    client = boto3.client(service, region_name=region, aws_access_key_id="testing",
-                          aws_secret_access_key="testing")
-    aws_calls.watch(client, tf_type, "scan")
-    return client, Stubber(client)
-
-
-def listed_from(client: Any, tf_type: str, region: str = "us-east-1") -> list[Listed]:
-    scope = ScanScope(Clients(lambda service, _region: client, region), ACCOUNT)
-    return list(SCAN[tf_type].list(scope))
 
 
 def assert_as_resolved(item: Listed, tf_type: str, source: str, event: str, request: dict[str, Any],
@@ -122,7 +97,7 @@ def test_policies_are_the_customer_managed_ones_with_their_attachments(aws_clien
 
 def test_aws_managed_policies_are_never_asked_for(aws_calls: Any) -> None:
     # moto here loads no AWS managed policies, so the answer is stubbed: only Scope=Local is asked, page by page.
-    client, stub = stubbed(aws_calls, "aws_iam_policy", "iam")
+    client, stub = stubbed(aws_calls, "iam", "aws_iam_policy")
 
     def policy(name: str) -> dict[str, Any]:
         return {"PolicyName": name, "PolicyId": f"ANPA{name.upper()}00000000000000", "Path": "/",
@@ -168,7 +143,7 @@ def test_users_groups_and_instance_profiles_with_their_facts(aws_client: Aws, aw
 
 
 def test_a_password_last_used_is_a_fact(aws_calls: Any) -> None:
-    client, stub = stubbed(aws_calls, "aws_iam_user", "iam")
+    client, stub = stubbed(aws_calls, "iam", "aws_iam_user")
     stub.add_response("list_users", {"Users": [
         {"Path": "/", "UserName": "alice", "UserId": "AIDAEXAMPLEALICE0001",
          "Arn": f"arn:aws:iam::{ACCOUNT}:user/alice", "CreateDate": datetime(2024, 1, 2, tzinfo=UTC),
@@ -210,7 +185,7 @@ def test_keys_leave_out_keys_pending_deletion_and_replicas(aws_client: Aws, aws_
 
 
 def test_aws_managed_keys_and_a_key_deleted_since_the_listing_are_left_out(aws_calls: Any) -> None:
-    client, stub = stubbed(aws_calls, "aws_kms_key", "kms")
+    client, stub = stubbed(aws_calls, "kms", "aws_kms_key")
     managed, gone, mine = "0a1b2c3d-0000-4000-8000-000000000001", "0a1b2c3d-0000-4000-8000-000000000002", \
         "0a1b2c3d-0000-4000-8000-000000000003"
 
@@ -300,7 +275,7 @@ def test_record_sets_leave_out_every_zones_apex_ns_and_soa(aws_client: Aws, aws_
 
 
 def test_zones_cloud_map_runs_are_left_out_and_escaped_names_match_the_resolver(aws_calls: Any) -> None:
-    client, stub = stubbed(aws_calls, "aws_route53_record", "route53")
+    client, stub = stubbed(aws_calls, "route53", "aws_route53_record")
     zones = {"HostedZones": [
         {"Id": "/hostedzone/ZCLOUDMAP", "Name": "svc.local.", "CallerReference": "c", "ResourceRecordSetCount": 3,
          "Config": {"PrivateZone": True},
@@ -334,7 +309,7 @@ def test_zones_cloud_map_runs_are_left_out_and_escaped_names_match_the_resolver(
     [values] = [value for label, value in records["ZMINE_example.com_TXT"].facts if label == "values"]
     assert len(values) == 80 and values.endswith("…")
 
-    client, stub = stubbed(aws_calls, "aws_route53_zone", "route53")
+    client, stub = stubbed(aws_calls, "route53", "aws_route53_zone")
     stub.add_response("list_hosted_zones", zones, {})
     with stub:
         assert [zone.import_id for zone in listed_from(client, "aws_route53_zone")] == ["ZMINE"]
@@ -380,7 +355,7 @@ def test_certificates_with_their_facts(aws_client: Aws, aws_calls: Any) -> None:
 
 
 def test_certificates_of_every_key_type_less_those_cloudfront_manages(aws_calls: Any) -> None:
-    client, stub = stubbed(aws_calls, "aws_acm_certificate", "acm")
+    client, stub = stubbed(aws_calls, "acm", "aws_acm_certificate")
     every_type = {"Includes": {"keyTypes": ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1",
                                             "EC_secp384r1", "EC_secp521r1"]}}
 
@@ -411,7 +386,7 @@ def test_certificates_of_every_key_type_less_those_cloudfront_manages(aws_calls:
 
 
 def test_directory_buckets_page_by_page_each_in_its_own_region(aws_calls: Any) -> None:
-    client, stub = stubbed(aws_calls, "aws_s3_directory_bucket", "s3", "us-west-2")
+    client, stub = stubbed(aws_calls, "s3", "aws_s3_directory_bucket", "us-west-2")
     stub.add_response("list_directory_buckets", {"Buckets": [
         {"Name": "logs--usw2-az1--x-s3", "BucketRegion": "us-west-2",
          "BucketArn": f"arn:aws:s3express:us-west-2:{ACCOUNT}:bucket/logs--usw2-az1--x-s3"},
@@ -431,7 +406,7 @@ def test_directory_buckets_page_by_page_each_in_its_own_region(aws_calls: Any) -
 
 
 def test_public_repositories_are_listed_in_us_east_1_only(aws_calls: Any) -> None:
-    client, stub = stubbed(aws_calls, "aws_ecrpublic_repository", "ecr-public")
+    client, stub = stubbed(aws_calls, "ecr-public", "aws_ecrpublic_repository")
 
     def repository(name: str) -> dict[str, Any]:
         return {"repositoryArn": f"arn:aws:ecr-public::{ACCOUNT}:repository/{name}", "registryId": ACCOUNT,
@@ -475,7 +450,7 @@ def test_log_groups_leave_out_those_services_make(aws_client: Aws, aws_calls: An
 
 
 def test_log_group_sizes_and_class_are_facts(aws_calls: Any) -> None:
-    client, stub = stubbed(aws_calls, "aws_cloudwatch_log_group", "logs")
+    client, stub = stubbed(aws_calls, "logs", "aws_cloudwatch_log_group")
     stub.add_response("describe_log_groups", {"logGroups": [
         {"logGroupName": "/app/audit", "retentionInDays": 3653, "storedBytes": 5 * 1024**3 + 512 * 1024**2,
          "logGroupClass": "INFREQUENT_ACCESS"},
@@ -508,7 +483,7 @@ def test_parameters_with_their_type_and_tier(aws_client: Aws, aws_calls: Any) ->
 def test_parameters_under_names_aws_reserves_are_left_out(aws_calls: Any) -> None:
     # DescribeParameters does not list AWS's public parameters; were it to list a name people cannot make, that
     # parameter is AWS's own.
-    client, stub = stubbed(aws_calls, "aws_ssm_parameter", "ssm")
+    client, stub = stubbed(aws_calls, "ssm", "aws_ssm_parameter")
     stub.add_response("describe_parameters", {"Parameters": [
         {"Name": "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", "Type": "String"},
         {"Name": "AWS-QuickSetup-Version", "Type": "String"},
@@ -546,7 +521,7 @@ def test_secrets_leave_out_deleted_ones_and_replicas(aws_client: Aws, aws_calls:
 
 
 def test_secrets_other_services_own_or_that_are_being_deleted_are_left_out(aws_calls: Any) -> None:
-    client, stub = stubbed(aws_calls, "aws_secretsmanager_secret", "secretsmanager")
+    client, stub = stubbed(aws_calls, "secretsmanager", "aws_secretsmanager_secret")
 
     def secret(name: str, **extra: Any) -> dict[str, Any]:
         return {"ARN": f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:{name}-AbCdEf", "Name": name, **extra}
@@ -571,7 +546,7 @@ def test_unserved_types_list_nothing_where_there_is_nothing(tf_type: str, aws_ca
     service = {"aws_s3_directory_bucket": "s3", "aws_ecrpublic_repository": "ecr-public"}[tf_type]
     operation = {"aws_s3_directory_bucket": "list_directory_buckets",
                  "aws_ecrpublic_repository": "describe_repositories"}[tf_type]
-    client, stub = stubbed(aws_calls, tf_type, service)
+    client, stub = stubbed(aws_calls, service, tf_type)
     stub.add_response(operation, {"Buckets": []} if service == "s3" else {"repositories": []}, {})
     with stub:
         assert listed_from(client, tf_type) == []

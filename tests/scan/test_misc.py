@@ -10,42 +10,18 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import boto3
 import pytest
-from botocore.stub import Stubber
 
-from bot.catalog import CATALOG, SCAN
-from bot.catalog.base import Listed, ScanScope
-from bot.catalog.template_input import Clients
+from bot.catalog import CATALOG
 from bot.events import CloudTrailRecord
 from tests.codegen.helpers import ACCOUNT, cloudtrail
 from tests.codegen.test_types import CASES
+from tests.scan.helpers import by_id, listed, listed_from, stubbed
 
 Aws = Callable[..., Any]
 TYPES = ("aws_api_gateway_rest_api", "aws_apigatewayv2_api", "aws_athena_workgroup", "aws_backup_vault",
          "aws_cloudhsm_v2_cluster", "aws_cognito_user_pool", "aws_glue_job")
 WHEN = datetime.datetime(2026, 11, 29, 12, 0, tzinfo=datetime.UTC)
-
-
-def listed(aws_calls: Any, tf_type: str, region: str = "us-east-1") -> list[Listed]:
-    scope = ScanScope(Clients(aws_calls.factory(tf_type, "scan"), region), ACCOUNT)
-    return list(SCAN[tf_type].list(scope))
-
-
-def by_id(items: list[Listed]) -> dict[str, Listed]:
-    return {item.import_id: item for item in items}
-
-
-def stubbed(aws_calls: Any, service: str, tf_type: str, region: str = "us-east-1") -> tuple[Any, Stubber]:
-    client = boto3.client(service, region_name=region, aws_access_key_id="testing",
-                          aws_secret_access_key="testing")
-    aws_calls.watch(client, tf_type, "scan")
-    return client, Stubber(client)
-
-
-def listed_from(client: Any, tf_type: str, region: str = "us-east-1") -> list[Listed]:
-    scope = ScanScope(Clients(lambda service, where: client, region), ACCOUNT)
-    return list(SCAN[tf_type].list(scope))
 
 
 @pytest.mark.parametrize("tf_type", TYPES)

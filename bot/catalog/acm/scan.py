@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from bot.catalog._scan import paged
 from bot.catalog.acm import _certificate_console
 from bot.catalog.base import Listed, Lister, ScanScope
 
@@ -16,25 +17,25 @@ _IMPORTED = "IMPORTED"
 
 
 def _certificates(scope: ScanScope) -> Iterator[Listed]:
-    pages = scope.clients("acm").get_paginator("list_certificates").paginate(Includes={"keyTypes": list(_KEY_TYPES)})
-    for page in pages:
-        for certificate in page.get("CertificateSummaryList", []):
-            if certificate.get("ManagedBy"):
-                # Made and renewed by another service for itself (ManagedBy CLOUDFRONT: CloudFront's own), which
-                # deletes it when done with it.
-                continue
-            arn = certificate["CertificateArn"]
-            certificate_id = arn.rsplit("/", 1)[-1]
-            domain = str(certificate.get("DomainName") or "")
-            yield Listed(
-                import_id=arn,
-                name=domain or certificate_id,
-                arn=arn,
-                console_url=_certificate_console(scope.region, certificate_id),
-                facts=_facts(certificate, domain),
-                # As the resolver decides: ACM never gives an imported certificate's private key back.
-                loses_data=certificate.get("Type") == _IMPORTED,
-            )
+    certificates = paged(scope.clients("acm"), "list_certificates", "CertificateSummaryList",
+                         Includes={"keyTypes": list(_KEY_TYPES)})
+    for certificate in certificates:
+        if certificate.get("ManagedBy"):
+            # Made and renewed by another service for itself (ManagedBy CLOUDFRONT: CloudFront's own), which
+            # deletes it when done with it.
+            continue
+        arn = certificate["CertificateArn"]
+        certificate_id = arn.rsplit("/", 1)[-1]
+        domain = str(certificate.get("DomainName") or "")
+        yield Listed(
+            import_id=arn,
+            name=domain or certificate_id,
+            arn=arn,
+            console_url=_certificate_console(scope.region, certificate_id),
+            facts=_facts(certificate, domain),
+            # As the resolver decides: ACM never gives an imported certificate's private key back.
+            loses_data=certificate.get("Type") == _IMPORTED,
+        )
 
 
 def _facts(certificate: dict[str, Any], domain: str) -> tuple[tuple[str, str], ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from bot.catalog._scan import followed
 from bot.catalog.athena import _console_url
 from bot.catalog.base import Listed, Lister, ScanScope, text
 
@@ -13,25 +14,18 @@ _AWS_MADE = "primary"
 
 
 def _workgroups(scope: ScanScope) -> Iterator[Listed]:
-    athena = scope.clients("athena")
-    # ListWorkGroups has no boto3 paginator: follow NextToken by hand.
-    token = ""
-    while True:
-        page = athena.list_work_groups(**({"NextToken": token} if token else {}))
-        for group in page.get("WorkGroups", []):
-            name = group["Name"]
-            if name == _AWS_MADE:
-                continue
-            yield Listed(
-                import_id=name,
-                name=name,
-                arn=scope.arn("athena", f"workgroup/{name}"),
-                console_url=_console_url(scope.region, name),
-                facts=_facts(group),
-            )
-        token = text(page.get("NextToken"))
-        if not token:
-            return
+    # ListWorkGroups has no boto3 paginator.
+    for group in followed(scope.clients("athena").list_work_groups, "WorkGroups"):
+        name = group["Name"]
+        if name == _AWS_MADE:
+            continue
+        yield Listed(
+            import_id=name,
+            name=name,
+            arn=scope.arn("athena", f"workgroup/{name}"),
+            console_url=_console_url(scope.region, name),
+            facts=_facts(group),
+        )
 
 
 def _facts(group: dict[str, Any]) -> tuple[tuple[str, str], ...]:

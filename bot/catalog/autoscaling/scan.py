@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from bot.catalog._scan import paged
 from bot.catalog.autoscaling import _group_console
 from bot.catalog.base import Listed, Lister, ScanScope, name_tag, tags_from_pairs, text
 
@@ -16,20 +17,19 @@ _DELETING = "Delete in progress"
 
 
 def _groups(scope: ScanScope) -> Iterator[Listed]:
-    for page in scope.clients("autoscaling").get_paginator("describe_auto_scaling_groups").paginate():
-        for group in page.get("AutoScalingGroups", []):
-            tags = tags_from_pairs(group.get("Tags"), "Key", "Value")
-            if group.get("Status") == _DELETING or EKS_NODEGROUP_TAG in tags:
-                continue
-            name = group["AutoScalingGroupName"]
-            yield Listed(
-                import_id=name,
-                name=name_tag(tags) or name,
-                arn=text(group.get("AutoScalingGroupARN")),
-                console_url=_group_console(scope.region, name),
-                tags=tags,
-                facts=_facts(group),
-            )
+    for group in paged(scope.clients("autoscaling"), "describe_auto_scaling_groups", "AutoScalingGroups"):
+        tags = tags_from_pairs(group.get("Tags"), "Key", "Value")
+        if group.get("Status") == _DELETING or EKS_NODEGROUP_TAG in tags:
+            continue
+        name = group["AutoScalingGroupName"]
+        yield Listed(
+            import_id=name,
+            name=name_tag(tags) or name,
+            arn=text(group.get("AutoScalingGroupARN")),
+            console_url=_group_console(scope.region, name),
+            tags=tags,
+            facts=_facts(group),
+        )
 
 
 def _facts(group: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from bot.catalog._scan import paged
 from bot.catalog.backup import _console_url
 from bot.catalog.base import Listed, Lister, ScanScope, text
 
@@ -18,20 +19,19 @@ _BACKUP_VAULT = "BACKUP_VAULT"
 
 
 def _vaults(scope: ScanScope) -> Iterator[Listed]:
-    for page in scope.clients("backup").get_paginator("list_backup_vaults").paginate():
-        for vault in page.get("BackupVaultList", []):
-            name = vault["BackupVaultName"]
-            if name == _DEFAULT_VAULT or name.startswith(_AWS_PREFIX):
-                continue
-            if text(vault.get("VaultType")) not in ("", _BACKUP_VAULT):
-                continue
-            yield Listed(
-                import_id=name,
-                name=name,
-                arn=text(vault.get("BackupVaultArn")) or scope.arn("backup", f"backup-vault:{name}"),
-                console_url=_console_url(scope.region, name),
-                facts=_facts(vault),
-            )
+    for vault in paged(scope.clients("backup"), "list_backup_vaults", "BackupVaultList"):
+        name = vault["BackupVaultName"]
+        if name == _DEFAULT_VAULT or name.startswith(_AWS_PREFIX):
+            continue
+        if text(vault.get("VaultType")) not in ("", _BACKUP_VAULT):
+            continue
+        yield Listed(
+            import_id=name,
+            name=name,
+            arn=text(vault.get("BackupVaultArn")) or scope.arn("backup", f"backup-vault:{name}"),
+            console_url=_console_url(scope.region, name),
+            facts=_facts(vault),
+        )
 
 
 def _facts(vault: dict[str, Any]) -> tuple[tuple[str, str], ...]:

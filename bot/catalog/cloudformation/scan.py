@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from bot.catalog._scan import paged
 from bot.catalog.base import Listed, Lister, ScanScope, tags_from_pairs, text
 from bot.catalog.cloudformation import _console_url
 
@@ -24,22 +25,21 @@ _AWS_TAG_PREFIX = "aws:"
 
 def _stacks(scope: ScanScope) -> Iterator[Listed]:
     # DescribeStacks without a name answers every stack that is not deleted, with its tags and parent.
-    for page in scope.clients("cloudformation").get_paginator("describe_stacks").paginate():
-        for stack in page.get("Stacks", []):
-            name = stack["StackName"]
-            tags = tags_from_pairs(stack.get("Tags"), "Key", "Value")
-            if _made_by_aws(stack, name, tags):
-                continue
-            stack_id = text(stack.get("StackId"))
-            status = text(stack.get("StackStatus"))
-            yield Listed(
-                import_id=name,
-                name=name,
-                arn=stack_id,
-                console_url=_console_url(scope.region, stack_id or name),
-                tags=tags,
-                facts=(("status", status),) if status else (),
-            )
+    for stack in paged(scope.clients("cloudformation"), "describe_stacks", "Stacks"):
+        name = stack["StackName"]
+        tags = tags_from_pairs(stack.get("Tags"), "Key", "Value")
+        if _made_by_aws(stack, name, tags):
+            continue
+        stack_id = text(stack.get("StackId"))
+        status = text(stack.get("StackStatus"))
+        yield Listed(
+            import_id=name,
+            name=name,
+            arn=stack_id,
+            console_url=_console_url(scope.region, stack_id or name),
+            tags=tags,
+            facts=(("status", status),) if status else (),
+        )
 
 
 def _made_by_aws(stack: Mapping[str, Any], name: str, tags: Mapping[str, str]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from bot.catalog._scan import paged
 from bot.catalog.base import Listed, Lister, ScanScope, tags_from_pairs, text
 from bot.catalog.cloudhsmv2 import _console_url
 
@@ -13,19 +14,18 @@ _GONE = frozenset({"DELETE_IN_PROGRESS", "DELETED"})
 
 
 def _clusters(scope: ScanScope) -> Iterator[Listed]:
-    for page in scope.clients("cloudhsmv2").get_paginator("describe_clusters").paginate():
-        for cluster in page.get("Clusters", []):
-            if cluster.get("State") in _GONE:
-                continue
-            cluster_id = cluster["ClusterId"]
-            yield Listed(
-                import_id=cluster_id,
-                name=cluster_id,
-                arn=scope.arn("cloudhsm", f"cluster/{cluster_id}"),
-                console_url=_console_url(scope.region, cluster_id),
-                tags=tags_from_pairs(cluster.get("TagList"), "Key", "Value"),
-                facts=_facts(cluster),
-            )
+    for cluster in paged(scope.clients("cloudhsmv2"), "describe_clusters", "Clusters"):
+        if cluster.get("State") in _GONE:
+            continue
+        cluster_id = cluster["ClusterId"]
+        yield Listed(
+            import_id=cluster_id,
+            name=cluster_id,
+            arn=scope.arn("cloudhsm", f"cluster/{cluster_id}"),
+            console_url=_console_url(scope.region, cluster_id),
+            tags=tags_from_pairs(cluster.get("TagList"), "Key", "Value"),
+            facts=_facts(cluster),
+        )
 
 
 def _facts(cluster: dict[str, Any]) -> tuple[tuple[str, str], ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from bot.catalog._scan import paged
 from bot.catalog.base import Listed, Lister, ScanScope, text
 from bot.catalog.cloudwatch import _alarm_console
 
@@ -24,20 +25,18 @@ def aws_made(alarm: Mapping[str, Any]) -> bool:
 
 
 def _alarms(scope: ScanScope) -> Iterator[Listed]:
-    paginator = scope.clients("cloudwatch").get_paginator("describe_alarms")
     # Composite alarms are another Terraform type (aws_cloudwatch_composite_alarm).
-    for page in paginator.paginate(AlarmTypes=["MetricAlarm"]):
-        for alarm in page.get("MetricAlarms", []):
-            if aws_made(alarm):
-                continue
-            name = alarm["AlarmName"]
-            yield Listed(
-                import_id=name,
-                name=name,
-                arn=text(alarm.get("AlarmArn")) or scope.arn("cloudwatch", f"alarm:{name}"),
-                console_url=_alarm_console(scope.region, name),
-                facts=_facts(alarm),
-            )
+    for alarm in paged(scope.clients("cloudwatch"), "describe_alarms", "MetricAlarms", AlarmTypes=["MetricAlarm"]):
+        if aws_made(alarm):
+            continue
+        name = alarm["AlarmName"]
+        yield Listed(
+            import_id=name,
+            name=name,
+            arn=text(alarm.get("AlarmArn")) or scope.arn("cloudwatch", f"alarm:{name}"),
+            console_url=_alarm_console(scope.region, name),
+            facts=_facts(alarm),
+        )
 
 
 def _facts(alarm: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bot.catalog._scan import paged
 from bot.catalog.base import Listed, Lister, ScanScope, text
 from bot.catalog.cognito_idp import _console_url
 
@@ -14,16 +15,14 @@ _PAGE = 60
 def _user_pools(scope: ScanScope) -> Iterator[Listed]:
     # AWS makes no user pool by itself. The listing carries neither tags nor what would say how a pool is used (its
     # user count is DescribeUserPool's, one call per pool), so a pool has no facts here.
-    paginator = scope.clients("cognito-idp").get_paginator("list_user_pools")
-    for page in paginator.paginate(MaxResults=_PAGE):
-        for pool in page.get("UserPools", []):
-            pool_id = pool["Id"]
-            yield Listed(
-                import_id=pool_id,
-                name=text(pool.get("Name")) or pool_id,
-                arn=scope.arn("cognito-idp", f"userpool/{pool_id}"),
-                console_url=_console_url(scope.region, pool_id),
-            )
+    for pool in paged(scope.clients("cognito-idp"), "list_user_pools", "UserPools", MaxResults=_PAGE):
+        pool_id = pool["Id"]
+        yield Listed(
+            import_id=pool_id,
+            name=text(pool.get("Name")) or pool_id,
+            arn=scope.arn("cognito-idp", f"userpool/{pool_id}"),
+            console_url=_console_url(scope.region, pool_id),
+        )
 
 
 LISTERS = {

@@ -3,9 +3,10 @@ gateway, launch template, route table and VPC endpoint of a region that a person
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from bot.catalog._scan import paged
 from bot.catalog.base import Listed, Lister, ScanScope, console, name_tag, q, tags_from_pairs
 
 # Tags AWS itself puts on what a service or a stack made (keys under aws: are reserved: nobody else can set them):
@@ -68,8 +69,23 @@ def _state(value: Any) -> str:
 
 def _items(scope: ScanScope, operation: str, key: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
     """Every item under `key` in every page of a paginated describe call."""
-    for page in scope.clients("ec2").get_paginator(operation).paginate(**kwargs):
-        yield from page.get(key) or []
+    return paged(scope.clients("ec2"), operation, key, **kwargs)
+
+
+def _listed(scope: ScanScope, kind: str, item_id: str, tags: Mapping[str, str],
+            facts: Iterable[tuple[str, str]] = (), *, page: str, console_at: Callable[[str, str], str] = _ec2_console,
+            name: str = "", arn: str = "") -> Listed:
+    """One resource as the resolver identifies it: its ID imports it; its Name tag names it, else `name` (what the
+    API calls it), else its ID; its ARN is the one the API gives, else arn:...:ec2:<region>:<account>:<kind>/<ID>;
+    its console page is `page` (InstanceDetails:instanceId) given the ID. A fact without a value is left out."""
+    return Listed(
+        import_id=item_id,
+        name=name_tag(tags) or name or item_id,
+        arn=arn or scope.arn("ec2", f"{kind}/{item_id}"),
+        console_url=console_at(scope.region, f"{page}={q(item_id)}"),
+        tags=tags,
+        facts=tuple((label, value) for label, value in facts if value),
+    )
 
 
 def _default_vpcs(scope: ScanScope) -> frozenset[str]:
@@ -88,14 +104,7 @@ def _instances(scope: ScanScope) -> Iterator[Listed]:
             instance_id = instance["InstanceId"]
             facts = [("instance type", str(instance.get("InstanceType") or ""))]
             facts.append(("state", state))
-            yield Listed(
-                import_id=instance_id,
-                name=name_tag(tags) or instance_id,
-                arn=scope.arn("ec2", f"instance/{instance_id}"),
-                console_url=_ec2_console(scope.region, f"InstanceDetails:instanceId={q(instance_id)}"),
-                tags=tags,
-                facts=tuple((label, value) for label, value in facts if value),
-            )
+            yield _listed(scope, "instance", instance_id, tags, facts, page="InstanceDetails:instanceId")
 
 
 def _security_groups(scope: ScanScope) -> Iterator[Listed]:
@@ -109,14 +118,8 @@ def _security_groups(scope: ScanScope) -> Iterator[Listed]:
         if group.get("VpcId"):
             facts.append(("VPC", group["VpcId"]))
         facts.append(("inbound rules", str(len(group.get("IpPermissions") or []))))
-        yield Listed(
-            import_id=group_id,
-            name=name_tag(tags) or group.get("GroupName") or group_id,
-            arn=group.get("SecurityGroupArn") or scope.arn("ec2", f"security-group/{group_id}"),
-            console_url=_ec2_console(scope.region, f"SecurityGroup:groupId={q(group_id)}"),
-            tags=tags,
-            facts=tuple(facts),
-        )
+        yield _listed(scope, "security-group", group_id, tags, facts, page="SecurityGroup:groupId",
+                      name=group.get("GroupName") or "", arn=group.get("SecurityGroupArn") or "")
 
 
 def _vpcs(scope: ScanScope) -> Iterator[Listed]:
@@ -126,14 +129,8 @@ def _vpcs(scope: ScanScope) -> Iterator[Listed]:
         if vpc.get("IsDefault") or _foreign(vpc, scope) or _made_by_aws(vpc, tags):
             continue
         vpc_id = vpc["VpcId"]
-        yield Listed(
-            import_id=vpc_id,
-            name=name_tag(tags) or vpc_id,
-            arn=scope.arn("ec2", f"vpc/{vpc_id}"),
-            console_url=_vpc_console(scope.region, f"VpcDetails:VpcId={q(vpc_id)}"),
-            tags=tags,
-            facts=(("CIDR", vpc["CidrBlock"]),) if vpc.get("CidrBlock") else (),
-        )
+        yield _listed(scope, "vpc", vpc_id, tags, [("CIDR", str(vpc.get("CidrBlock") or ""))],
+                      page="VpcDetails:VpcId", console_at=_vpc_console)
 
 
 def _subnets(scope: ScanScope) -> Iterator[Listed]:
@@ -144,14 +141,8 @@ def _subnets(scope: ScanScope) -> Iterator[Listed]:
             continue
         subnet_id = subnet["SubnetId"]
         facts = [("CIDR", str(subnet.get("CidrBlock") or "")), ("zone", str(subnet.get("AvailabilityZone") or ""))]
-        yield Listed(
-            import_id=subnet_id,
-            name=name_tag(tags) or subnet_id,
-            arn=subnet.get("SubnetArn") or scope.arn("ec2", f"subnet/{subnet_id}"),
-            console_url=_vpc_console(scope.region, f"SubnetDetails:subnetId={q(subnet_id)}"),
-            tags=tags,
-            facts=tuple((label, value) for label, value in facts if value),
-        )
+        yield _listed(scope, "subnet", subnet_id, tags, facts, page="SubnetDetails:subnetId",
+                      console_at=_vpc_console, arn=subnet.get("SubnetArn") or "")
 
 
 def _volumes(scope: ScanScope) -> Iterator[Listed]:
@@ -172,14 +163,7 @@ def _volumes(scope: ScanScope) -> Iterator[Listed]:
             facts.append(("volume type", str(volume["VolumeType"])))
         if state:
             facts.append(("state", state))  # "available": attached to nothing
-        yield Listed(
-            import_id=volume_id,
-            name=name_tag(tags) or volume_id,
-            arn=scope.arn("ec2", f"volume/{volume_id}"),
-            console_url=_ec2_console(scope.region, f"VolumeDetails:volumeId={q(volume_id)}"),
-            tags=tags,
-            facts=tuple(facts),
-        )
+        yield _listed(scope, "volume", volume_id, tags, facts, page="VolumeDetails:volumeId")
 
 
 def _addresses(scope: ScanScope) -> Iterator[Listed]:
@@ -194,14 +178,8 @@ def _addresses(scope: ScanScope) -> Iterator[Listed]:
         public_ip = str(address.get("PublicIp") or "")
         attached = address.get("InstanceId") or address.get("NetworkInterfaceId") or "none"
         facts = [("public IP", public_ip), ("associated with", str(attached))]
-        yield Listed(
-            import_id=allocation_id,
-            name=name_tag(tags) or public_ip or allocation_id,
-            arn=scope.arn("ec2", f"elastic-ip/{allocation_id}"),
-            console_url=_ec2_console(scope.region, f"ElasticIpDetails:AllocationId={q(allocation_id)}"),
-            tags=tags,
-            facts=tuple((label, value) for label, value in facts if value),
-        )
+        yield _listed(scope, "elastic-ip", allocation_id, tags, facts, page="ElasticIpDetails:AllocationId",
+                      name=public_ip)
 
 
 def _key_pairs(scope: ScanScope) -> Iterator[Listed]:
@@ -211,14 +189,8 @@ def _key_pairs(scope: ScanScope) -> Iterator[Listed]:
         if not key_name:
             continue
         tags = _tags(pair)
-        yield Listed(
-            import_id=key_name,
-            name=name_tag(tags) or key_name,
-            arn=scope.arn("ec2", f"key-pair/{key_name}"),
-            console_url=_ec2_console(scope.region, f"KeyPairs:search={q(key_name)}"),
-            tags=tags,
-            facts=(("key type", str(pair["KeyType"])),) if pair.get("KeyType") else (),
-        )
+        yield _listed(scope, "key-pair", key_name, tags, [("key type", str(pair.get("KeyType") or ""))],
+                      page="KeyPairs:search")
 
 
 def _internet_gateways(scope: ScanScope) -> Iterator[Listed]:
@@ -230,14 +202,9 @@ def _internet_gateways(scope: ScanScope) -> Iterator[Listed]:
         if defaults.intersection(vpcs) or _foreign(gateway, scope) or _made_by_aws(gateway, tags):
             continue
         gateway_id = gateway["InternetGatewayId"]
-        yield Listed(
-            import_id=gateway_id,
-            name=name_tag(tags) or gateway_id,
-            arn=scope.arn("ec2", f"internet-gateway/{gateway_id}"),
-            console_url=_vpc_console(scope.region, f"InternetGateway:internetGatewayId={q(gateway_id)}"),
-            tags=tags,
-            facts=(("VPC", vpcs[0]),) if vpcs else (("state", "detached"),),
-        )
+        facts = (("VPC", vpcs[0]),) if vpcs else (("state", "detached"),)
+        yield _listed(scope, "internet-gateway", gateway_id, tags, facts, page="InternetGateway:internetGatewayId",
+                      console_at=_vpc_console)
 
 
 def _nat_gateways(scope: ScanScope) -> Iterator[Listed]:
@@ -252,14 +219,8 @@ def _nat_gateways(scope: ScanScope) -> Iterator[Listed]:
             facts.append(("connectivity", str(gateway["ConnectivityType"])))
         if state and state != "available":
             facts.append(("state", state))
-        yield Listed(
-            import_id=gateway_id,
-            name=name_tag(tags) or gateway_id,
-            arn=scope.arn("ec2", f"natgateway/{gateway_id}"),
-            console_url=_vpc_console(scope.region, f"NatGatewayDetails:natGatewayId={q(gateway_id)}"),
-            tags=tags,
-            facts=tuple(facts),
-        )
+        yield _listed(scope, "natgateway", gateway_id, tags, facts, page="NatGatewayDetails:natGatewayId",
+                      console_at=_vpc_console)
 
 
 def _by_service_role(created_by: Any) -> bool:
@@ -279,14 +240,8 @@ def _launch_templates(scope: ScanScope) -> Iterator[Listed]:
         for label, key in (("default version", "DefaultVersionNumber"), ("latest version", "LatestVersionNumber")):
             if template.get(key) is not None:
                 facts.append((label, str(template[key])))
-        yield Listed(
-            import_id=template_id,
-            name=name_tag(tags) or template.get("LaunchTemplateName") or template_id,
-            arn=scope.arn("ec2", f"launch-template/{template_id}"),
-            console_url=_ec2_console(scope.region, f"LaunchTemplateDetails:launchTemplateId={q(template_id)}"),
-            tags=tags,
-            facts=tuple(facts),
-        )
+        yield _listed(scope, "launch-template", template_id, tags, facts,
+                      page="LaunchTemplateDetails:launchTemplateId", name=template.get("LaunchTemplateName") or "")
 
 
 def _route_tables(scope: ScanScope) -> Iterator[Listed]:
@@ -307,14 +262,8 @@ def _route_tables(scope: ScanScope) -> Iterator[Listed]:
         if table.get("VpcId"):
             facts.append(("VPC", str(table["VpcId"])))
         facts.append(("subnets", str(sum(1 for association in associations if association.get("SubnetId")))))
-        yield Listed(
-            import_id=table_id,
-            name=name_tag(tags) or table_id,
-            arn=scope.arn("ec2", f"route-table/{table_id}"),
-            console_url=_vpc_console(scope.region, f"RouteTableDetails:RouteTableId={q(table_id)}"),
-            tags=tags,
-            facts=tuple(facts),
-        )
+        yield _listed(scope, "route-table", table_id, tags, facts, page="RouteTableDetails:RouteTableId",
+                      console_at=_vpc_console)
 
 
 def _vpc_endpoints(scope: ScanScope) -> Iterator[Listed]:
@@ -336,14 +285,8 @@ def _vpc_endpoints(scope: ScanScope) -> Iterator[Listed]:
             facts.append(("type", str(endpoint["VpcEndpointType"])))
         if state and state != "available":
             facts.append(("state", state))
-        yield Listed(
-            import_id=endpoint_id,
-            name=name_tag(tags) or service or endpoint_id,
-            arn=scope.arn("ec2", f"vpc-endpoint/{endpoint_id}"),
-            console_url=_vpc_console(scope.region, f"EndpointDetails:vpcEndpointId={q(endpoint_id)}"),
-            tags=tags,
-            facts=tuple(facts),
-        )
+        yield _listed(scope, "vpc-endpoint", endpoint_id, tags, facts, page="EndpointDetails:vpcEndpointId",
+                      console_at=_vpc_console, name=service)
 
 
 LISTERS = {

@@ -7,8 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from bot.catalog._scan import chunks, paged, paged_unless_gone
 from bot.catalog.base import Listed, Lister, ScanScope, name_tag, tags_from_pairs, text
 from bot.catalog.ecs import _cluster_console, _cluster_name, _service_console, _task_definition_console
 
@@ -24,18 +23,13 @@ _GONE_SERVICE = frozenset({"DRAINING", "INACTIVE"})
 _BATCH_CLUSTER = re.compile(r"_Batch_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _cluster_arns(ecs: Any) -> list[str]:
-    return [arn for page in ecs.get_paginator("list_clusters").paginate() for arn in page.get("clusterArns", [])]
+    return list(paged(ecs, "list_clusters", "clusterArns"))
 
 
 def _clusters(scope: ScanScope) -> Iterator[Listed]:
     ecs = scope.clients("ecs")
-    for batch in _chunks(_cluster_arns(ecs), _CLUSTERS_PER_DESCRIBE):
+    for batch in chunks(_cluster_arns(ecs), _CLUSTERS_PER_DESCRIBE):
         # A cluster deleted since the listing comes back among the answer's failures, not its clusters.
         for cluster in ecs.describe_clusters(clusters=batch, include=["TAGS"]).get("clusters", []):
             name, status = cluster["clusterName"], text(cluster.get("status"))
@@ -64,16 +58,14 @@ def _task_definitions(scope: ScanScope) -> Iterator[Listed]:
     never listed (status=ACTIVE)."""
     latest: dict[str, tuple[int, str]] = {}
     active: dict[str, int] = {}
-    paginator = scope.clients("ecs").get_paginator("list_task_definitions")
-    for page in paginator.paginate(status="ACTIVE"):
-        for arn in page.get("taskDefinitionArns", []):
-            # arn:<partition>:ecs:<region>:<account>:task-definition/<family>:<revision>
-            family, _, revision = arn.rsplit(":task-definition/", 1)[-1].rpartition(":")
-            if not family or not revision.isdigit():
-                continue
-            active[family] = active.get(family, 0) + 1
-            if family not in latest or int(revision) > latest[family][0]:
-                latest[family] = (int(revision), arn)
+    for arn in paged(scope.clients("ecs"), "list_task_definitions", "taskDefinitionArns", status="ACTIVE"):
+        # arn:<partition>:ecs:<region>:<account>:task-definition/<family>:<revision>
+        family, _, revision = arn.rsplit(":task-definition/", 1)[-1].rpartition(":")
+        if not family or not revision.isdigit():
+            continue
+        active[family] = active.get(family, 0) + 1
+        if family not in latest or int(revision) > latest[family][0]:
+            latest[family] = (int(revision), arn)
     for family in sorted(latest):
         revision, arn = latest[family]
         yield Listed(
@@ -88,14 +80,11 @@ def _task_definitions(scope: ScanScope) -> Iterator[Listed]:
 def _services(scope: ScanScope) -> Iterator[Listed]:
     ecs = scope.clients("ecs")
     for cluster_arn in _cluster_arns(ecs):
-        try:
-            arns = [arn for page in ecs.get_paginator("list_services").paginate(cluster=cluster_arn)
-                    for arn in page.get("serviceArns", [])]
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ClusterNotFoundException":
-                continue  # deleted since the listing
-            raise
-        for batch in _chunks(arns, _SERVICES_PER_DESCRIBE):
+        arns = paged_unless_gone(ecs, "list_services", "serviceArns", gone="ClusterNotFoundException",
+                                 cluster=cluster_arn)
+        if arns is None:
+            continue  # deleted since the listing
+        for batch in chunks(arns, _SERVICES_PER_DESCRIBE):
             answer = ecs.describe_services(cluster=cluster_arn, services=batch, include=["TAGS"])
             for service in answer.get("services", []):
                 if text(service.get("status")) not in _GONE_SERVICE:

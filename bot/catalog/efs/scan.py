@@ -8,6 +8,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from bot.catalog._scan import byte_size, error_code, paged
 from bot.catalog.base import Listed, Lister, ScanScope, dig, first, name_tag, tags_from_pairs, text
 from bot.catalog.efs import _console
 
@@ -16,29 +17,19 @@ _GOING = {"deleting", "deleted"}
 # The tag SageMaker puts on the file system (and the mount targets) it makes for each of its domains' home
 # directories: the domain owns them, and deleting the domain is what removes them.
 _SAGEMAKER_TAG = "ManagedByAmazonSageMakerResource"
-_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
-
-
-def _size(count: int) -> str:
-    """A byte count as people read it: 512 B, 1.5 KiB, 20.0 GiB."""
-    value, unit = float(count), 0
-    while value >= 1024 and unit < len(_UNITS) - 1:
-        value, unit = value / 1024, unit + 1
-    return f"{count} B" if unit == 0 else f"{value:.1f} {_UNITS[unit]}"
 
 
 def _file_systems(scope: ScanScope) -> Iterator[Mapping[str, Any]]:
     """Every file system people made and can adopt."""
-    for page in scope.clients("efs").get_paginator("describe_file_systems").paginate():
-        for file_system in page.get("FileSystems", []):
-            tags = tags_from_pairs(file_system.get("Tags"))
-            if text(file_system.get("LifeCycleState")) in _GOING or _SAGEMAKER_TAG in tags:
-                continue
-            # A replication's destination is read-only and belongs to its replication configuration, which made it
-            # (or took it over); Terraform manages it through aws_efs_replication_configuration.
-            if text(dig(file_system, "FileSystemProtection", "ReplicationOverwriteProtection")) == "REPLICATING":
-                continue
-            yield file_system
+    for file_system in paged(scope.clients("efs"), "describe_file_systems", "FileSystems"):
+        tags = tags_from_pairs(file_system.get("Tags"))
+        if text(file_system.get("LifeCycleState")) in _GOING or _SAGEMAKER_TAG in tags:
+            continue
+        # A replication's destination is read-only and belongs to its replication configuration, which made it (or
+        # took it over); Terraform manages it through aws_efs_replication_configuration.
+        if text(dig(file_system, "FileSystemProtection", "ReplicationOverwriteProtection")) == "REPLICATING":
+            continue
+        yield file_system
 
 
 def _file_system_facts(file_system: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -49,7 +40,7 @@ def _file_system_facts(file_system: Mapping[str, Any]) -> tuple[tuple[str, str],
         throughput = f"provisioned {provisioned:g} MiB/s"
     state = text(file_system.get("LifeCycleState"))
     facts = [
-        ("size", _size(size) if isinstance(size, int) else ""),
+        ("size", byte_size(size) if isinstance(size, int) else ""),
         ("throughput", throughput),
         ("mount targets", str(file_system.get("NumberOfMountTargets", ""))),
         ("zone", text(file_system.get("AvailabilityZoneName"))),  # a One Zone file system's zone
@@ -75,10 +66,9 @@ def _file_systems_listed(scope: ScanScope) -> Iterator[Listed]:
 
 def _targets_of(efs: Any, file_system_id: str) -> Iterator[Mapping[str, Any]]:
     try:
-        for page in efs.get_paginator("describe_mount_targets").paginate(FileSystemId=file_system_id):
-            yield from page.get("MountTargets", [])
+        yield from paged(efs, "describe_mount_targets", "MountTargets", FileSystemId=file_system_id)
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") != "FileSystemNotFound":
+        if error_code(exc) != "FileSystemNotFound":
             raise  # else: the file system was deleted since the listing, and its mount targets with it
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from bot.catalog._scan import in_batches, paged
 from bot.catalog.base import Listed, Lister, ScanScope, name_tag, tags_from_pairs, text
 from bot.catalog.elb import _console
 
@@ -21,8 +20,7 @@ KUBERNETES_TAGS = ("kubernetes.io/service-name", "elbv2.k8s.aws/cluster")
 
 def _load_balancers(scope: ScanScope) -> Iterator[Listed]:
     elb = scope.clients("elb")
-    described = [lb for page in elb.get_paginator("describe_load_balancers").paginate()
-                 for lb in page.get("LoadBalancerDescriptions", [])]
+    described = list(paged(elb, "describe_load_balancers", "LoadBalancerDescriptions"))
     tags = _tags(elb, [lb["LoadBalancerName"] for lb in described])
     for lb in described:
         name = lb["LoadBalancerName"]
@@ -42,21 +40,9 @@ def _load_balancers(scope: ScanScope) -> Iterator[Listed]:
 
 def _tags(elb: Any, names: list[str]) -> dict[str, dict[str, str]]:
     """Each load balancer's tags by name, 20 names a call; a name deleted since the listing is left out."""
-    found: dict[str, dict[str, str]] = {}
-    for start in range(0, len(names), _TAGS_PER_CALL):
-        batch = names[start : start + _TAGS_PER_CALL]
-        try:
-            descriptions = elb.describe_tags(LoadBalancerNames=batch)["TagDescriptions"]
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "LoadBalancerNotFound":
-                raise
-            if len(batch) > 1:  # one of the batch went since the listing: ask for each alone to learn which
-                for name in batch:
-                    found.update(_tags(elb, [name]))
-            continue
-        for description in descriptions:
-            found[description["LoadBalancerName"]] = tags_from_pairs(description.get("Tags"), "Key", "Value")
-    return found
+    descriptions = in_batches(elb.describe_tags, names, param="LoadBalancerNames", key="TagDescriptions",
+                              per_call=_TAGS_PER_CALL, gone=("LoadBalancerNotFound",))
+    return {d["LoadBalancerName"]: tags_from_pairs(d.get("Tags"), "Key", "Value") for d in descriptions}
 
 
 def _facts(lb: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:

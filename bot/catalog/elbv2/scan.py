@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from bot.catalog._scan import in_batches, paged, paged_unless_gone
 from bot.catalog.base import Listed, Lister, ScanScope, name_tag, tags_from_pairs, text
 from bot.catalog.elbv2 import _listener_console, _listener_label, _load_balancer_console, _target_group_console
 
@@ -25,40 +24,31 @@ KUBERNETES_TAGS = ("elbv2.k8s.aws/cluster", "kubernetes.io/service-name")
 
 def _tags(elbv2: Any, arns: list[str]) -> dict[str, dict[str, str]]:
     """Each resource's tags by ARN, 20 ARNs a call; an ARN deleted since the listing is left out."""
-    found: dict[str, dict[str, str]] = {}
-    for start in range(0, len(arns), _TAGS_PER_CALL):
-        batch = arns[start : start + _TAGS_PER_CALL]
-        try:
-            descriptions = elbv2.describe_tags(ResourceArns=batch)["TagDescriptions"]
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") not in _NOT_FOUND:
-                raise
-            if len(batch) > 1:  # one of the batch went since the listing: ask for each alone to learn which
-                for arn in batch:
-                    found.update(_tags(elbv2, [arn]))
-            continue
-        for description in descriptions:
-            found[description["ResourceArn"]] = tags_from_pairs(description.get("Tags"), "Key", "Value")
-    return found
+    descriptions = in_batches(elbv2.describe_tags, arns, param="ResourceArns", key="TagDescriptions",
+                              per_call=_TAGS_PER_CALL, gone=_NOT_FOUND)
+    return {d["ResourceArn"]: tags_from_pairs(d.get("Tags"), "Key", "Value") for d in descriptions}
 
 
 def _kubernetes_made(tags: Mapping[str, str]) -> bool:
     return any(key in tags for key in KUBERNETES_TAGS)
 
 
-def _described_load_balancers(elbv2: Any) -> tuple[list[Mapping[str, Any]], dict[str, dict[str, str]]]:
-    """The load balancers people made (not Kubernetes, not deleted since the listing), and the tags of each."""
-    described = [lb for page in elbv2.get_paginator("describe_load_balancers").paginate()
-                 for lb in page.get("LoadBalancers", [])]
-    tags = _tags(elbv2, [lb["LoadBalancerArn"] for lb in described])
-    kept = [lb for lb in described
-            if lb["LoadBalancerArn"] in tags and not _kubernetes_made(tags[lb["LoadBalancerArn"]])]
-    return kept, tags
+def _tagged(elbv2: Any, operation: str, key: str, arn_key: str) -> list[tuple[Mapping[str, Any], dict[str, str]]]:
+    """What a describe call lists that people made (not Kubernetes, not deleted since the listing), each with its
+    tags."""
+    described = list(paged(elbv2, operation, key))
+    tags = _tags(elbv2, [item[arn_key] for item in described])
+    return [(item, tags[item[arn_key]]) for item in described
+            if item[arn_key] in tags and not _kubernetes_made(tags[item[arn_key]])]
+
+
+def _described_load_balancers(elbv2: Any) -> list[tuple[Mapping[str, Any], dict[str, str]]]:
+    """The load balancers people made, each with its tags."""
+    return _tagged(elbv2, "describe_load_balancers", "LoadBalancers", "LoadBalancerArn")
 
 
 def _load_balancers(scope: ScanScope) -> Iterator[Listed]:
-    load_balancers, tags = _described_load_balancers(scope.clients("elbv2"))
-    for lb in load_balancers:
+    for lb, tags in _described_load_balancers(scope.clients("elbv2")):
         arn = lb["LoadBalancerArn"]
         facts = [(label, lb[key]) for label, key in (("type", "Type"), ("scheme", "Scheme")) if text(lb.get(key))]
         state = text((lb.get("State") or {}).get("Code"))
@@ -66,29 +56,23 @@ def _load_balancers(scope: ScanScope) -> Iterator[Listed]:
             facts.append(("state", state))
         yield Listed(
             import_id=arn,
-            name=name_tag(tags[arn]) or text(lb.get("LoadBalancerName")) or arn,
+            name=name_tag(tags) or text(lb.get("LoadBalancerName")) or arn,
             arn=arn,
             console_url=_load_balancer_console(scope.region, arn),
-            tags=tags[arn],
+            tags=tags,
             facts=tuple(facts),
         )
 
 
 def _target_groups(scope: ScanScope) -> Iterator[Listed]:
-    elbv2 = scope.clients("elbv2")
-    groups = [group for page in elbv2.get_paginator("describe_target_groups").paginate()
-              for group in page.get("TargetGroups", [])]
-    tags = _tags(elbv2, [group["TargetGroupArn"] for group in groups])
-    for group in groups:
+    for group, tags in _tagged(scope.clients("elbv2"), "describe_target_groups", "TargetGroups", "TargetGroupArn"):
         arn = group["TargetGroupArn"]
-        if arn not in tags or _kubernetes_made(tags[arn]):
-            continue
         yield Listed(
             import_id=arn,
-            name=name_tag(tags[arn]) or text(group.get("TargetGroupName")) or arn,
+            name=name_tag(tags) or text(group.get("TargetGroupName")) or arn,
             arn=arn,
             console_url=_target_group_console(scope.region, arn),
-            tags=tags[arn],
+            tags=tags,
             facts=_target_group_facts(group),
         )
 
@@ -107,16 +91,13 @@ def _target_group_facts(group: Mapping[str, Any]) -> tuple[tuple[str, str], ...]
 
 def _listeners(scope: ScanScope) -> Iterator[Listed]:
     elbv2 = scope.clients("elbv2")
-    load_balancers, _ = _described_load_balancers(elbv2)
-    for lb in load_balancers:
+    for lb, _ in _described_load_balancers(elbv2):
         lb_arn = lb["LoadBalancerArn"]
-        try:
-            pages = list(elbv2.get_paginator("describe_listeners").paginate(LoadBalancerArn=lb_arn))
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "LoadBalancerNotFound":
-                continue  # deleted since the listing
-            raise
-        for listener in (listener for page in pages for listener in page.get("Listeners", [])):
+        listeners = paged_unless_gone(elbv2, "describe_listeners", "Listeners", gone="LoadBalancerNotFound",
+                                      LoadBalancerArn=lb_arn)
+        if listeners is None:
+            continue  # deleted since the listing
+        for listener in listeners:
             arn = listener["ListenerArn"]
             protocol, port = text(listener.get("Protocol")), listener.get("Port")
             facts = []

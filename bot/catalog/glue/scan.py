@@ -5,22 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from bot.catalog._scan import paged
 from bot.catalog.base import Listed, Lister, ScanScope, text
 from bot.catalog.glue import _console_url
 
 
 def _jobs(scope: ScanScope) -> Iterator[Listed]:
     # GetJobs answers each job's whole definition (ListJobs only names); AWS makes no job by itself.
-    for page in scope.clients("glue").get_paginator("get_jobs").paginate():
-        for job in page.get("Jobs", []):
-            name = job["Name"]
-            yield Listed(
-                import_id=name,
-                name=name,
-                arn=scope.arn("glue", f"job/{name}"),
-                console_url=_console_url(scope.region, name),
-                facts=_facts(job),
-            )
+    for job in paged(scope.clients("glue"), "get_jobs", "Jobs"):
+        name = job["Name"]
+        yield Listed(
+            import_id=name,
+            name=name,
+            arn=scope.arn("glue", f"job/{name}"),
+            console_url=_console_url(scope.region, name),
+            facts=_facts(job),
+        )
 
 
 def _facts(job: dict[str, Any]) -> tuple[tuple[str, str], ...]:

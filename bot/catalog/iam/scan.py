@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
+from bot.catalog._scan import paged
 from bot.catalog.base import LISTS_PER_ACCOUNT, Listed, Lister, ScanScope, q, tags_from_pairs
 from bot.catalog.iam import _console_at
 
@@ -64,93 +65,83 @@ def _trust_fact(role: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     return (("trusted by", f"{shown} +{more} more" if more > 0 else shown),)
 
 
+def _entities(scope: ScanScope, operation: str, key: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
+    """What a paginated IAM list call answers, less the entities AWS made for its own services."""
+    return (entity for entity in paged(scope.clients("iam"), operation, key, **kwargs) if not _aws_made(entity))
+
+
 def _roles(scope: ScanScope) -> Iterator[Listed]:
-    for page in scope.clients("iam").get_paginator("list_roles").paginate():
-        for role in page.get("Roles", []):
-            if _aws_made(role):
-                continue
-            name = role["RoleName"]
-            yield Listed(
-                import_id=name,
-                name=name,
-                arn=role["Arn"],
-                console_url=_console_at(scope.region, f"/roles/details/{q(name)}"),
-                # ListRoles leaves tags out in AWS; where an answer has them, they are used.
-                tags=tags_from_pairs(role.get("Tags")),
-                facts=(*_trust_fact(role), *_path_fact(role)),
-                region=_REGION,
-            )
+    for role in _entities(scope, "list_roles", "Roles"):
+        name = role["RoleName"]
+        yield Listed(
+            import_id=name,
+            name=name,
+            arn=role["Arn"],
+            console_url=_console_at(scope.region, f"/roles/details/{q(name)}"),
+            # ListRoles leaves tags out in AWS; where an answer has them, they are used.
+            tags=tags_from_pairs(role.get("Tags")),
+            facts=(*_trust_fact(role), *_path_fact(role)),
+            region=_REGION,
+        )
 
 
 def _users(scope: ScanScope) -> Iterator[Listed]:
-    for page in scope.clients("iam").get_paginator("list_users").paginate():
-        for user in page.get("Users", []):
-            if _aws_made(user):
-                continue
-            name = user["UserName"]
-            last = _day(user.get("PasswordLastUsed"))
-            yield Listed(
-                import_id=name,
-                name=name,
-                arn=user["Arn"],
-                console_url=_console_at(scope.region, f"/users/details/{q(name)}"),
-                tags=tags_from_pairs(user.get("Tags")),
-                facts=(*((("password last used", last),) if last else ()), *_path_fact(user)),
-                region=_REGION,
-            )
+    for user in _entities(scope, "list_users", "Users"):
+        name = user["UserName"]
+        last = _day(user.get("PasswordLastUsed"))
+        yield Listed(
+            import_id=name,
+            name=name,
+            arn=user["Arn"],
+            console_url=_console_at(scope.region, f"/users/details/{q(name)}"),
+            tags=tags_from_pairs(user.get("Tags")),
+            facts=(*((("password last used", last),) if last else ()), *_path_fact(user)),
+            region=_REGION,
+        )
 
 
 def _policies(scope: ScanScope) -> Iterator[Listed]:
     # Scope=Local: the customer managed policies only, never the AWS managed ones every account sees.
-    for page in scope.clients("iam").get_paginator("list_policies").paginate(Scope="Local"):
-        for policy in page.get("Policies", []):
-            if _aws_made(policy):
-                continue
-            arn = policy["Arn"]
-            yield Listed(
-                import_id=arn,
-                name=policy["PolicyName"],
-                arn=arn,
-                console_url=_console_at(scope.region, f"/policies/details/{q(arn)}"),
-                tags=tags_from_pairs(policy.get("Tags")),
-                facts=(("attachments", str(policy.get("AttachmentCount", 0))), *_path_fact(policy)),
-                region=_REGION,
-            )
+    for policy in _entities(scope, "list_policies", "Policies", Scope="Local"):
+        arn = policy["Arn"]
+        yield Listed(
+            import_id=arn,
+            name=policy["PolicyName"],
+            arn=arn,
+            console_url=_console_at(scope.region, f"/policies/details/{q(arn)}"),
+            tags=tags_from_pairs(policy.get("Tags")),
+            facts=(("attachments", str(policy.get("AttachmentCount", 0))), *_path_fact(policy)),
+            region=_REGION,
+        )
 
 
 def _groups(scope: ScanScope) -> Iterator[Listed]:
-    for page in scope.clients("iam").get_paginator("list_groups").paginate():
-        for group in page.get("Groups", []):
-            if _aws_made(group):
-                continue
-            name = group["GroupName"]
-            yield Listed(
-                import_id=name,
-                name=name,
-                arn=group["Arn"],
-                console_url=_console_at(scope.region, f"/groups/details/{q(name)}"),
-                facts=_path_fact(group),
-                region=_REGION,
-            )
+    for group in _entities(scope, "list_groups", "Groups"):
+        name = group["GroupName"]
+        yield Listed(
+            import_id=name,
+            name=name,
+            arn=group["Arn"],
+            console_url=_console_at(scope.region, f"/groups/details/{q(name)}"),
+            facts=_path_fact(group),
+            region=_REGION,
+        )
 
 
 def _instance_profiles(scope: ScanScope) -> Iterator[Listed]:
-    for page in scope.clients("iam").get_paginator("list_instance_profiles").paginate():
-        for profile in page.get("InstanceProfiles", []):
-            if _aws_made(profile):
-                continue
-            name = profile["InstanceProfileName"]
-            roles = [str(role["RoleName"]) for role in profile.get("Roles", []) if role.get("RoleName")]
-            yield Listed(
-                import_id=name,
-                name=name,
-                arn=profile["Arn"],
-                # As the resolver's: the console shows a profile only on its role's page.
-                console_url=_console_at(scope.region, "/roles"),
-                tags=tags_from_pairs(profile.get("Tags")),
-                facts=(("role", ", ".join(roles) or "none"), *_path_fact(profile)),
-                region=_REGION,
-            )
+    for profile in _entities(scope, "list_instance_profiles", "InstanceProfiles"):
+        name = profile["InstanceProfileName"]
+        roles = [str(role["RoleName"]) for role in profile.get("Roles", []) if role.get("RoleName")]
+        yield Listed(
+            import_id=name,
+            name=name,
+            arn=profile["Arn"],
+            # As the resolver's: the console shows a profile only on its role's page.
+            console_url=_console_at(scope.region, "/roles"),
+            tags=tags_from_pairs(profile.get("Tags")),
+            facts=(("role", ", ".join(roles) or "none"), *_path_fact(profile)),
+            region=_REGION,
+        )
 
 
 LISTERS = {

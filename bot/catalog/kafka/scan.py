@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from bot.catalog._scan import paged
 from bot.catalog.base import Listed, Lister, ScanScope, dig, tags_from_map, text
 from bot.catalog.kafka import _console
 
@@ -25,21 +26,20 @@ def _facts(cluster: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
 
 
 def _clusters(scope: ScanScope) -> Iterator[Listed]:
-    pages = scope.clients("kafka").get_paginator("list_clusters_v2").paginate(ClusterTypeFilter="PROVISIONED")
-    for page in pages:
-        for cluster in page.get("ClusterInfoList", []):
-            # Serverless clusters are aws_msk_serverless_cluster's; a cluster being deleted is not there to adopt.
-            if text(cluster.get("ClusterType")) == "SERVERLESS" or text(cluster.get("State")) == "DELETING":
-                continue
-            arn = text(cluster["ClusterArn"])
-            yield Listed(
-                import_id=arn,
-                name=text(cluster.get("ClusterName")) or arn,
-                arn=arn,
-                console_url=_console(scope.region, arn),
-                tags=tags_from_map(cluster.get("Tags")),
-                facts=_facts(cluster),
-            )
+    clusters = paged(scope.clients("kafka"), "list_clusters_v2", "ClusterInfoList", ClusterTypeFilter="PROVISIONED")
+    for cluster in clusters:
+        # Serverless clusters are aws_msk_serverless_cluster's; a cluster being deleted is not there to adopt.
+        if text(cluster.get("ClusterType")) == "SERVERLESS" or text(cluster.get("State")) == "DELETING":
+            continue
+        arn = text(cluster["ClusterArn"])
+        yield Listed(
+            import_id=arn,
+            name=text(cluster.get("ClusterName")) or arn,
+            arn=arn,
+            console_url=_console(scope.region, arn),
+            tags=tags_from_map(cluster.get("Tags")),
+            facts=_facts(cluster),
+        )
 
 
 LISTERS = {

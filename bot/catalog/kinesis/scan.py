@@ -5,22 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from bot.catalog._scan import described
 from bot.catalog.base import Listed, Lister, ScanScope, dig, text
 from bot.catalog.kinesis import _console
 
 # Being deleted: not there to adopt.
 _GOING = "DELETING"
-
-
-def _summary(kinesis: Any, name: str) -> Mapping[str, Any] | None:
-    try:
-        return dict(kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"])
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
-            return None  # deleted since the listing
-        raise
 
 
 def _facts(summary: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -42,7 +32,7 @@ def _streams(scope: ScanScope) -> Iterator[Listed]:
             if statuses.get(name) == _GOING:
                 continue
             # The open shard count is only in the stream's summary, one stream a call.
-            summary = _summary(kinesis, name)
+            summary = described(kinesis.describe_stream_summary, "StreamDescriptionSummary", StreamName=name)
             if summary is None or text(summary.get("StreamStatus")) == _GOING:
                 continue
             yield Listed(

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from bot.catalog._scan import described, paged
 from bot.catalog.base import Listed, Lister, ScanScope
 from bot.catalog.kms import _ALIAS_PREFIX, _alias_console, _key_console
 
@@ -20,8 +19,7 @@ _DESCRIPTION_CHARS = 80
 
 
 def _aliases(scope: ScanScope) -> Iterator[dict[str, Any]]:
-    for page in scope.clients("kms").get_paginator("list_aliases").paginate():
-        yield from page.get("Aliases", [])
+    return paged(scope.clients("kms"), "list_aliases", "Aliases")
 
 
 def _keys(scope: ScanScope) -> Iterator[Listed]:
@@ -31,28 +29,24 @@ def _keys(scope: ScanScope) -> Iterator[Listed]:
     for alias in _aliases(scope):
         if alias.get("TargetKeyId"):
             names.setdefault(alias["TargetKeyId"], []).append(alias["AliasName"])
-    for page in kms.get_paginator("list_keys").paginate():
-        for entry in page.get("Keys", []):
-            try:
-                key = kms.describe_key(KeyId=entry["KeyId"])["KeyMetadata"]
-            except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") == "NotFoundException":
-                    continue  # deleted since the listing
-                raise
-            if key.get("KeyManager") == "AWS" or key.get("KeyState") in _DELETING:
-                continue
-            if (key.get("MultiRegionConfiguration") or {}).get("MultiRegionKeyType") == "REPLICA":
-                # A replica of a multi-Region key is made by ReplicateKey, not CreateKey, and Terraform has a type
-                # of its own for it (aws_kms_replica_key); its primary is listed in its own region.
-                continue
-            key_id = key["KeyId"]
-            yield Listed(
-                import_id=key_id,
-                name=key_id,
-                arn=key.get("Arn") or scope.arn("kms", f"key/{key_id}"),
-                console_url=_key_console(scope.region, key_id),
-                facts=_key_facts(key, names.get(key_id, [])),
-            )
+    for entry in paged(kms, "list_keys", "Keys"):
+        key = described(kms.describe_key, "KeyMetadata", gone="NotFoundException", KeyId=entry["KeyId"])
+        if key is None:
+            continue  # deleted since the listing
+        if key.get("KeyManager") == "AWS" or key.get("KeyState") in _DELETING:
+            continue
+        if (key.get("MultiRegionConfiguration") or {}).get("MultiRegionKeyType") == "REPLICA":
+            # A replica of a multi-Region key is made by ReplicateKey, not CreateKey, and Terraform has a type of
+            # its own for it (aws_kms_replica_key); its primary is listed in its own region.
+            continue
+        key_id = key["KeyId"]
+        yield Listed(
+            import_id=key_id,
+            name=key_id,
+            arn=key.get("Arn") or scope.arn("kms", f"key/{key_id}"),
+            console_url=_key_console(scope.region, key_id),
+            facts=_key_facts(key, names.get(key_id, [])),
+        )
 
 
 def _key_facts(key: dict[str, Any], aliases: list[str]) -> tuple[tuple[str, str], ...]:

@@ -5,22 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from bot.catalog._scan import paged
 from bot.catalog.base import Listed, Lister, ScanScope, text
 from bot.catalog.lambda_ import _function_console
 
 
 def _functions(scope: ScanScope) -> Iterator[Listed]:
     # ListFunctions without MasterRegion leaves out the replicas Lambda@Edge makes of a function in other regions.
-    for page in scope.clients("lambda").get_paginator("list_functions").paginate():
-        for function in page.get("Functions", []):
-            name = function["FunctionName"]
-            yield Listed(
-                import_id=name,
-                name=name,
-                arn=text(function.get("FunctionArn")) or scope.arn("lambda", f"function:{name}"),
-                console_url=_function_console(scope.region, name),
-                facts=_facts(function),
-            )
+    for function in paged(scope.clients("lambda"), "list_functions", "Functions"):
+        name = function["FunctionName"]
+        yield Listed(
+            import_id=name,
+            name=name,
+            arn=text(function.get("FunctionArn")) or scope.arn("lambda", f"function:{name}"),
+            console_url=_function_console(scope.region, name),
+            facts=_facts(function),
+        )
 
 
 def _facts(function: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from bot.catalog._scan import paged
 from bot.catalog.base import Listed, Lister, ScanScope
 from bot.catalog.logs import _log_group_console
 
@@ -30,19 +31,18 @@ def _made_by_a_service(name: str) -> bool:
 
 
 def _log_groups(scope: ScanScope) -> Iterator[Listed]:
-    for page in scope.clients("logs").get_paginator("describe_log_groups").paginate():
-        for group in page.get("logGroups", []):
-            name = group["logGroupName"]
-            if _made_by_a_service(name):
-                continue
-            yield Listed(
-                import_id=name,
-                name=name,
-                # Without the ":*" suffix the API's `arn` adds, as the resolver and the provider's `arn` have it.
-                arn=scope.arn("logs", f"log-group:{name}"),
-                console_url=_log_group_console(scope.region, name),
-                facts=_facts(group),
-            )
+    for group in paged(scope.clients("logs"), "describe_log_groups", "logGroups"):
+        name = group["logGroupName"]
+        if _made_by_a_service(name):
+            continue
+        yield Listed(
+            import_id=name,
+            name=name,
+            # Without the ":*" suffix the API's `arn` adds, as the resolver and the provider's `arn` have it.
+            arn=scope.arn("logs", f"log-group:{name}"),
+            console_url=_log_group_console(scope.region, name),
+            facts=_facts(group),
+        )
 
 
 def _facts(group: dict[str, Any]) -> tuple[tuple[str, str], ...]:

@@ -5,30 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from bot.catalog._scan import NOT_FOUND, in_batches
 from bot.catalog.base import Listed, Lister, ScanScope, text
 from bot.catalog.opensearch import _console
 
 # DescribeDomains takes at most this many domain names a call.
 _DESCRIBE_BATCH = 5
-
-
-def _gone(exc: ClientError) -> bool:
-    return exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException"
-
-
-def _described(opensearch: Any, names: list[str]) -> list[Mapping[str, Any]]:
-    """The domains of these names that still exist: one deleted since the listing is left out (DescribeDomains
-    leaves it out of its answer, or refuses the whole batch, which is then described one by one)."""
-    try:
-        return list(opensearch.describe_domains(DomainNames=names).get("DomainStatusList", []))
-    except ClientError as exc:
-        if not _gone(exc):
-            raise
-    if len(names) == 1:
-        return []
-    return [status for name in names for status in _described(opensearch, [name])]
 
 
 def _facts(domain: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -53,19 +35,22 @@ def _domains(scope: ScanScope) -> Iterator[Listed]:
     # ListDomainNames answers with every domain at once (it has no pagination).
     names = [text(d.get("DomainName")) for d in opensearch.list_domain_names().get("DomainNames", [])]
     names = [name for name in names if name]
-    for start in range(0, len(names), _DESCRIBE_BATCH):
-        for domain in _described(opensearch, names[start:start + _DESCRIBE_BATCH]):
-            # Deleted is set from DeleteDomain until the domain is gone.
-            if domain.get("Deleted") or text(domain.get("DomainProcessingStatus")) == "Deleting":
-                continue
-            name = text(domain["DomainName"])
-            yield Listed(
-                import_id=name,
-                name=name,
-                arn=text(domain.get("ARN")) or scope.arn("es", f"domain/{name}"),
-                console_url=_console(scope.region, name),
-                facts=_facts(domain),
-            )
+    # A domain deleted since the listing is left out: DescribeDomains leaves it out of its answer, or refuses the
+    # whole batch, which is then described one by one.
+    domains = in_batches(opensearch.describe_domains, names, param="DomainNames", key="DomainStatusList",
+                         per_call=_DESCRIBE_BATCH, gone=(NOT_FOUND,))
+    for domain in domains:
+        # Deleted is set from DeleteDomain until the domain is gone.
+        if domain.get("Deleted") or text(domain.get("DomainProcessingStatus")) == "Deleting":
+            continue
+        name = text(domain["DomainName"])
+        yield Listed(
+            import_id=name,
+            name=name,
+            arn=text(domain.get("ARN")) or scope.arn("es", f"domain/{name}"),
+            console_url=_console(scope.region, name),
+            facts=_facts(domain),
+        )
 
 
 LISTERS = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from bot.catalog._scan import paged
 from bot.catalog.base import Listed, Lister, ScanScope, tags_from_pairs, text
 from bot.catalog.rds import _OTHER_TYPES, _console_in, _docdb_console
 
@@ -30,10 +31,9 @@ def _state_fact(status: str) -> tuple[tuple[str, str], ...]:
 def _instances(scope: ScanScope) -> Iterator[Mapping[str, Any]]:
     """Every DB instance of an RDS engine that is not being deleted: DocumentDB and Neptune instances answer the
     same call, but Terraform models them as aws_docdb_cluster_instance and aws_neptune_cluster_instance."""
-    for page in scope.clients("rds").get_paginator("describe_db_instances").paginate():
-        for db in page.get("DBInstances", []):
-            if _engine(db) not in _OTHER_TYPES and text(db.get("DBInstanceStatus")) not in _GOING:
-                yield db
+    for db in paged(scope.clients("rds"), "describe_db_instances", "DBInstances"):
+        if _engine(db) not in _OTHER_TYPES and text(db.get("DBInstanceStatus")) not in _GOING:
+            yield db
 
 
 def _instance_listed(scope: ScanScope, db: Mapping[str, Any], facts: tuple[tuple[str, str], ...]) -> Listed:
@@ -91,41 +91,38 @@ def _cluster_listed(scope: ScanScope, cluster: Mapping[str, Any], console_url: s
 
 
 def _clusters(scope: ScanScope) -> Iterator[Listed]:
-    for page in scope.clients("rds").get_paginator("describe_db_clusters").paginate():
-        for cluster in page.get("DBClusters", []):
-            engine = _engine(cluster)
-            # DocumentDB and Neptune clusters answer the same call; they are aws_docdb_cluster's (listed through the
-            # DocumentDB API) and aws_neptune_cluster's.
-            if engine in _OTHER_TYPES or text(cluster.get("Status")) in _GOING:
-                continue
-            facts = [_engine_fact(cluster)]
-            if text(cluster.get("EngineMode")) not in ("", "provisioned"):
-                facts.append(("mode", text(cluster.get("EngineMode"))))
-            scaling = cluster.get("ServerlessV2ScalingConfiguration") or {}
-            if scaling.get("MaxCapacity"):
-                facts.append(("capacity", f"{scaling.get('MinCapacity', 0):g}-{scaling['MaxCapacity']:g} ACU"))
-            if cluster.get("DBClusterInstanceClass"):  # a Multi-AZ DB cluster: its instances' class and storage
-                facts.append(("class", text(cluster.get("DBClusterInstanceClass"))))
-                if cluster.get("AllocatedStorage"):
-                    facts.append(("storage", f"{cluster['AllocatedStorage']} GiB"))
-            if engine.startswith("aurora"):
-                facts.append(("instances", str(len(cluster.get("DBClusterMembers") or ()))))
-            identifier = text(cluster["DBClusterIdentifier"]).lower()
-            yield _cluster_listed(scope, cluster, _console_in(scope.region, identifier, cluster=True), facts)
+    for cluster in paged(scope.clients("rds"), "describe_db_clusters", "DBClusters"):
+        engine = _engine(cluster)
+        # DocumentDB and Neptune clusters answer the same call; they are aws_docdb_cluster's (listed through the
+        # DocumentDB API) and aws_neptune_cluster's.
+        if engine in _OTHER_TYPES or text(cluster.get("Status")) in _GOING:
+            continue
+        facts = [_engine_fact(cluster)]
+        if text(cluster.get("EngineMode")) not in ("", "provisioned"):
+            facts.append(("mode", text(cluster.get("EngineMode"))))
+        scaling = cluster.get("ServerlessV2ScalingConfiguration") or {}
+        if scaling.get("MaxCapacity"):
+            facts.append(("capacity", f"{scaling.get('MinCapacity', 0):g}-{scaling['MaxCapacity']:g} ACU"))
+        if cluster.get("DBClusterInstanceClass"):  # a Multi-AZ DB cluster: its instances' class and storage
+            facts.append(("class", text(cluster.get("DBClusterInstanceClass"))))
+            if cluster.get("AllocatedStorage"):
+                facts.append(("storage", f"{cluster['AllocatedStorage']} GiB"))
+        if engine.startswith("aurora"):
+            facts.append(("instances", str(len(cluster.get("DBClusterMembers") or ()))))
+        identifier = text(cluster["DBClusterIdentifier"]).lower()
+        yield _cluster_listed(scope, cluster, _console_in(scope.region, identifier, cluster=True), facts)
 
 
 def _docdb_clusters(scope: ScanScope) -> Iterator[Listed]:
     # DocumentDB's DescribeDBClusters answers for every engine of the shared RDS API unless filtered to docdb.
-    pages = scope.clients("docdb").get_paginator("describe_db_clusters").paginate(
-        Filters=[{"Name": "engine", "Values": ["docdb"]}]
-    )
-    for page in pages:
-        for cluster in page.get("DBClusters", []):
-            if _engine(cluster) != "docdb" or text(cluster.get("Status")) in _GOING:
-                continue
-            facts = [_engine_fact(cluster), ("instances", str(len(cluster.get("DBClusterMembers") or ())))]
-            identifier = text(cluster["DBClusterIdentifier"]).lower()
-            yield _cluster_listed(scope, cluster, _docdb_console(scope.region, identifier), facts)
+    clusters = paged(scope.clients("docdb"), "describe_db_clusters", "DBClusters",
+                     Filters=[{"Name": "engine", "Values": ["docdb"]}])
+    for cluster in clusters:
+        if _engine(cluster) != "docdb" or text(cluster.get("Status")) in _GOING:
+            continue
+        facts = [_engine_fact(cluster), ("instances", str(len(cluster.get("DBClusterMembers") or ())))]
+        identifier = text(cluster["DBClusterIdentifier"]).lower()
+        yield _cluster_listed(scope, cluster, _docdb_console(scope.region, identifier), facts)
 
 
 LISTERS = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from bot.catalog._scan import paged
 from bot.catalog.base import LISTS_PER_ACCOUNT, Listed, Lister, ScanScope
 from bot.catalog.route53 import _zone_console, record_id, record_name, zone_id
 
@@ -20,10 +21,9 @@ _VALUE_CHARS = 80
 def _zones(scope: ScanScope) -> Iterator[dict[str, Any]]:
     """The account's hosted zones, less those another service made and runs (LinkedService: Cloud Map makes one
     for each of its DNS namespaces and changes its records itself)."""
-    for page in scope.clients("route53").get_paginator("list_hosted_zones").paginate():
-        for zone in page.get("HostedZones", []):
-            if not zone.get("LinkedService"):
-                yield zone
+    for zone in paged(scope.clients("route53"), "list_hosted_zones", "HostedZones"):
+        if not zone.get("LinkedService"):
+            yield zone
 
 
 def _zone_listing(scope: ScanScope) -> Iterator[Listed]:
@@ -49,22 +49,21 @@ def _record_listing(scope: ScanScope) -> Iterator[Listed]:
     for zone in _zones(scope):
         zone_ = zone_id(zone["Id"])
         apex = record_name(zone["Name"])
-        for page in route53.get_paginator("list_resource_record_sets").paginate(HostedZoneId=zone_):
-            for record_set in page.get("ResourceRecordSets", []):
-                name = record_name(record_set["Name"])
-                kind = str(record_set["Type"]).upper()
-                if name == apex and kind in _APEX_SETS:
-                    continue
-                set_identifier = record_set.get("SetIdentifier") or ""
-                yield Listed(
-                    import_id=record_id(zone_, name, kind, set_identifier),
-                    name=f"{name} {kind}" + (f" ({set_identifier})" if set_identifier else ""),
-                    # Record sets have no ARN of their own.
-                    arn="",
-                    console_url=_zone_console(scope.region, zone_),
-                    facts=_record_facts(record_set, kind),
-                    region=_REGION,
-                )
+        for record_set in paged(route53, "list_resource_record_sets", "ResourceRecordSets", HostedZoneId=zone_):
+            name = record_name(record_set["Name"])
+            kind = str(record_set["Type"]).upper()
+            if name == apex and kind in _APEX_SETS:
+                continue
+            set_identifier = record_set.get("SetIdentifier") or ""
+            yield Listed(
+                import_id=record_id(zone_, name, kind, set_identifier),
+                name=f"{name} {kind}" + (f" ({set_identifier})" if set_identifier else ""),
+                # Record sets have no ARN of their own.
+                arn="",
+                console_url=_zone_console(scope.region, zone_),
+                facts=_record_facts(record_set, kind),
+                region=_REGION,
+            )
 
 
 def _record_facts(record_set: dict[str, Any], kind: str) -> tuple[tuple[str, str], ...]:

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bot.catalog._scan import paged
 from bot.catalog.base import LISTS_PER_ACCOUNT, Listed, Lister, ScanScope, console, q
 from bot.catalog.s3 import _LEGACY_CONSTRAINTS
 
 
 def _buckets(scope: ScanScope) -> Iterator[Listed]:
     s3 = scope.clients("s3")
-    for page in s3.get_paginator("list_buckets").paginate():
-        for bucket in page.get("Buckets", []):
-            name = bucket["Name"]
-            # ListBuckets names each bucket's region since 2024 (BucketRegion); older answers need the location.
-            region = bucket.get("BucketRegion") or _location(s3, name)
-            yield Listed(
-                import_id=name,
-                name=name,
-                arn=f"arn:{scope.partition}:s3:::{name}",
-                console_url=console(region, f"s3/buckets/{q(name)}?region={q(region)}", subdomain="s3"),
-                region=region,
-            )
+    for bucket in paged(s3, "list_buckets", "Buckets"):
+        name = bucket["Name"]
+        # ListBuckets names each bucket's region since 2024 (BucketRegion); older answers need the location.
+        region = bucket.get("BucketRegion") or _location(s3, name)
+        yield Listed(
+            import_id=name,
+            name=name,
+            arn=f"arn:{scope.partition}:s3:::{name}",
+            console_url=console(region, f"s3/buckets/{q(name)}?region={q(region)}", subdomain="s3"),
+            region=region,
+        )
 
 
 def _location(s3: object, name: str) -> str:

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bot.catalog._scan import paged
 from bot.catalog.base import Listed, Lister, ScanScope, text
 from bot.catalog.sfn import _state_machine_console
 
 
 def _state_machines(scope: ScanScope) -> Iterator[Listed]:
-    for page in scope.clients("stepfunctions").get_paginator("list_state_machines").paginate():
-        for machine in page.get("stateMachines", []):
-            arn = machine["stateMachineArn"]
-            yield Listed(
-                import_id=arn,
-                name=text(machine.get("name")) or arn.rsplit(":", 1)[-1],
-                arn=arn,
-                console_url=_state_machine_console(scope.region, arn),
-                facts=(("type", machine["type"]),) if text(machine.get("type")) else (),
-            )
+    for machine in paged(scope.clients("stepfunctions"), "list_state_machines", "stateMachines"):
+        arn = machine["stateMachineArn"]
+        yield Listed(
+            import_id=arn,
+            name=text(machine.get("name")) or arn.rsplit(":", 1)[-1],
+            arn=arn,
+            console_url=_state_machine_console(scope.region, arn),
+            facts=(("type", machine["type"]),) if text(machine.get("type")) else (),
+        )
 
 
 LISTERS = {

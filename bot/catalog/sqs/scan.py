@@ -5,26 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
+from bot.catalog._scan import paged
 from bot.catalog.base import Listed, Lister, ScanScope
 from bot.catalog.sqs import _queue_console
 
 
 def _queues(scope: ScanScope) -> Iterator[Listed]:
     # ListQueues answers with URLs alone; a queue's attributes would take a call per queue, so no facts.
-    for page in scope.clients("sqs").get_paginator("list_queues").paginate():
-        for url in page.get("QueueUrls", []):
-            # https://sqs.<region>.amazonaws.com/<account>/<name>
-            path = [part for part in urlsplit(url).path.split("/") if part]
-            if not path:
-                continue
-            name = path[-1]
-            account = path[0] if len(path) == 2 else scope.account_id
-            yield Listed(
-                import_id=url,
-                name=name,
-                arn=f"arn:{scope.partition}:sqs:{scope.region}:{account}:{name}",
-                console_url=_queue_console(scope.region, url),
-            )
+    for url in paged(scope.clients("sqs"), "list_queues", "QueueUrls"):
+        # https://sqs.<region>.amazonaws.com/<account>/<name>
+        path = [part for part in urlsplit(url).path.split("/") if part]
+        if not path:
+            continue
+        name = path[-1]
+        account = path[0] if len(path) == 2 else scope.account_id
+        yield Listed(
+            import_id=url,
+            name=name,
+            arn=f"arn:{scope.partition}:sqs:{scope.region}:{account}:{name}",
+            console_url=_queue_console(scope.region, url),
+        )
 
 
 LISTERS = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from bot.catalog._scan import paged
 from bot.catalog.base import Listed, Lister, ScanScope
 from bot.catalog.ssm import _parameter_console
 
@@ -16,19 +17,18 @@ _RESERVED = ("aws", "ssm")
 
 
 def _parameters(scope: ScanScope) -> Iterator[Listed]:
-    for page in scope.clients("ssm").get_paginator("describe_parameters").paginate():
-        for parameter in page.get("Parameters", []):
-            name = parameter["Name"]
-            if name.lstrip("/").lower().startswith(_RESERVED):
-                continue
-            yield Listed(
-                import_id=name,
-                name=name,
-                # As the resolver builds it: a hierarchical name's ARN drops its leading slash.
-                arn=scope.arn("ssm", f"parameter/{name.lstrip('/')}"),
-                console_url=_parameter_console(scope.region, name),
-                facts=_facts(parameter),
-            )
+    for parameter in paged(scope.clients("ssm"), "describe_parameters", "Parameters"):
+        name = parameter["Name"]
+        if name.lstrip("/").lower().startswith(_RESERVED):
+            continue
+        yield Listed(
+            import_id=name,
+            name=name,
+            # As the resolver builds it: a hierarchical name's ARN drops its leading slash.
+            arn=scope.arn("ssm", f"parameter/{name.lstrip('/')}"),
+            console_url=_parameter_console(scope.region, name),
+            facts=_facts(parameter),
+        )
 
 
 def _facts(parameter: dict[str, Any]) -> tuple[tuple[str, str], ...]:
