@@ -277,7 +277,10 @@ class Scanner:
               ) -> tuple[list[_Tagged], _Counted, ScanFailure | None]:
         """Each listed resource with its tags: the lister's, or else the Tagging API's for its ARN."""
         counted = _Counted(self.factory, account)
-        wanted = sorted({listed.arn for _, listed in batch if not listed.tags and listed.arn})
+        # A global service's resources (IAM, Route 53, CloudFront) are not the regional Tagging API's: their listers
+        # give the tags they can, and nothing more is asked.
+        wanted = sorted({listed.arn for unit, listed in batch
+                         if not listed.tags and listed.arn and _regional(unit.lister)})
         found: dict[str, dict[str, str]] = {}
         failure = None
         try:
@@ -293,6 +296,11 @@ class Scanner:
         out: list[_Tagged] = [(unit, listed, region, dict(listed.tags) or found.get(listed.arn, {}))
                               for unit, listed in batch]
         return out, counted, failure
+
+
+def _regional(lister: Lister) -> bool:
+    """Whether a lister's resources live in regions (so the region's Tagging API knows them)."""
+    return lister.per != LISTS_PER_ACCOUNT or lister.regional_items
 
 
 def _list(unit: _Unit, counted: _Counted) -> tuple[list[Listed], ScanFailure | None]:

@@ -166,5 +166,22 @@ def test_calls_are_counted(aws_env: dict[str, str], aws_client: Callable[..., An
     assert report.calls["s3:ListBuckets"] == 1
     assert report.api_calls == sum(report.calls.values()) >= 1
     assert report.requests >= report.api_calls
+    # Half the buckets tagged: their tags come from the Tagging API, one call for the region's untagged listings.
+    aws_client("s3").put_bucket_tagging(Bucket="counted-1", Tagging={"TagSet": [{"Key": "owner", "Value": "data"}]})
+    aws_client("iam").create_role(RoleName="global-one", AssumeRolePolicyDocument="{}")
+    asked: list[str] = []
+
+    def watched(account: str, service: str, region: str) -> Any:
+        client = AccountAccess(settings).scan_client(account, service, region)
+        client.meta.events.register("before-parameter-build.resource-groups-tagging-api.GetResources",
+                                    lambda params, **_: asked.extend(params["ResourceARNList"]))
+        return client
+
+    report = Scanner(watched).scan(ScanRequest((ACCOUNT,), ("us-east-1",), ("aws_s3_bucket", "aws_iam_role")))
+    assert {i.name: dict(i.tags) for i in report.items if i.tf_type == "aws_s3_bucket"}["counted-1"] == {
+        "owner": "data"}
+    assert report.calls["tagging:GetResources"] == 1, "one batch for the region's listings"
+    assert sorted(asked) == [f"arn:aws:s3:::counted-{n}" for n in range(3)], "no IAM ARN asked of a regional API"
+    assert "global-one" in [i.name for i in report.items]
     with pytest.raises(UnknownType):
         Scanner(AccountAccess(settings).scan_client).scan(ScanRequest((ACCOUNT,), ("us-east-1",), ("aws_nope",)))
