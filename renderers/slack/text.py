@@ -122,7 +122,12 @@ def esc(value: Any, limit: int | None = None) -> Mrkdwn:
     Backticks become a look-alike: every backtick in tfsync's mrkdwn is one tfsync wrote, so no outside text can
     open or close a code span.
     """
-    text = visible(str(value)).replace("`", BACKTICK_STANDIN)
+    raw = str(value)
+    if limit is not None:
+        # Every character shows as at least one unit of Slack length (escaping only lengthens), so nothing past the
+        # first limit + 1 can be shown: a 4 KiB tag value is not walked whole to show eighty characters of it.
+        raw = raw[: max(limit, 0) + 1]
+    text = visible(raw).replace("`", BACKTICK_STANDIN)
     if limit is None or slack_len(escape_text(text)) <= limit:
         return Mrkdwn(escape_text(text))
     return Mrkdwn(_escape_within(text, limit - 1) + ELLIPSIS)
@@ -144,10 +149,11 @@ def _escape_within(text: str, budget: int) -> str:
 
 def code(value: Any, limit: int = 300) -> Mrkdwn:
     """An outside value as an inline code span that nothing inside it can close; at most `limit` long."""
-    text = visible(str(value))
-    if not text.strip():
+    raw = str(value)
+    text = visible(raw[: limit + 1])  # as in esc(): nothing past the limit can show
+    if not text.strip() and not visible(raw).strip():
         return Mrkdwn("—")
-    return Mrkdwn(f"`{esc(text, max(limit - 2, 2))}`")
+    return Mrkdwn(f"`{esc(text if len(raw) <= limit + 1 else raw, max(limit - 2, 2))}`")
 
 
 def code_block(text: str, *, max_lines: int, max_chars: int) -> tuple[Mrkdwn, int]:
