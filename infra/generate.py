@@ -49,7 +49,7 @@ RECORD_ENV = "TFSYNC_RECORD_CALLS"
 RECORDING_TESTS = (
     "tests/codegen/test_types.py", "tests/deletion/test_executors.py", "tests/catalog", "tests/scan/test_listers.py",
     "tests/scan/test_ec2.py", "tests/scan/test_identity.py", "tests/scan/test_data.py", "tests/scan/test_compute.py",
-    "tests/scan/test_misc.py",
+    "tests/scan/test_misc.py", "tests/scan/test_s3.py",
 )
 PHASES = ("delete", "describe", "scan")
 # The scan reads the tags a listing lacks in bulk, through the Resource Groups Tagging API (bot/scan.py).

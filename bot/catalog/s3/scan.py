@@ -9,11 +9,16 @@ from bot.catalog.base import LISTS_PER_ACCOUNT, Listed, Lister, ScanScope, conso
 from bot.catalog.s3 import _LEGACY_CONSTRAINTS
 
 
+# ListBuckets' largest page.
+BUCKETS_PER_PAGE = 10_000
+
+
 def _buckets(scope: ScanScope) -> Iterator[Listed]:
     s3 = scope.clients("s3")
-    for bucket in paged(s3, "list_buckets", "Buckets"):
+    # A request with a parameter (MaxBuckets, here the page size) is answered with each bucket's region
+    # (BucketRegion, since 2024), which saves a GetBucketLocation per bucket; an endpoint that leaves it out gets one.
+    for bucket in paged(s3, "list_buckets", "Buckets", PaginationConfig={"PageSize": BUCKETS_PER_PAGE}):
         name = bucket["Name"]
-        # ListBuckets names each bucket's region since 2024 (BucketRegion); older answers need the location.
         region = bucket.get("BucketRegion") or _location(s3, name)
         yield Listed(
             import_id=name,
