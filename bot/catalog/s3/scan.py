@@ -8,7 +8,6 @@ from bot.catalog._scan import paged
 from bot.catalog.base import LISTS_PER_ACCOUNT, Listed, Lister, ScanScope, console, q
 from bot.catalog.s3 import _LEGACY_CONSTRAINTS
 
-
 # ListBuckets' largest page.
 BUCKETS_PER_PAGE = 10_000
 
