@@ -118,3 +118,15 @@ def client(settings: Settings, service: str, region: str | None = None, *,
             config=config or _CLIENT_CONFIG,
             **keys,
         )
+
+
+def error_text(exc: Exception) -> str:
+    """What AWS answered, in words: a ClientError's code and message (`AccessDenied: not allowed`), else the
+    exception's own text (a connection that failed, say), at most 500 characters."""
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        error = response.get("Error") or {}
+        code, message = str(error.get("Code") or ""), str(error.get("Message") or "").strip()
+        if code:
+            return f"{code}: {message}"[:500] if message else code
+    return (str(exc) or type(exc).__name__)[:500]

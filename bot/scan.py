@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.aws import error_text
 from bot.catalog import CATALOG, SCAN
 from bot.catalog.base import LISTS_PER_ACCOUNT, Listed, Lister, ScanScope, suggest_tf_name
 from bot.catalog.template_input import Clients
@@ -292,7 +293,7 @@ class Scanner:
                 for mapping in answer.get("ResourceTagMappingList", []):
                     found[mapping["ResourceARN"]] = {t["Key"]: t["Value"] for t in mapping.get("Tags", [])}
         except Exception as exc:  # the resources are still reported, without their tags; the failure is named
-            failure = ScanFailure(account, region, "", TAGGING_CALL, _error_text(exc))
+            failure = ScanFailure(account, region, "", TAGGING_CALL, error_text(exc))
         out: list[_Tagged] = [(unit, listed, region, dict(listed.tags) or found.get(listed.arn, {}))
                               for unit, listed in batch]
         return out, counted, failure
@@ -315,19 +316,8 @@ def _list(unit: _Unit, counted: _Counted) -> tuple[list[Listed], ScanFailure | N
         prefix = counted.last_call.partition(":")[0]
         name = f"{prefix}:{call}" if call and prefix else counted.last_call or unit.lister.calls[0]
         logger.info("scan of %s in %s/%s: %s failed: %r", unit.tf_type, unit.account_id, unit.region, name, exc)
-        return found, ScanFailure(unit.account_id, unit.region, unit.tf_type, name, _error_text(exc))
+        return found, ScanFailure(unit.account_id, unit.region, unit.tf_type, name, error_text(exc))
     return found, None
-
-
-def _error_text(exc: Exception) -> str:
-    """What AWS answered, in words: the error code and message of a ClientError, else the exception."""
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        error = response.get("Error") or {}
-        code, message = error.get("Code"), error.get("Message")
-        if code:
-            return f"{code}: {message}" if message else str(code)
-    return f"{type(exc).__name__}: {exc}"[:500]
 
 
 def _item(unit: _Unit, listed: Listed, region: str, tags: Mapping[str, str], index: ManagedIndex) -> ScanItem:

@@ -30,6 +30,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bot.accounts import AccountTarget
+from bot.aws import error_text
 from bot.config import DEFAULT_ROUTE
 from bot.events import ServiceEvent
 from bot.runners.job import (
@@ -294,7 +295,7 @@ class CodeBuildRunner:
         try:
             build_id = await self.start(job, target)
         except (ClientError, BotoCoreError) as exc:
-            result = JobResult(status="failed", error=f"the adopt build could not be started: {_aws_error(exc)}")
+            result = JobResult(status="failed", error=f"the adopt build could not be started: {error_text(exc)}")
             await reporter.result(job, result)
             return result
         if on_start is not None:
@@ -349,7 +350,7 @@ class CodeBuildRunner:
         try:
             builds = await asyncio.to_thread(lambda: self.codebuild.batch_get_builds(ids=[build_id])["builds"])
         except (ClientError, BotoCoreError) as exc:
-            logger.warning("batch_get_builds %s: %s", build_id, _aws_error(exc))
+            logger.warning("batch_get_builds %s: %s", build_id, error_text(exc))
             return None
         return update_from_build(builds[0]) if builds else None
 
@@ -357,7 +358,7 @@ class CodeBuildRunner:
         try:
             await asyncio.to_thread(self.codebuild.stop_build, id=build_id)
         except (ClientError, BotoCoreError) as exc:
-            logger.warning("stop_build %s: %s", build_id, _aws_error(exc))
+            logger.warning("stop_build %s: %s", build_id, error_text(exc))
         return JobResult(
             status="failed",
             error=f"no result from the adopt build within {self.timeout_seconds:.0f}s; it was stopped",
@@ -400,7 +401,7 @@ class CodeBuildRunner:
             try:
                 page = self.logs.get_log_events(**kwargs)
             except (ClientError, BotoCoreError) as exc:
-                logger.warning("reading build log %s:%s: %s", group, stream, _aws_error(exc))
+                logger.warning("reading build log %s:%s: %s", group, stream, error_text(exc))
                 return None
             events = page.get("events", [])
             found = parse_result_line("\n".join(e.get("message", "") for e in events))
@@ -410,10 +411,3 @@ class CodeBuildRunner:
                 return None
             token = page.get("nextBackwardToken")
         return None
-
-
-def _aws_error(exc: Exception) -> str:
-    if isinstance(exc, ClientError):
-        error = exc.response.get("Error", {})
-        return f"{error.get('Code', 'error')}: {error.get('Message', '')}".rstrip(": ")
-    return str(exc)
