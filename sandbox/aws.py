@@ -136,6 +136,39 @@ class _AtomicDynamoDB:
             return list(self.app(environ, start_response))
 
 
+_RECEIVE_LOCK = threading.Lock()
+
+
+def _atomic_sqs_receives() -> None:
+    """Make each SQS receive take its messages atomically, as SQS hands a message to one receive per visibility
+    timeout. moto checks that a message is visible and then marks it received with no lock between, so two receives
+    on two server threads could both take it (two consumers seeing one message, each deleting it). The taking runs
+    under one lock; the long poll's waiting does not, so one receive's wait never holds up another's. Idempotent."""
+    import time
+
+    from moto.sqs.models import SQSBackend
+
+    if getattr(SQSBackend.receive_message, "_tfsync_atomic", False):
+        return
+    take = SQSBackend.receive_message
+
+    def receive_message(self: Any, queue_name: str, count: int, wait_seconds_timeout: int, visibility_timeout: int,
+                        message_attribute_names: list[str] | None = None) -> Any:
+        deadline = time.monotonic() + (wait_seconds_timeout or 0)
+        while True:
+            with _RECEIVE_LOCK:
+                taken = take(self, queue_name, count, 0, visibility_timeout, message_attribute_names)
+            left = deadline - time.monotonic()
+            if taken or left <= 0:
+                return taken
+            # Woken as soon as a message is sent (or becomes visible on the next look); at most a second apart.
+            self.get_queue(queue_name).wait_for_messages(min(1.0, left))
+            time.sleep(0.01)
+
+    receive_message._tfsync_atomic = True  # type: ignore[attr-defined]
+    SQSBackend.receive_message = receive_message  # type: ignore[method-assign]
+
+
 def _fill_moto_gaps() -> None:
     """Calls the AWS provider makes that moto does not answer as AWS does, answered from moto's own state (the fills
     and what each stands in for are in sandbox/moto_gaps.py). Idempotent."""
@@ -158,6 +191,7 @@ class EmbeddedAws:
         from werkzeug.serving import make_server
 
         _fill_moto_gaps()
+        _atomic_sqs_receives()
 
         class AtomicMotoServer(ThreadedMotoServer):
             def _server_entry(self) -> None:
