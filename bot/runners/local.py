@@ -19,10 +19,12 @@ what the plan imports is in that account.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import shlex
+import signal
 import sys
 import tempfile
 import time
@@ -149,23 +151,31 @@ class LocalRunner:
                           credentials: dict[str, str] | None = None,
                           target: AccountTarget | None = None) -> JobResult:
         env = self._environment(job, folder, credentials, target)
+        # A session of its own: a job stopped early is stopped whole, Terraform and its provider with the script,
+        # so nothing it started goes on holding the state lock or changing AWS.
         process = await asyncio.create_subprocess_exec(
             "bash", str(self.script), cwd=folder, env=env, stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, start_new_session=True,
         )
         assert process.stdout is not None and process.stderr is not None
         tail: list[str] = []
+        finished: list[str] = []
         try:
             out, _ = await asyncio.wait_for(
-                asyncio.gather(process.stdout.read(), self._follow(job, process.stderr, reporter, tail)),
+                asyncio.gather(process.stdout.read(), self._follow(job, process.stderr, reporter, tail, finished)),
                 self.timeout,
             )
             await process.wait()
         except TimeoutError:
-            process.kill()
-            await process.wait()
-            return JobResult(status="failed", error=f"the adopt job ran past {self.timeout:.0f} s and was stopped",
+            await _stop(process)
+            after = f" after its {finished[-1]} step" if finished else ""
+            last = f"; its last words: {tail[-1]}" if tail else ""
+            return JobResult(status="failed",
+                             error=f"the adopt job ran past {self.timeout:.0f} s{after} and was stopped{last}",
                              log_location=where)
+        except asyncio.CancelledError:
+            await _stop(process)
+            raise
         value = parse_result_line(out.decode("utf-8", "replace"))
         if value is None:
             last = tail[-1] if tail else f"exit {process.returncode}"
@@ -177,13 +187,15 @@ class LocalRunner:
         return result
 
     async def _follow(self, job: AdoptJob, stream: asyncio.StreamReader, reporter: JobReporter,
-                      tail: list[str]) -> None:
-        """Each step line of the script becomes a phase report; the rest goes to the log, the last lines kept."""
+                      tail: list[str], finished: list[str]) -> None:
+        """Each step line of the script becomes a phase report (its name kept in `finished`); the rest goes to the
+        log, the last lines kept."""
         while line := await stream.readline():
             text = line.decode("utf-8", "replace").rstrip()
             if text.startswith(STEP_MARKER):
                 phase = _phase(text[len(STEP_MARKER):])
                 if phase is not None:
+                    finished.append(phase.name)
                     await reporter.phase(job, phase)
                 continue
             logger.debug("adopt job %s: %s", job.job_id, text)
@@ -233,6 +245,13 @@ class LocalRunner:
         if target is not None:
             variables["TFSYNC_TARGET_ACCOUNT_ID"] = target.account_id
         return environment({**inherited, **self.aws_env, **variables})
+
+
+async def _stop(process: asyncio.subprocess.Process) -> None:
+    """Kill the job's whole session (the script and all it started) and reap the script."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    await process.wait()
 
 
 def _phase(text: str) -> JobPhase | None:

@@ -92,7 +92,9 @@ def repo(state_env: dict[str, str]) -> StateRepository:
 
 
 def _runner(repository: Path, aws_endpoint: str, plugin_dir: Path | None = PLUGIN_DIR) -> LocalRunner:
-    return LocalRunner(repository, plugin_dir=plugin_dir, aws_env={"AWS_ENDPOINT_URL": aws_endpoint})
+    # A job takes seconds here; one that hangs fails the test with the step it hung in and its last line, well
+    # before the test's own timeout would stop it with neither.
+    return LocalRunner(repository, plugin_dir=plugin_dir, aws_env={"AWS_ENDPOINT_URL": aws_endpoint}, timeout=200)
 
 
 async def _detected(repo: StateRepository, aws: Aws, tf_type: str = "aws_s3_bucket") -> ResourceRecord:
@@ -294,6 +296,49 @@ async def test_reports_that_fail_never_change_how_a_local_job_ends(tmp_path: Pat
 
     assert result.succeeded and result.commit == "0a1b2c3d" and result.verified
     assert reporter.calls == ["clone", "push", "result succeeded"], "every report was tried, and failed"
+
+
+# A stand-in for adopt.sh whose plan never ends: a step done, then a child (as Terraform is) that outlives the wait.
+_HANGING_SCRIPT = """#!/bin/bash
+echo 'TFSYNC_STEP {"name": "init", "status": "succeeded", "seconds": 1}' >&2
+echo 'tfsync: Acquiring state lock. This may take a few moments...' >&2
+sleep 600 &
+echo "$!" > "$CHILD_PID_FILE"
+wait
+"""
+
+
+async def test_a_job_past_its_timeout_is_stopped_whole_and_says_where_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    _git(seed, "init", "--quiet", "-b", "main")
+    _git(seed, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "--allow-empty", "-m", "seed")
+    script = tmp_path / "adopt.sh"
+    script.write_text(_HANGING_SCRIPT, encoding="utf-8")
+    job = AdoptJob(job_id="r-hang-v2", resource_id="r-hang", tf_type="aws_s3_bucket", import_id="logs",
+                   address="aws_s3_bucket.logs", target_module="", mode="pr", files=(),
+                   imports=(("aws_s3_bucket.logs", "logs"),))
+    runner = LocalRunner(seed, script=script, plugin_dir=tmp_path, timeout=3)
+    monkeypatch.setenv("CHILD_PID_FILE", str(tmp_path / "child.pid"))
+
+    result = await runner.run(job, RecordingReporter())
+
+    assert not result.succeeded
+    assert result.error == ("the adopt job ran past 3 s after its init step and was stopped; its last words: "
+                            "tfsync: Acquiring state lock. This may take a few moments...")
+    child = int((tmp_path / "child.pid").read_text())
+    assert not _running(child), "the script's child was stopped with it, not left holding the lock"
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` is a live process (a killed one nobody has reaped yet is not)."""
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return status.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
 
 
 async def test_two_adopts_at_once_run_one_job(repo: StateRepository, aws_client: Aws, aws_endpoint: str,
