@@ -109,10 +109,9 @@ init_args() {
 }
 
 plan_counts() {
-  # $1 a folder, $2 its saved plan: "N to add, N to change, N to destroy".
-  tf -chdir="$1" show -json "$2" | jq -r '
-    [.resource_changes[]? | .change.actions] as $a
-    | "\([$a[] | select(index("create"))] | length) to add, \([$a[] | select(. == ["update"])] | length) to change, \([$a[] | select(index("delete"))] | length) to destroy"'
+  # $1 a plan's printed output: "N to add, N to change, N to destroy", from its summary line (read there rather than
+  # from a `show -json` of the saved plan, which would start the provider again).
+  sed -nE 's/^Plan: (.*, )?([0-9]+ to add, [0-9]+ to change, [0-9]+ to destroy)[,.].*$/\2/p' "$1" | tail -n 1
 }
 
 confirm() {
@@ -129,17 +128,20 @@ confirm() {
 # it changes something (and --plan-only is not given). Sets "changed" to 1 when something was applied.
 changed=0
 plan_and_apply() {
-  local folder="$1" what="$2" code=0
+  local folder="$1" what="$2" code=0 printed
   shift 2
-  tf -chdir="$folder" plan -input=false -no-color -detailed-exitcode -out=tfsync-deploy.tfplan "$@" || code=$?
+  printed="$(mktemp)"
+  tf -chdir="$folder" plan -input=false -no-color -detailed-exitcode -out=tfsync-deploy.tfplan "$@" |
+    tee "$printed" || code="${PIPESTATUS[0]}"
   case "$code" in
     0)
+      rm -f -- "$printed"
       say "${what}: nothing to change"
       rm -f -- "${folder}/tfsync-deploy.tfplan"
       return 0
       ;;
-    2) say "${what}: $(plan_counts "$folder" tfsync-deploy.tfplan)" ;;
-    *) die "terraform plan of ${what} failed (exit ${code}); see above" ;;
+    2) say "${what}: $(plan_counts "$printed")" && rm -f -- "$printed" ;;
+    *) rm -f -- "$printed" && die "terraform plan of ${what} failed (exit ${code}); see above" ;;
   esac
   if [ "$plan_only" -eq 1 ]; then
     say "--plan-only: ${what} not applied"

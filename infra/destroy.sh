@@ -94,20 +94,32 @@ trap 'rm -rf -- "$scratch"' EXIT
 init_options=(-input=false -no-color)
 [ -z "$plugin_dir" ] || init_options+=("-plugin-dir=${plugin_dir}")
 
-resources_in() {
-  # $1 a folder, initialized: how many resources its state holds (managed ones; data sources are not destroyed).
-  # No state at all is none.
-  local shown
-  shown="$(tf -chdir="$1" show -json -no-color)" || die "terraform show of $1 failed"
-  jq "${RESOURCES}"' | map(select(.mode == "managed")) | length' <<<"$shown"
-}
-
-# The state's resources, managed and data, of every module: [{address, mode, type, values}].
-RESOURCES='[.values.root_module? // {} | recurse(.child_modules[]?) | .resources[]?]'
+# The resource instances, managed and data, of every module of a state as Terraform keeps it (`terraform state
+# pull`): [{address, mode, type, values}], each address as Terraform writes it (module.a.aws_kms_key.this[0]).
+# shellcheck disable=SC2016 # $r is jq's, not the shell's
+RESOURCES='[.resources[]? | . as $r | .instances[]? | {
+  address: ((if $r.module then $r.module + "." else "" end) + (if $r.mode == "data" then "data." else "" end)
+    + $r.type + "." + $r.name + (if has("index_key") then "[" + (.index_key | tojson) + "]" else "" end)),
+  mode: $r.mode, type: $r.type, values: .attributes}]'
 
 inventory() {
-  # $1 a folder, initialized; writes its state as JSON to $2.
-  tf -chdir="$1" show -json >"$2" 2>/dev/null || die "terraform show of $1 failed"
+  # $1 a folder, initialized; writes its state to $2, {} when it has none. `state pull` reads the backend alone:
+  # unlike `show -json`, it starts no provider (seconds a state, and the same attributes).
+  tf -chdir="$1" state pull >"$2" 2>/dev/null || die "terraform state pull of $1 failed"
+  [ -s "$2" ] || printf '{}' >"$2"
+}
+
+managed_count() {
+  # $1 a state written by inventory: how many resources it holds (managed ones; data sources are not destroyed).
+  jq "${RESOURCES}"' | map(select(.mode == "managed")) | length' "$1"
+}
+
+resources_in() {
+  # $1 a folder, initialized: how many resources its state holds. No state at all is none.
+  local pulled
+  pulled="$(mktemp "${scratch}/state.XXXXXX")"
+  inventory "$1" "$pulled"
+  managed_count "$pulled"
 }
 
 destroy_args() {
@@ -218,7 +230,8 @@ if [ "$bootstrap_only" -eq 0 ]; then
   backend_settings
   tf -chdir="$root" init "${init_options[@]}" -backend-config="$backend_config" >/dev/null ||
     die "terraform init of ${root_dir} failed"
-  count="$(resources_in "$root")"
+  inventory "$root" "$state_json"
+  count="$(managed_count "$state_json")"
   say "${root_dir} has ${count} resources (backend settings: ${backend_config})"
 
   step "what uses ${root_dir}"
@@ -228,7 +241,6 @@ if [ "$bootstrap_only" -eq 0 ]; then
   fi
   say "nothing (${org_dir} has no resources)"
 
-  inventory "$root" "$state_json"
   mapfile -t repositories < <(jq -r "${RESOURCES}"' | map(select(.type == "aws_codebuild_project")
     | .values.environment[]?.environment_variable[]? | select(.name == "TFSYNC_REPOSITORY_URL") | .value)
     | unique | .[]' "$state_json")
@@ -259,12 +271,17 @@ if [ "$bootstrap_only" -eq 0 ]; then
 
     if [ "$plan_only" -eq 1 ]; then
       step "terraform plan -destroy of ${root_dir} (from the state as recorded: no refresh)"
-      tf -chdir="$root" plan -destroy -refresh=false -input=false -no-color -out="${scratch}/destroy.tfplan" \
-        "${root_vars[@]}" >/dev/null || die "terraform plan -destroy of ${root_dir} failed"
+      # Its machine-readable output names each planned change: no `show` of a saved plan, which would start the
+      # provider again.
+      planned="${scratch}/destroy-plan.jsonl"
+      if ! tf -chdir="$root" plan -destroy -refresh=false -input=false -json "${root_vars[@]}" >"$planned"; then
+        jq -r 'select(.type == "diagnostic") | "\(.diagnostic.summary): \(.diagnostic.detail // "")"' "$planned" >&2 ||
+          true
+        die "terraform plan -destroy of ${root_dir} failed"
+      fi
       kept_json="$(printf '%s\n' "${kept[@]}" | jq -R . | jq -s 'map(select(. != ""))')"
-      say "would destroy $(tf -chdir="$root" show -json "${scratch}/destroy.tfplan" | jq --argjson kept "$kept_json" '
-        [.resource_changes[]? | select((.change.actions | index("delete")) and ((.address | IN($kept[])) | not))]
-        | length') resources"
+      say "would destroy $(jq -s --argjson kept "$kept_json" '[.[] | select(.type == "planned_change"
+        and .change.action == "delete" and ((.change.resource.addr | IN($kept[])) | not))] | length' "$planned") resources"
     else
       step "turning deletion protection off and letting buckets go with their objects"
       tf -chdir="$root" apply -input=false -no-color -auto-approve "${root_vars[@]}" ||
@@ -292,7 +309,7 @@ if [ "$bootstrap_too" -eq 1 ] || [ "$bootstrap_only" -eq 1 ]; then
   fi
   backend_state="${scratch}/bootstrap.json"
   inventory "$bootstrap" "$backend_state"
-  backend_count="$(resources_in "$bootstrap")"
+  backend_count="$(managed_count "$backend_state")"
   if [ "$backend_count" -eq 0 ]; then
     say "the state backend has nothing to destroy"
   else
@@ -309,7 +326,7 @@ if [ "$bootstrap_too" -eq 1 ] || [ "$bootstrap_only" -eq 1 ]; then
       tf -chdir="$bootstrap" destroy -input=false -no-color -auto-approve "${backend_vars[@]}" ||
         die "terraform destroy of bootstrap/ failed"
     fi
-    jq -s 'map(.values.root_module // {}) | {values: {root_module: {child_modules: .}}}' "$state_json" "$backend_state" \
+    jq -s '{resources: (map(.resources // []) | add)}' "$state_json" "$backend_state" \
       >"${scratch}/both.json"
     mv -- "${scratch}/both.json" "$state_json"
   fi
