@@ -72,18 +72,22 @@ ELSEWHERE = {
 @pytest.fixture(scope="module")
 def planned(tmp_path_factory: pytest.TempPathFactory, moto_server: str) -> Callable[[str], dict[str, Any]]:
     """The plan of examples/organization with one of VARIANTS' inputs, made once per module (the example plans
-    with -refresh=false: nothing in moto is read or written but the member provider's STS credentials)."""
+    with -refresh=false: nothing in moto is read or written but the member provider's STS credentials). One copy,
+    initialised and validated once: only the inputs differ from plan to plan."""
     plans: dict[str, dict[str, Any]] = {}
+    example: list[Path] = []
 
     def plan(variant: str) -> dict[str, Any]:
-        if variant not in plans:
-            copy = tmp_path_factory.mktemp(variant) / "infra"
+        if not example:
+            copy = tmp_path_factory.mktemp("organization") / "infra"
             shutil.copytree(INFRA, copy, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*", "__pycache__"))
             directory = _init_example(copy, moto_server)
             _, stdout, stderr = terraform(directory, "validate", "-json")
             result = json.loads(stdout or "{}")
             assert result.get("valid") and not result["diagnostics"], json.dumps(result, indent=2) + stderr
-            plans[variant] = _plan(directory, VARIANTS[variant])
+            example.append(directory)
+        if variant not in plans:
+            plans[variant] = _plan(example[0], VARIANTS[variant])
         return plans[variant]
 
     return plan
