@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -48,6 +49,33 @@ def terraform(folder: Path, command: str, *options: str) -> tuple[int, str, str]
     """`terraform <command> -no-color -input=false <options>` in folder: (exit code, stdout, stderr)."""
     interactive = () if command in ("validate", "show", "get") else ("-input=false",)
     return run([command, "-no-color", *interactive, *options], chdir=folder)
+
+
+def _diagnostics(stderr: str) -> list[tuple[str, set[str], str]]:
+    """The diagnostics in a -no-color run's stderr, each as its severity (Error or Warning), the files of the source
+    ranges it names ("on <file> line <n>, in ...:") and its text with whitespace collapsed (Terraform wraps it)."""
+    blocks = re.split(r"^(?=(?:Error|Warning): )", stderr, flags=re.MULTILINE)
+    return [
+        (
+            block.split(":", 1)[0],
+            set(re.findall(r"^ +on (\S+) line \d+[,:]", block, flags=re.MULTILINE)),
+            " ".join(block.split()),
+        )
+        for block in blocks
+        if re.match(r"(?:Error|Warning): ", block)
+    ]
+
+
+def assert_refused_each(retcode: int, stderr: str, cases: dict[str, tuple[str, str]]) -> None:
+    """A plan refused each of cases, {case: (the folder of the module that checks it, as the root names it; its
+    message)}: it failed with one error per case, and each case's message is in one error, located in that case's
+    module folder only (one module call per folder, so the folder names the call)."""
+    assert retcode == 1, stderr
+    errors = [(files, text) for severity, files, text in _diagnostics(stderr) if severity == "Error"]
+    for case, (folder, message) in cases.items():
+        carrying = [{str(PurePosixPath(file).parent) for file in files} for files, text in errors if message in text]
+        assert carrying == [{folder}], f"{case}: {message!r} is in errors in {carrying}, not one in {folder}: {stderr}"
+    assert len(errors) == len(cases), f"{len(errors)} errors for {len(cases)} cases: {stderr}"
 
 
 def _plugin_dir() -> Path:
