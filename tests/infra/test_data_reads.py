@@ -2,7 +2,7 @@
 that allows those wildcards, tfsync's own calls are never denied, and the bot role reads exactly the states (and
 their workspaces' states) that bot/managed.py reads.
 
-The roles' policies are read from a plan of each module against moto (with the real AWS provider), so the
+The roles' policies are read from one plan of the modules against moto (with the real AWS provider), so the
 statements tested are the ones Terraform renders, and evaluated as IAM evaluates them (tests/infra/iam.py).
 """
 
@@ -25,12 +25,13 @@ from tests.infra.adopter_plan import (
     LOCK_TABLE_ARN,
     STATE_KEY_ARN,
     STATE_OBJECT_ARN,
+    VARIANTS,
     attached_policies,
-    planned_adopter,
+    module_root,
     role_policy,
 )
 from tests.infra.hcl import INFRA
-from tests.infra.test_terraform import MOTO_SERVICES, _plugin_dir, terraform
+from tests.infra.test_terraform import _plugin_dir, terraform
 
 Aws = Callable[..., Any]
 SKIP_356 = re.compile(r"#checkov:skip=CKV_AWS_356:(.*)")
@@ -113,28 +114,9 @@ def _unsaid_sensitive_reads(allowed: Iterable[str], denied: Iterable[str], reaso
     ]
 
 
-@pytest.fixture(scope="module")
-def bot_policy(tmp_path_factory: pytest.TempPathFactory, moto_server: str) -> list[dict[str, Any]]:
-    """The statements of the bot role's policy, as a plan of the module (against moto) renders them."""
-    plugin_dir = _plugin_dir()
-    root = tmp_path_factory.mktemp("bot_policy")
-    shutil.copytree(INFRA / "modules" / "bot_runtime", root / "bot_runtime",
-                    ignore=shutil.ignore_patterns(".terraform*"))
-    endpoints = "\n".join(f'    {service} = "{moto_server}"' for service in MOTO_SERVICES)
-    (root / "main.tf").write_text(f"""
-provider "aws" {{
-  region                      = "us-east-1"
-  access_key                  = "testing"
-  secret_key                  = "testing"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  s3_use_path_style           = true
-
-  endpoints {{
-{endpoints}
-  }}
-}}
-
+# module_root's call of the adopter module, renamed for each of VARIANTS in the root below.
+ADOPTER_CALL = 'module "adopter" {'
+BOT_CALL = f"""
 module "bot" {{
   source          = "./bot_runtime"
   name            = "tfsync"
@@ -146,19 +128,46 @@ module "bot" {{
     "{MEMBER_ACCOUNT}" = {{ states = ["{MEMBER_LOCATION}"], root_dir = "envs/member" }}
   }}
 }}
-""", encoding="utf-8")
+"""
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory, moto_server: str) -> dict[str, dict[str, Any]]:
+    """{module call: {address in the call: planned values}} of one plan (against moto) of one root that calls
+    bot_runtime as "bot" and the adopter module as "adopter_<variant>" with each of VARIANTS' inputs (as
+    adopter_plan.planned_adopter would plan it alone): one init, plan and show, each loading the provider once."""
+    plugin_dir = _plugin_dir()
+    root = tmp_path_factory.mktemp("data_reads")
+    for module in ("bot_runtime", "adopter"):
+        shutil.copytree(INFRA / "modules" / module, root / module, ignore=shutil.ignore_patterns(".terraform*"))
+    provider, adopter_calls = "", []  # the provider block: module_root's text before the call
+    for variant, variables in VARIANTS.items():
+        provider, found, call = module_root(moto_server, variables).partition(ADOPTER_CALL)
+        assert found, f"module_root calls the module otherwise than {ADOPTER_CALL!r}"
+        adopter_calls.append(f'module "adopter_{variant}" {{{call}')
+    (root / "main.tf").write_text(provider + BOT_CALL + "".join(adopter_calls), encoding="utf-8")
     retcode, _, stderr = terraform(root, "init", f"-plugin-dir={plugin_dir}")
     assert retcode == 0, stderr
     retcode, _, stderr = terraform(root, "plan", "-refresh=false", "-out=plan.bin")
     assert retcode == 0, stderr
     retcode, stdout, stderr = terraform(root, "show", "-json", "plan.bin")
     assert retcode == 0, stderr
-    changes = json.loads(stdout)["resource_changes"]
-    [policy] = [c["change"]["after"]["policy"] for c in changes
-                if c["address"] == "module.bot.aws_iam_role_policy.this"]
+    plans: dict[str, dict[str, Any]] = {"bot": {}, **{f"adopter_{variant}": {} for variant in VARIANTS}}
+    for change in json.loads(stdout)["resource_changes"]:
+        if change["mode"] == "managed":
+            call, _, address = change["address"].removeprefix("module.").partition(".")
+            plans[call][address] = change["change"]["after"]
+    return plans
+
+
+@pytest.fixture(scope="module")
+def bot_policy(planned: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The statements of the bot role's policy, as a plan of the module (against moto) renders them."""
+    bot = planned["bot"]
+    policy = bot["aws_iam_role_policy.this"]["policy"]
     assert isinstance(policy, str), "the bot role's policy is not known at plan"
     # The opt-in deletions are a managed policy of their own, attached to the role when any type is opted in.
-    deletes = [c["change"]["after"]["policy"] for c in changes if c["address"] == "module.bot.aws_iam_policy.delete[0]"]
+    deletes = [after["policy"] for address, after in bot.items() if address == "aws_iam_policy.delete[0]"]
     return [*json.loads(policy)["Statement"], *(s for d in deletes for s in json.loads(d)["Statement"])]
 
 
@@ -253,9 +262,9 @@ def test_the_bot_role_allows_no_sensitive_read_its_skip_reason_does_not_name(
         assert "*" not in _listed(statement["Resource"]), statement
 
 
-# The adopter's role, as a plan of the module renders it (tests/infra/adopter_plan.py), with ReadOnlyAccess attached
-# (its default read_policy_arns). ReadOnlyAccess, an AWS managed policy, is not in the plan: these are its grants
-# (as AWS publishes it) for the services of the data reads below.
+# The adopter's role, as a plan of the module with adopter_plan.VARIANTS' inputs renders it (in `planned`'s root),
+# with ReadOnlyAccess attached (its default read_policy_arns). ReadOnlyAccess, an AWS managed policy, is not in the
+# plan: these are its grants (as AWS publishes it) for the services of the data reads below.
 READ_ONLY_ACCESS = (
     "apigateway:GET", "appconfig:GetHostedConfigurationVersion", "athena:Get*", "cassandra:Select",
     "cloudformation:Get*", "codeartifact:GetPackageVersionAsset", "codeartifact:ReadFromRepository", "codecommit:Get*",
@@ -304,13 +313,13 @@ def _elsewhere(action: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def adopter_full(tmp_path_factory: pytest.TempPathFactory, moto_server: str) -> dict[str, Any]:
-    return planned_adopter("full", tmp_path_factory, moto_server)
+def adopter_full(planned: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return planned["adopter_full"]
 
 
 @pytest.fixture(scope="module")
-def adopter_minimal(tmp_path_factory: pytest.TempPathFactory, moto_server: str) -> dict[str, Any]:
-    return planned_adopter("minimal", tmp_path_factory, moto_server)
+def adopter_minimal(planned: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return planned["adopter_minimal"]
 
 
 def test_the_adopter_role_reads_data_only_on_terraform_data_arns_and_its_own(adopter_full: dict[str, Any]) -> None:
