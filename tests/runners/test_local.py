@@ -280,16 +280,22 @@ echo 'TFSYNC_RESULT {"status": "succeeded", "commit": "0a1b2c3d", "verified": tr
 """
 
 
-async def test_reports_that_fail_never_change_how_a_local_job_ends(tmp_path: Path) -> None:
+def _stand_in(tmp_path: Path, script_text: str) -> tuple[Path, Path, AdoptJob]:
+    """A repository with one commit on main, a stand-in for adopt.sh, and a job for a bucket: (seed, script, job)."""
     seed = tmp_path / "seed"
     seed.mkdir()
     _git(seed, "init", "--quiet", "-b", "main")
     _git(seed, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "--allow-empty", "-m", "seed")
     script = tmp_path / "adopt.sh"
-    script.write_text(_STEPS_SCRIPT, encoding="utf-8")
+    script.write_text(script_text, encoding="utf-8")
     job = AdoptJob(job_id="r-local-v2", resource_id="r-local", tf_type="aws_s3_bucket", import_id="logs",
                    address="aws_s3_bucket.logs", target_module="", mode="pr", files=(),
                    imports=(("aws_s3_bucket.logs", "logs"),))
+    return seed, script, job
+
+
+async def test_reports_that_fail_never_change_how_a_local_job_ends(tmp_path: Path) -> None:
+    seed, script, job = _stand_in(tmp_path, _STEPS_SCRIPT)
     reporter = FailingReporter()
 
     result = await LocalRunner(seed, script=script, plugin_dir=tmp_path).run(job, reporter)
@@ -311,15 +317,7 @@ wait
 async def test_a_job_past_its_timeout_is_stopped_whole_and_says_where_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seed = tmp_path / "seed"
-    seed.mkdir()
-    _git(seed, "init", "--quiet", "-b", "main")
-    _git(seed, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "--allow-empty", "-m", "seed")
-    script = tmp_path / "adopt.sh"
-    script.write_text(_HANGING_SCRIPT, encoding="utf-8")
-    job = AdoptJob(job_id="r-hang-v2", resource_id="r-hang", tf_type="aws_s3_bucket", import_id="logs",
-                   address="aws_s3_bucket.logs", target_module="", mode="pr", files=(),
-                   imports=(("aws_s3_bucket.logs", "logs"),))
+    seed, script, job = _stand_in(tmp_path, _HANGING_SCRIPT)
     runner = LocalRunner(seed, script=script, plugin_dir=tmp_path, timeout=3)
     monkeypatch.setenv("CHILD_PID_FILE", str(tmp_path / "child.pid"))
 
