@@ -34,8 +34,7 @@ def test_concurrent_receives_never_hand_out_one_message_twice(
     received: Counter[str] = Counter()
     lock = threading.Lock()
 
-    def receive() -> None:
-        client = aws_client("sqs")
+    def receive(client: Any) -> None:
         while True:
             messages = client.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, VisibilityTimeout=300,
                                               WaitTimeSeconds=0).get("Messages", [])
@@ -44,7 +43,8 @@ def test_concurrent_receives_never_hand_out_one_message_twice(
             with lock:
                 received.update(m["Body"] for m in messages)
 
-    threads = [threading.Thread(target=receive) for _ in range(6)]
+    # A client each, made here: making boto3 clients on several threads at once is not safe.
+    threads = [threading.Thread(target=receive, args=(aws_client("sqs"),)) for _ in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -62,7 +62,8 @@ def test_a_long_poll_gets_a_message_sent_while_it_waits_and_holds_up_no_other_re
     other_url = sqs.create_queue(QueueName="other")["QueueUrl"]
     sqs.send_message(QueueUrl=other_url, MessageBody="ready")
     polled: list[list[dict[str, Any]]] = []
-    poll = threading.Thread(target=lambda: polled.append(aws_client("sqs").receive_message(
+    poller = aws_client("sqs")
+    poll = threading.Thread(target=lambda: polled.append(poller.receive_message(
         QueueUrl=waiting_url, WaitTimeSeconds=20).get("Messages", [])))
     poll.start()
 
